@@ -3,6 +3,7 @@
 
 import type { Model } from './model.js';
 import type { Random } from './random.js';
+import { EPS } from './route-state.js';
 import type { Solution } from './route-state.js';
 
 /**
@@ -20,23 +21,47 @@ export function insertCustomers(
   const m = sol.model;
   const routes = sol.routes;
   let missing = 0;
+  const size = m.size;
+  const travel = m.travel, dist = m.dist, service = m.service;
+  // Blinks are drawn as geometric gaps between skipped positions: one draw per blink, not per position.
+  const logKeep = blinkRate > 0 ? Math.log(1 - blinkRate) : 0;
+  const nextGap = (): number => (blinkRate > 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
+  let gap = nextGap();
   for (let idx = 0; idx < count; idx++) {
     const u = order[idx]!;
     const du = m.demand[u]!;
+    const dueU = m.due[u]!;
+    const readyU = m.ready[u]!;
+    const serviceU = service[u]!;
     let best = Infinity;
     let bestR = -1;
     let bestK = -1;
     for (let r = 0; r < routes.length; r++) {
       const route = routes[r]!;
-      if (route.len === 0 || route.load + du > route.capacity + 1e-9) continue;
+      if (route.len === 0 || route.load + du > route.capacity + EPS) continue;
+      const nodes = route.nodes, est = route.est, lst = route.lst;
+      let p = 0;
       for (let k = 0; k <= route.len; k++) {
-        if (blinkRate > 0 && rng.next() < blinkRate) continue;
-        const cost = route.insertionCost(m, u, k);
-        if (cost < best && route.canInsert(m, u, k)) {
-          best = cost;
-          bestR = r;
-          bestK = k;
+        const q = nodes[k + 1]!;
+        if (gap-- === 0) {
+          gap = nextGap();
+          p = q;
+          continue;
         }
+        const arr = est[k]! + service[p]! + travel[p * size + u]!;
+        // Earliest starts grow along a route (triangle inequality), so later slots are late too;
+        // if the matrix breaks the inequality this only skips candidates, never admits bad ones.
+        if (arr > dueU + EPS) break;
+        const cost = dist[p * size + u]! + dist[u * size + q]! - dist[p * size + q]!;
+        if (cost < best) {
+          const st = arr > readyU ? arr : readyU;
+          if (st + serviceU + travel[u * size + q]! <= lst[k + 1]! + EPS) {
+            best = cost;
+            bestR = r;
+            bestK = k;
+          }
+        }
+        p = q;
       }
     }
     if (bestR < 0 && allowNewRoutes) {

@@ -33,15 +33,20 @@ export class Route {
     this.est = new Float64Array(cap);
     this.lst = new Float64Array(cap);
     this.cumLoad = new Float64Array(cap);
+    this.refresh(model);
   }
 
   copyFrom(o: Route): void {
     const k = o.len + 2;
     this.len = o.len;
-    this.nodes.set(o.nodes.subarray(0, k));
-    this.est.set(o.est.subarray(0, k));
-    this.lst.set(o.lst.subarray(0, k));
-    this.cumLoad.set(o.cumLoad.subarray(0, k));
+    const nodes = this.nodes, est = this.est, lst = this.lst, cumLoad = this.cumLoad;
+    const on = o.nodes, oe = o.est, ol = o.lst, oc = o.cumLoad;
+    for (let i = 0; i < k; i++) {
+      nodes[i] = on[i]!;
+      est[i] = oe[i]!;
+      lst[i] = ol[i]!;
+      cumLoad[i] = oc[i]!;
+    }
     this.load = o.load;
     this.distance = o.distance;
   }

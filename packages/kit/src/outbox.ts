@@ -1,0 +1,108 @@
+// Transactional outbox: `enqueueEvent` inside the state change's transaction; `OutboxRelay`
+// publishes committed rows to JetStream and deletes them. A crash between publish and delete
+// re-sends, which JetStream's duplicate window (same msg id) and idempotent consumers absorb.
+import pg from 'pg';
+import type { EventBus } from './events.js';
+import type { Logger } from './logger.js';
+import { captureTraceContext } from './trace-context.js';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export async function enqueueEvent(client: Queryable, subject: string, payload: unknown, msgId: string): Promise<void> {
+  await client.query('INSERT INTO outbox (subject, msg_id, payload, trace) VALUES ($1, $2, $3, $4)', [
+    subject,
+    msgId,
+    JSON.stringify(payload),
+    JSON.stringify(captureTraceContext()),
+  ]);
+  await client.query(`SELECT pg_notify('outbox', '')`);
+}
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private listener: pg.Client | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+    private readonly databaseUrl: string,
+    private readonly schema: string,
+    private readonly pollMs = 500,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.kick();
+  }
+
+  /** Publishes what is pending now; concurrent kicks coalesce into one more pass. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drainOnce()
+      .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'outbox relay pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drainOnce(): Promise<void> {
+    for (;;) {
+      const client = await this.pool.connect();
+      let count = 0;
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ id: string; subject: string; msg_id: string; payload: unknown; trace: Record<string, string> }>(
+          'SELECT id, subject, msg_id, payload, trace FROM outbox ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED',
+        );
+        count = rows.length;
+        for (const row of rows) await this.bus.publish(row.subject, row.payload, row.msg_id, row.trace);
+        if (rows.length) await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      if (count < 200) return;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema}` });
+    client.on('error', () => {
+      // Polling carries on; try to listen again shortly.
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1000);
+    });
+    await client.connect();
+    client.on('notification', () => this.kick());
+    // One channel for the database: a wake-up meant for another schema costs one empty query.
+    await client.query(`LISTEN outbox`);
+    this.listener = client;
+  }
+
+  /** Stops polling after publishing what is already committed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+    this.stopped = false;
+    await this.drainOnce().catch(() => undefined);
+    this.stopped = true;
+    await this.listener?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,63 @@
+// Postgres pool bound to one service schema, and that schema's SQL migrations (node-pg-migrate).
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+import type { Logger } from './logger.js';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+// bigint counts (SUM, COUNT) arrive as strings by default; every count here fits a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createPool(url: string, schema: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    options: `-c search_path=${schema},public`,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection (e.g. Postgres restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function migrate(pool: pg.Pool, schema: string, dirs: string[], logger: Logger): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await runner({
+      dbClient: client,
+      // Globs let several folders (the kit's outbox and the service's own) form one sequence.
+      dir: dirs.map((d) => `${d}/*.sql`),
+      useGlob: true,
+      direction: 'up',
+      schema,
+      migrationsTable: 'schema_migrations',
+      count: Infinity,
+      // One lock per schema so services (and parallel tests) migrate side by side.
+      lockValue: Number.parseInt(createHash('sha1').update(schema).digest('hex').slice(0, 12), 16),
+      log: (msg) => logger.debug({ msg }, 'migration'),
+      logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    });
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` in a transaction; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,25 @@
+// Copies non-TypeScript sources that services read at run time (Redis Lua scripts) into dist/.
+import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.lua')) {
+      const target = join(dir.replace(/\/src(\/|$)/, '/dist$1'), name);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(path, target);
+    }
+  }
+}
+for (const service of readdirSync(join(root, 'services'))) {
+  const src = join(root, 'services', service, 'src');
+  try {
+    walk(src);
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+}
+console.log(`assets copied (${relative(process.cwd(), root) || '.'})`);

@@ -1,0 +1,26 @@
+// Worker-thread entry spawned by solver-worker.ts: solves the problem it is given and posts
+// progress and the plan back to the parent.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { solveVrptw } from '../domain/vrptw/solve.js';
+import type { SolveOptions, SolveProgress } from '../domain/vrptw/problem.js';
+import type { SolverWorkerInput, SolverWorkerMessage } from './solver-worker.js';
+
+const port = parentPort;
+if (!port) throw new Error('solver-worker-entry must run inside a worker thread');
+
+const input = workerData as SolverWorkerInput;
+const post = (msg: SolverWorkerMessage): void => port.postMessage(msg);
+
+try {
+  const options: SolveOptions = {
+    seed: input.options.seed,
+    timeLimitMs: input.options.timeLimitMs,
+    ...(input.options.maxIterations !== undefined ? { maxIterations: input.options.maxIterations } : {}),
+    ...(input.options.reportProgress ? { onProgress: (progress: SolveProgress) => post({ type: 'progress', progress }) } : {}),
+  };
+  post({ type: 'result', plan: solveVrptw(input.problem, options) });
+} catch (err) {
+  const e = err instanceof Error ? err : new Error(String(err));
+  post({ type: 'error', message: e.message, name: e.name });
+}

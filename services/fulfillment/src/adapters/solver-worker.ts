@@ -1,0 +1,87 @@
+// Runs the VRPTW solver in a worker thread so a long solve never blocks the event loop,
+// and kills the worker if it overruns its time limit by more than a grace margin.
+
+import { Worker } from 'node:worker_threads';
+import type { RoutePlan, SolveOptions, SolveProgress, VrptwProblem } from '../domain/vrptw/problem.js';
+
+export interface WorkerSolveOptions extends SolveOptions {
+  /** Extra time allowed past timeLimitMs (worker start-up, plan transfer) before the worker is killed. */
+  graceMs?: number;
+}
+
+/** Messages posted by the worker entry; shared with solver-worker-entry.ts. */
+export type SolverWorkerMessage =
+  | { type: 'progress'; progress: SolveProgress }
+  | { type: 'result'; plan: RoutePlan }
+  | { type: 'error'; message: string; name: string };
+
+export interface SolverWorkerInput {
+  problem: VrptwProblem;
+  options: { seed: number; timeLimitMs: number; maxIterations?: number; reportProgress: boolean };
+}
+
+export class SolverTimeoutError extends Error {
+  constructor(limitMs: number) {
+    super(`VRPTW solver did not finish within ${limitMs} ms and was terminated`);
+    this.name = 'SolverTimeoutError';
+  }
+}
+
+/**
+ * Compiled (dist/*.js) the entry beside this file is started directly. Under tsx (this file is .ts)
+ * the worker must load TypeScript too: on Node 20 an `--import tsx` execArgv does not reach worker
+ * threads' module loader, so a tiny bootstrap registers tsx's loader inside the worker first.
+ */
+function createWorker(input: SolverWorkerInput): Worker {
+  const isSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./solver-worker-entry${isSource ? '.ts' : '.js'}`, import.meta.url);
+  if (!isSource) return new Worker(entry, { workerData: input });
+  let tsxApi = 'tsx/esm/api';
+  try {
+    tsxApi = import.meta.resolve('tsx/esm/api');
+  } catch {
+    // Fall back to resolution from the worker's working directory.
+  }
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: input });
+}
+
+export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions): Promise<RoutePlan> {
+  const grace = options.graceMs ?? Math.max(2000, options.timeLimitMs * 0.2);
+  const input: SolverWorkerInput = {
+    problem,
+    options: {
+      seed: options.seed,
+      timeLimitMs: options.timeLimitMs,
+      ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
+      reportProgress: options.onProgress !== undefined,
+    },
+  };
+  return new Promise<RoutePlan>((resolve, reject) => {
+    const worker = createWorker(input);
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => {
+      finish(() => reject(new SolverTimeoutError(options.timeLimitMs + grace)));
+    }, options.timeLimitMs + grace);
+    worker.on('message', (msg: SolverWorkerMessage) => {
+      if (msg.type === 'progress') options.onProgress?.(msg.progress);
+      else if (msg.type === 'result') finish(() => resolve(msg.plan));
+      else {
+        const err = new Error(msg.message);
+        err.name = msg.name;
+        finish(() => reject(err));
+      }
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => {
+      finish(() => reject(new Error(`VRPTW solver worker exited with code ${code} before returning a plan`)));
+    });
+  });
+}

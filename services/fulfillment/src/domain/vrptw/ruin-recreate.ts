@@ -1,0 +1,179 @@
+// Distance minimisation by Slack Induction by String Removals (Christiaens & Vanden Berghe
+// 2020): remove strings of customers from neighbouring routes, reinsert greedily with blinks,
+// and accept by simulated annealing under the hierarchical (unassigned, vehicles, distance) order.
+
+import type { Phase } from './budget.js';
+import { insertCustomers } from './construction.js';
+import type { Model } from './model.js';
+import type { Random } from './random.js';
+import type { Solution } from './route-state.js';
+
+const AVG_REMOVED = 10;
+const MAX_STRING = 10;
+const SPLIT_RATE = 0.5;
+const SPLIT_DEPTH = 0.5;
+const BLINK_RATE = 0.01;
+
+export interface Score {
+  unassigned: number;
+  vehicles: number;
+  distance: number;
+}
+
+export function score(sol: Solution): Score {
+  return { unassigned: sol.unassignedCount(), vehicles: sol.usedVehicles(), distance: sol.totalDistance() };
+}
+
+/** Negative when a is better in the hierarchical order: served stops, then vehicles, then distance. */
+export function compareScores(a: Score, b: Score): number {
+  if (a.unassigned !== b.unassigned) return a.unassigned - b.unassigned;
+  if (a.vehicles !== b.vehicles) return a.vehicles - b.vehicles;
+  return a.distance - b.distance;
+}
+
+class Ruin {
+  readonly removed: number[] = [];
+  private readonly ruinedStamp: Int32Array;
+  private stamp = 0;
+
+  constructor(private readonly m: Model, routeCount: number) {
+    this.ruinedStamp = new Int32Array(routeCount);
+  }
+
+  apply(sol: Solution, rng: Random): void {
+    const m = this.m;
+    this.removed.length = 0;
+    this.stamp++;
+    let served = 0;
+    let used = 0;
+    for (const route of sol.routes) {
+      if (route.len > 0) {
+        served += route.len;
+        used++;
+      }
+    }
+    if (used === 0) return;
+    const maxString = Math.min(MAX_STRING, served / used);
+    const maxStrings = (4 * AVG_REMOVED) / (1 + maxString) - 1;
+    const strings = Math.floor(rng.next() * maxStrings) + 1;
+    const seed = m.customers[rng.int(m.customers.length)]!;
+    let ruined = 0;
+    for (let k = -1; k < m.neighbourCount && ruined < strings; k++) {
+      const c = k < 0 ? seed : m.neighbours[seed * m.neighbourCount + k]!;
+      const r = sol.routeOf[c]!;
+      if (r < 0 || this.ruinedStamp[r] === this.stamp) continue;
+      this.ruinedStamp[r] = this.stamp;
+      ruined++;
+      const route = sol.routes[r]!;
+      const lMax = Math.min(route.len, maxString);
+      const l = Math.floor(rng.next() * lMax) + 1;
+      if (l < route.len && rng.next() < SPLIT_RATE) this.splitString(sol, r, c, l, rng);
+      else this.string(sol, r, c, l, rng);
+      sol.compactRoute(r);
+    }
+  }
+
+  private string(sol: Solution, r: number, c: number, l: number, rng: Random): void {
+    const route = sol.routes[r]!;
+    const pc = sol.posOf[c]!;
+    const lo = Math.max(1, pc - l + 1);
+    const hi = Math.min(pc, route.len - l + 1);
+    const first = lo + rng.int(hi - lo + 1);
+    for (let p = first; p < first + l; p++) this.take(sol, route.nodes[p]!);
+  }
+
+  /** Removes a string of l customers around c but keeps m consecutive ones in the middle of it. */
+  private splitString(sol: Solution, r: number, c: number, l: number, rng: Random): void {
+    const route = sol.routes[r]!;
+    let m = 1;
+    while (l + m < route.len && rng.next() < SPLIT_DEPTH) m++;
+    const span = l + m;
+    const pc = sol.posOf[c]!;
+    const lo = Math.max(1, pc - span + 1);
+    const hi = Math.min(pc, route.len - span + 1);
+    const first = lo + rng.int(hi - lo + 1);
+    const keepFrom = first + rng.int(l + 1);
+    for (let p = first; p < first + span; p++) {
+      if (p >= keepFrom && p < keepFrom + m) continue;
+      this.take(sol, route.nodes[p]!);
+    }
+  }
+
+  private take(sol: Solution, c: number): void {
+    sol.detach(c);
+    this.removed.push(c);
+  }
+}
+
+/** SISR's mix of insertion orders: random, by demand, far from depot first, close first. */
+function sortForInsertion(m: Model, list: number[], rng: Random): void {
+  const x = rng.int(11);
+  const size = m.size;
+  if (x < 4) {
+    rng.shuffle(list);
+  } else if (x < 8) {
+    list.sort((a, b) => m.demand[b]! - m.demand[a]! || a - b);
+  } else if (x < 10) {
+    list.sort((a, b) => m.dist[b]! - m.dist[a]! || a - b);
+  } else {
+    list.sort((a, b) => m.dist[a]! - m.dist[b]! || a - b);
+  }
+  void size;
+}
+
+export function minimizeDistance(
+  start: Solution,
+  rng: Random,
+  phase: Phase,
+  counter: { iterations: number },
+  report: (sol: Solution, s: Score) => void,
+): Solution {
+  const m = start.model;
+  let current = start.clone();
+  let candidate = start.clone();
+  const best = start.clone();
+  let curScore = score(current);
+  let bestScore = curScore;
+  const ruin = new Ruin(m, start.routes.length);
+  const served = Math.max(1, m.customers.length - curScore.unassigned);
+  // Temperatures relative to the mean edge length, so the schedule does not depend on units.
+  const meanEdge = curScore.distance / (served + curScore.vehicles) || 1;
+  const t0 = Number(process.env.VT0 ?? 0.5) * meanEdge;
+  const tf = Number(process.env.VTF ?? 0.005) * meanEdge;
+  const lambda = Number(process.env.VLAM ?? 1e9) * meanEdge;
+  let minVehicles = curScore.vehicles;
+  const list: number[] = [];
+
+  while (!phase.done()) {
+    counter.iterations++;
+    candidate.copyFrom(current);
+    ruin.apply(candidate, rng);
+    list.length = 0;
+    for (const c of ruin.removed) list.push(c);
+    if (curScore.unassigned > 0) {
+      for (const c of m.customers) if (candidate.routeOf[c] === -1 && !ruin.removed.includes(c)) list.push(c);
+    }
+    sortForInsertion(m, list, rng);
+    insertCustomers(candidate, list, list.length, rng, BLINK_RATE, true);
+    const candScore = score(candidate);
+    const t = t0 * Math.pow(tf / t0, phase.fraction());
+    const order = compareScores(candScore, curScore);
+    const lexEqual = candScore.unassigned === curScore.unassigned;
+    const accept = lexEqual
+      ? candScore.distance + lambda * (candScore.vehicles - minVehicles) < curScore.distance + lambda * (curScore.vehicles - minVehicles) - t * Math.log(rng.next() + 1e-300)
+      : order < 0;
+    if (accept) {
+      const tmp = current;
+      current = candidate;
+      candidate = tmp;
+      curScore = candScore;
+      if (compareScores(curScore, bestScore) < 0) {
+        if (curScore.vehicles < minVehicles) minVehicles = curScore.vehicles;
+        best.copyFrom(current);
+        bestScore = curScore;
+        report(best, bestScore);
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,119 @@
+// Entry point of the solver: validation, unservable stops, construction, route elimination,
+// then distance minimisation, and conversion of the best solution into a RoutePlan.
+
+import { Phase } from './budget.js';
+import { constructInitial } from './construction.js';
+import { descend } from './local-search.js';
+import { buildModel } from './model.js';
+import type { Model } from './model.js';
+import { validateProblem } from './problem.js';
+import type { PlannedRoute, PlannedVisit, RoutePlan, SolveOptions, UnservedStop, VrptwProblem } from './problem.js';
+import { Random } from './random.js';
+import { minimizeDistance, score } from './ruin-recreate.js';
+import { minimizeRoutes } from './route-minimization.js';
+import { Solution } from './route-state.js';
+import { findUnservableStops } from './unserved.js';
+
+/** Share of the budget route elimination may use; it stops earlier at the capacity lower bound. */
+const ROUTE_PHASE_TIME_SHARE = 0.4;
+const ROUTE_PHASE_ITERATION_SHARE = 0.15;
+/** Time kept back for the final descent and for building the plan. */
+const RESERVE_SHARE = 0.02;
+
+export class InvalidProblemError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid VRPTW problem: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`);
+    this.name = 'InvalidProblemError';
+  }
+}
+
+export function solveVrptw(problem: VrptwProblem, options: SolveOptions): RoutePlan {
+  const t0 = performance.now();
+  const errors = validateProblem(problem);
+  if (errors.length > 0) throw new InvalidProblemError(errors);
+  const timeLimit = Math.max(1, options.timeLimitMs);
+  const maxIterations = options.maxIterations;
+  const byIterations = maxIterations !== undefined;
+  const hardDeadline = t0 + timeLimit * (1 - RESERVE_SHARE);
+
+  const unservable = findUnservableStops(problem);
+  const model = buildModel(problem, new Set(unservable.keys()));
+  const rng = new Random(options.seed);
+  const counter = { iterations: 0 };
+  const progress = (phase: string, sol: Solution): void => {
+    if (!options.onProgress) return;
+    const s = score(sol);
+    options.onProgress({ elapsedMs: performance.now() - t0, vehicles: s.vehicles, distance: s.distance, phase });
+  };
+
+  let sol = new Solution(model);
+  if (model.customers.length > 0) {
+    constructInitial(sol, model, rng);
+    progress('construction', sol);
+
+    const now = performance.now();
+    const routeEnd = byIterations ? hardDeadline : Math.min(hardDeadline, now + (hardDeadline - now) * ROUTE_PHASE_TIME_SHARE);
+    const routeIterations = byIterations ? Math.floor(maxIterations * ROUTE_PHASE_ITERATION_SHARE) : Infinity;
+    const routePhase = new Phase(counter, now, routeEnd, 0, routeIterations, byIterations);
+    sol = minimizeRoutes(sol, rng, routePhase, counter, (s) => progress('route-minimization', s));
+
+    const now2 = performance.now();
+    const distancePhase = new Phase(counter, now2, hardDeadline, counter.iterations, byIterations ? maxIterations : Infinity, byIterations);
+    sol = minimizeDistance(sol, rng, distancePhase, counter, (s) => progress('distance-minimization', s));
+    descend(sol, rng, 30, () => performance.now() > t0 + timeLimit);
+    progress('done', sol);
+  }
+  return toPlan(problem, model, sol, unservable, counter.iterations, performance.now() - t0);
+}
+
+function toPlan(
+  problem: VrptwProblem,
+  m: Model,
+  sol: Solution,
+  unservable: Map<number, UnservedStop>,
+  iterations: number,
+  elapsedMs: number,
+): RoutePlan {
+  const size = m.size;
+  const routes: PlannedRoute[] = [];
+  let total = 0;
+  for (const route of sol.routes) {
+    if (route.len === 0) continue;
+    const first = route.nodes[1]!;
+    // Leave as late as still reaches the first stop at its earliest start, so no one waits there.
+    const start = Math.max(route.shiftStart, Math.min(route.est[1]!, route.lst[1]!) - m.travel[first]!);
+    const visits: PlannedVisit[] = [];
+    let t = start;
+    let prev = 0;
+    let load = 0;
+    let distance = 0;
+    for (let k = 1; k <= route.len; k++) {
+      const c = route.nodes[k]!;
+      const arrival = t + m.service[prev]! + m.travel[prev * size + c]!;
+      const serviceStart = Math.max(arrival, m.ready[c]!);
+      load += m.demand[c]!;
+      distance += m.dist[prev * size + c]!;
+      visits.push({ stopId: problem.stops[c - 1]!.id, arrival, serviceStart, departure: serviceStart + m.service[c]!, load });
+      t = serviceStart;
+      prev = c;
+    }
+    const end = t + m.service[prev]! + m.travel[prev * size]!;
+    distance += m.dist[prev * size]!;
+    total += distance;
+    routes.push({ vehicleId: problem.vehicles[route.vehicle]!.id, visits, start, end, distance, load });
+  }
+  const unserved: UnservedStop[] = [];
+  problem.stops.forEach((s, i) => {
+    const node = i + 1;
+    const known = unservable.get(node);
+    if (known) unserved.push(known);
+    else if (sol.routeOf[node] === -1) {
+      unserved.push({
+        stopId: s.id,
+        reason: 'NO_VEHICLE_AVAILABLE',
+        detail: `no vehicle of the ${problem.vehicles.length} available had capacity or time left for it`,
+      });
+    }
+  });
+  return { routes, unserved, vehicles: routes.length, distance: total, iterations, elapsedMs };
+}

@@ -1,0 +1,41 @@
+// Tests of the worker-thread wrapper around the VRPTW solver: result, progress forwarding,
+// errors crossing the thread boundary, and termination when the time limit is overrun.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { solveInWorker, SolverTimeoutError } from '../src/adapters/solver-worker.js';
+import type { VrptwProblem } from '../src/domain/vrptw/index.js';
+
+function line(n: number): VrptwProblem {
+  const pts = Array.from({ length: n + 1 }, (_, i) => i * 5);
+  const m = pts.map((a) => pts.map((b) => Math.abs(a - b)));
+  return {
+    depot: { id: 'depot' },
+    stops: Array.from({ length: n }, (_, i) => ({ id: `s${i + 1}`, demand: 1, serviceTime: 1, readyTime: 0, dueTime: 500 })),
+    vehicles: [{ id: 'van-1', capacity: 3, shiftStart: 0, shiftEnd: 500 }, { id: 'van-2', capacity: 3, shiftStart: 0, shiftEnd: 500 }],
+    travelTime: m,
+    distance: m,
+  };
+}
+
+describe('solveInWorker', () => {
+  it('solves in a worker thread and forwards progress', async () => {
+    const phases: string[] = [];
+    const plan = await solveInWorker(line(6), { seed: 1, timeLimitMs: 500, maxIterations: 300, onProgress: (p) => phases.push(p.phase) });
+    assert.equal(plan.vehicles, 2);
+    assert.equal(plan.unserved.length, 0);
+    assert.equal(plan.routes.flatMap((r) => r.visits).length, 6);
+    assert.ok(phases.includes('done'), `phases: ${phases.join(',')}`);
+  });
+
+  it('rejects with the solver error when the input is invalid', async () => {
+    const p = line(2);
+    p.vehicles[0]!.capacity = -5;
+    await assert.rejects(solveInWorker(p, { seed: 1, timeLimitMs: 500 }), (err: Error) => err.name === 'InvalidProblemError' && /capacity -5/.test(err.message));
+  });
+
+  it('terminates the worker when it overruns the limit plus grace', async () => {
+    // Worker start-up alone takes longer than 1 ms, so the guard must fire.
+    await assert.rejects(solveInWorker(line(6), { seed: 1, timeLimitMs: 1, graceMs: 0 }), SolverTimeoutError);
+  });
+});

@@ -1,0 +1,57 @@
+// JWT (HS256, jose) issue and verification, and the per-route role guard.
+import { SignJWT, jwtVerify } from 'jose';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '@lc/kit';
+import { ROLES, type Role, type User } from '../domain/users.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: User;
+  }
+}
+
+export class Auth {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string, private readonly ttlSeconds: number) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  issue(user: User): Promise<string> {
+    return new SignJWT({ role: user.role, name: user.name })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setIssuer('livecommerce')
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  async verify(token: string): Promise<User> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'livecommerce' });
+      const role = payload.role as Role;
+      if (!payload.sub || !ROLES.includes(role)) throw new Error('bad claims');
+      return { id: payload.sub, role, name: String(payload.name ?? payload.sub) };
+    } catch {
+      throw new DomainError('UNAUTHENTICATED', 'token is invalid or expired');
+    }
+  }
+
+  /** A preHandler admitting only the given roles (any authenticated user when none given). */
+  guard(...roles: Role[]) {
+    return async (request: FastifyRequest) => {
+      const header = request.headers.authorization ?? '';
+      const match = /^Bearer (.+)$/i.exec(header);
+      if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', 'Authorization: a Bearer token is required');
+      const user = await this.verify(match[1]);
+      if (roles.length && !roles.includes(user.role)) throw new DomainError('FORBIDDEN', `role ${user.role} may not do this`);
+      request.user = user;
+    };
+  }
+}
+
+export function currentUser(request: FastifyRequest): User {
+  if (!request.user) throw new DomainError('UNAUTHENTICATED', 'not signed in');
+  return request.user;
+}

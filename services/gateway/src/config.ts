@@ -1,0 +1,23 @@
+// Gateway configuration.
+import { z } from 'zod';
+import { configTypes, localAddresses, serviceConfigShape } from '@lc/kit';
+
+export const configShape = serviceConfigShape(
+  { HTTP_PORT: 8080, GRPC_PORT: 50050, DB_SCHEMA: 'gateway' },
+  {
+    ...localAddresses,
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-jwt-secret-change-me-0123456789'),
+    JWT_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+    // The dev login mints tokens for seeded users and any buyer-<n>; never on in production.
+    DEV_LOGIN: configTypes.bool.optional(),
+    ORDER_RATE_PER_SECOND: z.coerce.number().positive().default(5),
+    ORDER_RATE_BURST: z.coerce.number().int().positive().default(20),
+    WEB_DIR: z.string().optional(),
+  },
+);
+
+export type GatewayConfig = z.infer<z.ZodObject<typeof configShape>>;
+
+export function devLoginEnabled(config: GatewayConfig): boolean {
+  return config.DEV_LOGIN ?? config.NODE_ENV !== 'production';
+}

@@ -1,0 +1,29 @@
+// Who may ask for what: roles, and the users the dev login knows.
+export const ROLES = ['buyer', 'leader', 'warehouse', 'driver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  role: Role;
+  name: string;
+}
+
+/** The demo's people; `buyer-<n>` ids are accepted on top of these in dev mode. */
+export const SEEDED_USERS: User[] = [
+  { id: 'leader-1', role: 'leader', name: '王团长 (Leader Wang)' },
+  { id: 'leader-2', role: 'leader', name: '李团长 (Leader Li)' },
+  { id: 'leader-3', role: 'leader', name: '张团长 (Leader Zhang)' },
+  { id: 'warehouse-1', role: 'warehouse', name: '仓库小陈 (Warehouse Chen)' },
+  { id: 'driver-1', role: 'driver', name: '司机老刘 (Driver Liu)' },
+  { id: 'driver-2', role: 'driver', name: '司机小赵 (Driver Zhao)' },
+  { id: 'admin-1', role: 'admin', name: '运营 (Operator)' },
+];
+
+const BUYER_ID = /^buyer-[0-9]{1,9}$/;
+
+export function devUser(id: string): User | undefined {
+  const seeded = SEEDED_USERS.find((u) => u.id === id);
+  if (seeded) return seeded;
+  if (BUYER_ID.test(id)) return { id, role: 'buyer', name: `买家 ${id.slice(6)}` };
+  return undefined;
+}

@@ -1,0 +1,23 @@
+// Turning contract messages into the public JSON shape (status names instead of enum numbers).
+import { orderStatusToJSON, type Order } from '@lc/contracts';
+
+const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '');
+
+export function orderJson(o: Order) {
+  return {
+    id: o.id,
+    buyerId: o.buyerId,
+    leaderId: o.leaderId,
+    liveSessionId: o.liveSessionId,
+    flashSaleId: o.flashSaleId,
+    skuId: o.skuId,
+    warehouseId: o.warehouseId,
+    qty: o.qty,
+    unitPriceFen: o.unitPriceFen,
+    totalFen: o.totalFen,
+    status: statusName(o.status),
+    paymentDeadline: new Date(o.paymentDeadlineMs).toISOString(),
+    createdAt: new Date(o.createdAtMs).toISOString(),
+    timeline: o.timeline.map((t) => ({ status: statusName(t.status), at: new Date(t.atMs).toISOString(), note: t.note })),
+  };
+}

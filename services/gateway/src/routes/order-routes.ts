@@ -1,0 +1,77 @@
+// Buyer order endpoints: place (idempotent by key, rate-limited, sold-out answered from memory),
+// read, list, pay, cancel. A buyer only ever reaches their own orders.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DomainError, type RpcClient } from '@lc/kit';
+import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type OrderServiceClient } from '@lc/contracts';
+import { currentUser, type Auth } from '../adapters/auth.js';
+import type { SoldOutBoard } from '../domain/sold-out-board.js';
+import type { TokenBuckets } from '../domain/token-bucket.js';
+import { orderJson } from './json.js';
+import { id, parse, uuid } from './validation.js';
+
+const placeBody = z.object({
+  flashSaleId: uuid('flashSaleId'),
+  skuId: uuid('skuId').optional(),
+  qty: z.number({ error: 'qty must be an integer' }).int('qty must be an integer').min(1, 'qty must be at least 1').max(1000, 'qty must be at most 1000'),
+  liveSessionId: z.string().max(100).optional(),
+  leaderId: id('leaderId').optional(),
+});
+
+const idempotencyKey = z
+  .string({ error: 'Idempotency-Key header is required' })
+  .min(1, 'Idempotency-Key header is required')
+  .max(100, 'Idempotency-Key must be at most 100 characters');
+
+export function orderRoutes(
+  app: FastifyInstance,
+  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; soldOut: SoldOutBoard; rateLimit: TokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
+) {
+  const { auth, orders, soldOut, rateLimit, skuOfSale } = deps;
+  const byId = z.object({ id: uuid('id') });
+
+  app.post('/api/v1/orders', { preHandler: auth.guard('buyer') }, async (request, reply) => {
+    const buyer = currentUser(request);
+    const key = parse(idempotencyKey, request.headers['idempotency-key']);
+    const body = parse(placeBody, request.body);
+    if (!rateLimit.take(buyer.id, Date.now())) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down');
+    if (soldOut.isSoldOut(body.flashSaleId)) return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
+    if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
+    const result = await orders.call((c) => c.placeOrder, {
+      buyerId: buyer.id,
+      idempotencyKey: key,
+      flashSaleId: body.flashSaleId,
+      qty: body.qty,
+      liveSessionId: body.liveSessionId ?? '',
+      leaderId: body.leaderId ?? '',
+    }, { idempotent: true, deadlineMs: 5000 });
+    if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || !result.order) {
+      const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
+      return reply.code(409).send({ code, message: code.toLowerCase().replace(/_/g, ' ') });
+    }
+    return reply.code(result.replayed ? 200 : 201).send(orderJson(result.order));
+  });
+
+  app.get('/api/v1/orders', { preHandler: auth.guard('buyer') }, async (request) => {
+    const { orders: list } = await orders.call((c) => c.listOrders, { buyerId: currentUser(request).id, limit: 100 }, { idempotent: true });
+    return { orders: list.map(orderJson) };
+  });
+
+  app.get('/api/v1/orders/:id', { preHandler: auth.guard('buyer') }, async (request) => {
+    const { id: orderId } = parse(byId, request.params);
+    const { order } = await orders.call((c) => c.getOrder, { orderId, buyerId: currentUser(request).id }, { idempotent: true });
+    return orderJson(order!);
+  });
+
+  app.post('/api/v1/orders/:id/pay', { preHandler: auth.guard('buyer') }, async (request) => {
+    const { id: orderId } = parse(byId, request.params);
+    const { order, paymentId } = await orders.call((c) => c.payOrder, { orderId, buyerId: currentUser(request).id }, { deadlineMs: 10_000 });
+    return { ...orderJson(order!), paymentId };
+  });
+
+  app.post('/api/v1/orders/:id/cancel', { preHandler: auth.guard('buyer') }, async (request) => {
+    const { id: orderId } = parse(byId, request.params);
+    const { order } = await orders.call((c) => c.cancelOrder, { orderId, buyerId: currentUser(request).id }, { idempotent: true });
+    return orderJson(order!);
+  });
+}

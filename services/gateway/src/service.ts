@@ -1,0 +1,60 @@
+// Gateway composition: auth, clients of the services, the sold-out board fed by NATS, routes,
+// and the web apps.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { InventoryServiceClient, OrderServiceClient } from '@lc/contracts';
+import { Auth } from './adapters/auth.js';
+import { devLoginEnabled, type GatewayConfig } from './config.js';
+import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
+import { TokenBuckets } from './domain/token-bucket.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { orderRoutes } from './routes/order-routes.js';
+
+const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+export async function startGateway(config: GatewayConfig, logger?: Logger) {
+  const runtime = await ServiceRuntime.create({ name: 'gateway', config, nats: true, ...(logger ? { logger } : {}) });
+  const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
+  const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  runtime.onClose('clients', () => {
+    inventory.close();
+    orders.close();
+  });
+  const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+
+  const soldOut = new SoldOutBoard();
+  // Plain (non-durable) subscription: the board is a cache, rebuilt from whatever comes next.
+  const stockEvents = runtime.bus!.nc.subscribe(runtime.bus!.subject('inventory.stock.changed'), {
+    callback: (err, msg) => {
+      if (err) return;
+      try {
+        soldOut.apply(JSON.parse(new TextDecoder().decode(msg.data)) as StockChange);
+      } catch {
+        runtime.logger.warn('unparsable stock event ignored');
+      }
+    },
+  });
+  runtime.onStopTakingWork('stock events', () => stockEvents.unsubscribe());
+
+  const saleSkus = new Map<string, string>();
+  const skuOfSale = async (flashSaleId: string) => {
+    const known = saleSkus.get(flashSaleId);
+    if (known) return known;
+    const { flashSale } = await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true });
+    saleSkus.set(flashSaleId, flashSale!.skuId);
+    return flashSale!.skuId;
+  };
+
+  const app = runtime.http;
+  authRoutes(app, { auth, devLogin: devLoginEnabled(config) });
+  catalogRoutes(app, { auth, inventory });
+  orderRoutes(app, { auth, orders, soldOut, rateLimit: new TokenBuckets(config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  const webDir = config.WEB_DIR ?? defaultWebDir;
+  if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
+
+  await runtime.start([]);
+  return { runtime, soldOut };
+}

@@ -1,0 +1,98 @@
+// The buyer's path through the REST API: place → pay → read, with idempotency and ownership.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isolate } from '../../../test-support/isolation.js';
+import { startCore } from '../../../test-support/platform.js';
+import { Api, createFlashSale } from '../../../test-support/api.js';
+
+describe('orders api', () => {
+  const iso = isolate();
+  let core: Awaited<ReturnType<typeof startCore>>;
+  let leader: Api;
+  let alice: Api;
+  let bob: Api;
+
+  before(async () => {
+    core = await startCore(iso);
+    leader = await Api.login(core.url, 'leader-1');
+    alice = await Api.login(core.url, 'buyer-101');
+    bob = await Api.login(core.url, 'buyer-102');
+  });
+  after(async () => {
+    await core?.stop();
+    await iso.cleanup();
+  });
+
+  it('orders - place, pay and read back with a timeline; the pool counts follow', async () => {
+    const { flashSaleId, skuId } = await createFlashSale(leader, { quantity: 10, perBuyerLimit: 2 });
+    const placed = await alice.post('/api/v1/orders', { flashSaleId, skuId, qty: 2, leaderId: 'leader-2' }, { 'idempotency-key': 'k1' });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    assert.equal(placed.body.status, 'PENDING_PAYMENT');
+    assert.equal(placed.body.totalFen, 5980);
+    assert.equal(placed.body.leaderId, 'leader-2');
+    let stats = await alice.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.deepEqual([stats.body.quantity, stats.body.held, stats.body.sold, stats.body.available], [10, 2, 0, 8]);
+
+    const paid = await alice.post(`/api/v1/orders/${placed.body.id}/pay`);
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    assert.equal(paid.body.status, 'PAID');
+    assert.deepEqual(paid.body.timeline.map((t: { status: string }) => t.status), ['PENDING_PAYMENT', 'PAID']);
+    stats = await alice.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.deepEqual([stats.body.held, stats.body.sold, stats.body.available], [0, 2, 8]);
+
+    const mine = await alice.get('/api/v1/orders');
+    assert.deepEqual(mine.body.orders.map((o: { id: string }) => o.id), [placed.body.id]);
+  });
+
+  it('orders - the same key returns the same order; another body with it is a 409', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 5, perBuyerLimit: 3 });
+    const first = await alice.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'same' });
+    const again = await alice.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'same' });
+    assert.equal(first.status, 201);
+    assert.equal(again.status, 200);
+    assert.equal(again.body.id, first.body.id);
+    const other = await alice.post('/api/v1/orders', { flashSaleId, qty: 2 }, { 'idempotency-key': 'same' });
+    assert.equal(other.status, 409);
+    assert.equal(other.body.code, 'IDEMPOTENCY_KEY_REUSED');
+    const stats = await alice.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.equal(stats.body.held, 1);
+  });
+
+  it('orders - the limit and sold-out answers are 409s with their codes', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 3, perBuyerLimit: 2 });
+    assert.equal((await alice.post('/api/v1/orders', { flashSaleId, qty: 2 }, { 'idempotency-key': 'a' })).status, 201);
+    const limit = await alice.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'b' });
+    assert.deepEqual([limit.status, limit.body.code], [409, 'LIMIT_REACHED']);
+    assert.equal((await bob.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'a' })).status, 201);
+    const sold = await bob.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'c' });
+    assert.deepEqual([sold.status, sold.body.code], [409, 'SOLD_OUT']);
+  });
+
+  it('authorization - a buyer cannot read, pay or cancel another buyer\'s order', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 5, perBuyerLimit: 2 });
+    const placed = await alice.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'mine' });
+    for (const attempt of [bob.get(`/api/v1/orders/${placed.body.id}`), bob.post(`/api/v1/orders/${placed.body.id}/pay`), bob.post(`/api/v1/orders/${placed.body.id}/cancel`)]) {
+      const r = await attempt;
+      assert.equal(r.status, 404, JSON.stringify(r.body));
+    }
+    const still = await alice.get(`/api/v1/orders/${placed.body.id}`);
+    assert.equal(still.body.status, 'PENDING_PAYMENT');
+    const carol = await Api.login(core.url, 'buyer-103');
+    assert.equal((await carol.get('/api/v1/orders')).body.orders.length, 0);
+    assert.equal((await carol.get(`/api/v1/orders/${placed.body.id}`)).status, 404);
+    assert.equal((await leader.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'x' })).status, 403);
+    assert.equal((await alice.post('/api/v1/flash-sales', {})).status, 403);
+  });
+
+  it('orders - a buyer cancels and the units go back once', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 4, perBuyerLimit: 4 });
+    const placed = await alice.post('/api/v1/orders', { flashSaleId, qty: 3 }, { 'idempotency-key': 'c1' });
+    const cancelled = await alice.post(`/api/v1/orders/${placed.body.id}/cancel`);
+    assert.equal(cancelled.body.status, 'CANCELLED');
+    const twice = await alice.post(`/api/v1/orders/${placed.body.id}/cancel`);
+    assert.equal(twice.status, 409);
+    const stats = await alice.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.deepEqual([stats.body.held, stats.body.sold, stats.body.available], [0, 0, 4]);
+    assert.equal((await alice.post(`/api/v1/orders/${placed.body.id}/pay`)).status, 409);
+  });
+});

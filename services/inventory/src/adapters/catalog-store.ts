@@ -1,0 +1,158 @@
+// Postgres access for the catalog: products, SKUs, stock and flash-sale pools.
+import { randomUUID } from 'node:crypto';
+import { DomainError, inTransaction, type Pool } from '@lc/kit';
+import type { FlashSaleTerms } from '../domain/flash-sale.js';
+
+export interface SkuRow {
+  id: string;
+  productId: string;
+  name: string;
+  listPriceFen: number;
+  perBuyerLimit: number;
+}
+
+export interface ProductRow {
+  id: string;
+  name: string;
+  description: string;
+  imageUrls: string[];
+  createdBy: string;
+  skus: SkuRow[];
+}
+
+export interface FlashSaleRow extends FlashSaleTerms {
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (v: string) => UUID.test(v);
+
+export class CatalogStore {
+  constructor(private readonly pool: Pool) {}
+
+  async createProduct(input: {
+    name: string;
+    description: string;
+    imageUrls: string[];
+    createdBy: string;
+    warehouseId: string;
+    skus: { name: string; listPriceFen: number; perBuyerLimit: number; initialStock: number }[];
+  }): Promise<ProductRow> {
+    const productId = randomUUID();
+    return inTransaction(this.pool, async (client) => {
+      await client.query('INSERT INTO products (id, name, description, image_urls, created_by) VALUES ($1, $2, $3, $4, $5)', [
+        productId,
+        input.name,
+        input.description,
+        JSON.stringify(input.imageUrls),
+        input.createdBy,
+      ]);
+      const skus: SkuRow[] = [];
+      for (const sku of input.skus) {
+        const id = randomUUID();
+        await client.query('INSERT INTO skus (id, product_id, name, list_price_fen, per_buyer_limit) VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          productId,
+          sku.name,
+          sku.listPriceFen,
+          sku.perBuyerLimit,
+        ]);
+        if (input.warehouseId && sku.initialStock > 0) {
+          await client.query('INSERT INTO stock (sku_id, warehouse_id, on_hand) VALUES ($1, $2, $3)', [id, input.warehouseId, sku.initialStock]);
+        }
+        skus.push({ id, productId, name: sku.name, listPriceFen: sku.listPriceFen, perBuyerLimit: sku.perBuyerLimit });
+      }
+      return { id: productId, name: input.name, description: input.description, imageUrls: input.imageUrls, createdBy: input.createdBy, skus };
+    });
+  }
+
+  async products(ids?: string[], limit = 100): Promise<ProductRow[]> {
+    const { rows } = await this.pool.query<{ id: string; name: string; description: string; image_urls: string[]; created_by: string }>(
+      ids
+        ? 'SELECT * FROM products WHERE id = ANY($1::uuid[])'
+        : 'SELECT * FROM products ORDER BY created_at DESC LIMIT $1',
+      [ids ?? limit],
+    );
+    if (!rows.length) return [];
+    const skus = await this.pool.query<{ id: string; product_id: string; name: string; list_price_fen: string; per_buyer_limit: number }>(
+      'SELECT * FROM skus WHERE product_id = ANY($1::uuid[]) ORDER BY name',
+      [rows.map((r) => r.id)],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      imageUrls: r.image_urls,
+      createdBy: r.created_by,
+      skus: skus.rows.filter((s) => s.product_id === r.id).map(toSku),
+    }));
+  }
+
+  async sku(id: string): Promise<SkuRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.pool.query('SELECT * FROM skus WHERE id = $1', [id]);
+    return rows[0] ? toSku(rows[0]) : undefined;
+  }
+
+  /** Creates a pool, allocating its units from the warehouse's free stock. */
+  async createFlashSale(terms: FlashSaleTerms): Promise<FlashSaleRow> {
+    if (!(await this.sku(terms.skuId))) throw new DomainError('NOT_FOUND', `skuId: no SKU ${terms.skuId}`);
+    const id = randomUUID();
+    return inTransaction(this.pool, async (client) => {
+      const allocated = await client.query(
+        'UPDATE stock SET allocated = allocated + $3 WHERE sku_id = $1 AND warehouse_id = $2 AND on_hand - allocated >= $3',
+        [terms.skuId, terms.warehouseId, terms.quantity],
+      );
+      if (allocated.rowCount !== 1) {
+        const { rows } = await client.query<{ free: number }>('SELECT on_hand - allocated AS free FROM stock WHERE sku_id = $1 AND warehouse_id = $2', [
+          terms.skuId,
+          terms.warehouseId,
+        ]);
+        throw new DomainError('CONFLICT', `quantity: warehouse ${terms.warehouseId} has ${rows[0]?.free ?? 0} free units of this SKU`);
+      }
+      await client.query(
+        `INSERT INTO flash_sales (id, sku_id, warehouse_id, leader_id, live_session_id, sale_price_fen, quantity, per_buyer_limit, starts_at, ends_at, hold_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0), to_timestamp($10 / 1000.0), $11)`,
+        [id, terms.skuId, terms.warehouseId, terms.leaderId, terms.liveSessionId, terms.salePriceFen, terms.quantity, terms.perBuyerLimit, terms.startsAtMs, terms.endsAtMs, terms.holdSeconds],
+      );
+      return { id, ...terms };
+    });
+  }
+
+  async flashSale(id: string): Promise<FlashSaleRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.pool.query(`${FLASH_SALE_SELECT} WHERE id = $1`, [id]);
+    return rows[0] ? toFlashSale(rows[0]) : undefined;
+  }
+
+  async flashSalesOfSession(liveSessionId: string): Promise<FlashSaleRow[]> {
+    const { rows } = await this.pool.query(`${FLASH_SALE_SELECT} WHERE live_session_id = $1 ORDER BY starts_at`, [liveSessionId]);
+    return rows.map(toFlashSale);
+  }
+}
+
+const FLASH_SALE_SELECT = `SELECT id, sku_id, warehouse_id, leader_id, live_session_id, sale_price_fen, quantity, per_buyer_limit,
+  (extract(epoch from starts_at) * 1000)::bigint AS starts_ms, (extract(epoch from ends_at) * 1000)::bigint AS ends_ms, hold_seconds
+  FROM flash_sales`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toFlashSale(r: any): FlashSaleRow {
+  return {
+    id: r.id,
+    skuId: r.sku_id,
+    warehouseId: r.warehouse_id,
+    leaderId: r.leader_id,
+    liveSessionId: r.live_session_id,
+    salePriceFen: Number(r.sale_price_fen),
+    quantity: r.quantity,
+    perBuyerLimit: r.per_buyer_limit,
+    startsAtMs: Number(r.starts_ms),
+    endsAtMs: Number(r.ends_ms),
+    holdSeconds: r.hold_seconds,
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toSku(r: any): SkuRow {
+  return { id: r.id, productId: r.product_id, name: r.name, listPriceFen: Number(r.list_price_fen), perBuyerLimit: r.per_buyer_limit };
+}

@@ -1,0 +1,14 @@
+// Inventory's configuration.
+import { z } from 'zod';
+import { serviceConfigShape } from '@lc/kit';
+
+export const configShape = serviceConfigShape(
+  { HTTP_PORT: 8082, GRPC_PORT: 50052, DB_SCHEMA: 'inventory' },
+  {
+    SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+    // Expired holds wait this long for the order service to cancel them first.
+    SWEEP_GRACE_MS: z.coerce.number().int().nonnegative().default(5000),
+  },
+);
+
+export type InventoryConfig = z.infer<z.ZodObject<typeof configShape>>;

@@ -1,0 +1,43 @@
+// Flash-sale pool rules: what a valid pool looks like and how its counts read. Pure.
+export interface FlashSaleTerms {
+  skuId: string;
+  warehouseId: string;
+  leaderId: string;
+  liveSessionId: string;
+  salePriceFen: number;
+  quantity: number;
+  perBuyerLimit: number;
+  startsAtMs: number;
+  endsAtMs: number;
+  holdSeconds: number;
+}
+
+export const MAX_POOL_QUANTITY = 1_000_000;
+export const MAX_HOLD_SECONDS = 24 * 3600;
+
+/** Every problem with the terms, each naming its field; empty when valid. */
+export function flashSaleProblems(t: FlashSaleTerms): string[] {
+  const problems: string[] = [];
+  const int = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isSafeInteger(v) || v < min || v > max) problems.push(`${name}: must be an integer from ${min} to ${max}`);
+  };
+  if (!t.skuId) problems.push('skuId: required');
+  if (!t.warehouseId) problems.push('warehouseId: required');
+  if (!t.leaderId) problems.push('leaderId: required');
+  int('salePriceFen', t.salePriceFen, 0, 100_000_000);
+  int('quantity', t.quantity, 1, MAX_POOL_QUANTITY);
+  int('perBuyerLimit', t.perBuyerLimit, 1, MAX_POOL_QUANTITY);
+  int('holdSeconds', t.holdSeconds, 1, MAX_HOLD_SECONDS);
+  if (!(t.endsAtMs > t.startsAtMs)) problems.push('endsAt: must be after startsAt');
+  return problems;
+}
+
+export interface PoolCounts {
+  quantity: number;
+  held: number;
+  sold: number;
+}
+
+export const available = (c: PoolCounts) => Math.max(c.quantity - c.held - c.sold, 0);
+
+export type ReserveOutcome = 'RESERVED' | 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED';

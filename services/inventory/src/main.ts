@@ -1,0 +1,12 @@
+// Inventory service entry: configuration, composition, graceful shutdown.
+import { exitOnStartupFailure, onSigterm, parseConfig } from '@lc/kit';
+import { configShape } from './config.js';
+import { startInventory } from './service.js';
+
+async function main() {
+  const config = parseConfig(configShape);
+  const { runtime } = await startInventory(config);
+  onSigterm(runtime.logger, () => runtime.stop(), config.SHUTDOWN_TIMEOUT_MS);
+}
+
+main().catch(exitOnStartupFailure('inventory'));

@@ -1,0 +1,204 @@
+// Reserve / confirm / release: the Redis hot path in front, Postgres as the system of record
+// behind it, and the compensations that keep the two agreeing through crashes and Redis loss.
+import { randomUUID } from 'node:crypto';
+import { DomainError, type Logger } from '@lc/kit';
+import type { HotPools, PoolCounters, SettleAction } from './adapters/hot-pool.js';
+import type { CatalogStore, FlashSaleRow } from './adapters/catalog-store.js';
+import { stockChanged, type HoldRow, type ReservationStore } from './adapters/reservation-store.js';
+import type { ReserveOutcome } from './domain/flash-sale.js';
+
+export interface ReserveRequest {
+  flashSaleId: string;
+  buyerId: string;
+  qty: number;
+  idempotencyKey: string;
+}
+
+export interface ReserveAnswer {
+  outcome: ReserveOutcome;
+  reservationId: string;
+  expiresAtMs: number;
+  sale: FlashSaleRow;
+}
+
+export class Reservations {
+  private readonly sales = new Map<string, FlashSaleRow>();
+  private readonly loading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly hot: HotPools,
+    private readonly holds: ReservationStore,
+    private readonly catalog: CatalogStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Pool terms never change once created, so they are cached for the hot path. */
+  async sale(id: string): Promise<FlashSaleRow> {
+    const cached = this.sales.get(id);
+    if (cached) return cached;
+    const row = await this.catalog.flashSale(id);
+    if (!row) throw new DomainError('NOT_FOUND', `flashSaleId: no flash sale ${id}`);
+    this.sales.set(id, row);
+    return row;
+  }
+
+  knownPools(): FlashSaleRow[] {
+    return [...this.sales.values()];
+  }
+
+  async reserve(req: ReserveRequest): Promise<ReserveAnswer> {
+    if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+    if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+    if (!req.idempotencyKey || req.idempotencyKey.length > 200) throw new DomainError('INVALID_ARGUMENT', 'idempotencyKey: required, at most 200 characters');
+    const sale = await this.sale(req.flashSaleId);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const nowMs = Date.now();
+      const holdId = randomUUID();
+      const expiresAtMs = nowMs + sale.holdSeconds * 1000;
+      const r = await this.hot.reserve(sale.id, { buyerId: req.buyerId, qty: req.qty, key: req.idempotencyKey, holdId, expiresAtMs, nowMs });
+      switch (r.kind) {
+        case 'NOT_LOADED':
+          await this.ensureLoaded(sale);
+          continue;
+        case 'REPLAY':
+          if (r.buyerId !== req.buyerId || r.qty !== req.qty) {
+            throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
+          }
+          return { outcome: r.outcome as ReserveOutcome, reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
+        case 'RESERVED':
+          return this.recordHold(sale, req, r);
+        default:
+          return { outcome: r.kind, reservationId: '', expiresAtMs: 0, sale };
+      }
+    }
+    throw new DomainError('UNAVAILABLE', 'stock is being rebuilt, try again');
+  }
+
+  /** A hold the buyer has not heard about yet must reach Postgres, or be given back. */
+  private async recordHold(sale: FlashSaleRow, req: ReserveRequest, r: { holdId: string; expiresAtMs: number; gen: string } & PoolCounters): Promise<ReserveAnswer> {
+    const hold = { id: r.holdId, flashSaleId: sale.id, buyerId: req.buyerId, qty: req.qty, key: req.idempotencyKey, expiresAtMs: r.expiresAtMs };
+    let inserted: boolean;
+    try {
+      inserted = await this.holds.insertHold(hold, stockChanged(sale.id, r));
+    } catch (error) {
+      await this.hot.settle(sale.id, r.holdId, 'UNDO').catch(() => undefined);
+      this.logger.warn({ err: (error as Error).message, flashSaleId: sale.id }, 'hold not recorded, given back');
+      throw new DomainError('UNAVAILABLE', 'could not record the reservation, try again');
+    }
+    if (!inserted) {
+      // The key won before Redis lost it; the first answer stands and this hold goes back.
+      await this.hot.settle(sale.id, r.holdId, 'RELEASE');
+      const first = await this.holds.byKey(sale.id, req.idempotencyKey);
+      if (!first) throw new DomainError('UNAVAILABLE', 'try again');
+      if (first.buyerId !== req.buyerId || first.qty !== req.qty) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
+      return { outcome: 'RESERVED', reservationId: first.id, expiresAtMs: first.expiresAtMs, sale };
+    }
+    // Redis rebuilt between our Lua step and our commit: the rebuild may not have seen this row.
+    if ((await this.hot.generation(sale.id)) !== r.gen) {
+      const adopted = await this.adopt(sale, hold);
+      if (!adopted) {
+        await this.holds.settle(hold.id, 'RELEASED', 'lost in redis rebuild');
+        return { outcome: 'SOLD_OUT', reservationId: '', expiresAtMs: 0, sale };
+      }
+    }
+    return { outcome: 'RESERVED', reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
+  }
+
+  private async adopt(sale: FlashSaleRow, hold: Omit<HoldRow, 'status'>): Promise<boolean> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const result = await this.hot.adopt(sale.id, { holdId: hold.id, buyerId: hold.buyerId, qty: hold.qty, key: hold.key, expiresAtMs: hold.expiresAtMs });
+      if (result === 'NOT_LOADED') {
+        await this.ensureLoaded(sale);
+        continue;
+      }
+      return result !== 'REFUSED';
+    }
+    return false;
+  }
+
+  /** Paid: the hold's units become sold. True also when it already was confirmed. */
+  async confirm(reservationId: string): Promise<boolean> {
+    const row = await this.holds.settle(reservationId, 'CONFIRMED');
+    if (!row) {
+      const existing = await this.holds.byId(reservationId);
+      if (!existing) throw new DomainError('NOT_FOUND', `reservationId: no reservation ${reservationId}`);
+      if (existing.status === 'CONFIRMED') await this.settleHot(existing, 'CONFIRM');
+      return existing.status === 'CONFIRMED';
+    }
+    await this.settleHot(row, 'CONFIRM');
+    return true;
+  }
+
+  /** Gives the units back; `released` is true only for the call that actually released them. */
+  async release(reservationId: string, reason: string): Promise<{ released: boolean; status: HoldRow['status'] }> {
+    const row = await this.holds.settle(reservationId, 'RELEASED', reason);
+    if (!row) {
+      const existing = await this.holds.byId(reservationId);
+      if (!existing) throw new DomainError('NOT_FOUND', `reservationId: no reservation ${reservationId}`);
+      if (existing.status === 'RELEASED') await this.settleHot(existing, 'RELEASE');
+      return { released: false, status: existing.status };
+    }
+    await this.settleHot(row, 'RELEASE');
+    return { released: true, status: 'RELEASED' };
+  }
+
+  /**
+   * Mirrors a settled Postgres row in Redis. Redis removes the hold in the same step, so running
+   * this twice (a retry, the reconciler) changes the counts once.
+   */
+  async settleHot(row: HoldRow, action: SettleAction): Promise<void> {
+    const sale = await this.sale(row.flashSaleId);
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const r = await this.hot.settle(sale.id, row.id, action);
+        if (r.kind === 'NOT_LOADED') {
+          // A rebuild reads Postgres, where this row is already settled.
+          await this.ensureLoaded(sale);
+          return;
+        }
+        if (r.kind !== 'ABSENT') await this.holds.publishStock(stockChanged(sale.id, r), `stock:${row.id}:${action}`);
+        return;
+      }
+    } catch (error) {
+      // Postgres is settled; the reconciler finishes the Redis side once it is back.
+      this.logger.warn({ err: (error as Error).message, reservationId: row.id }, 'redis settle deferred');
+    }
+  }
+
+  /** Rebuilds a pool's Redis state from Postgres; concurrent callers share one load. */
+  async ensureLoaded(sale: FlashSaleRow): Promise<void> {
+    const pending = this.loading.get(sale.id);
+    if (pending) return pending;
+    const load = (async () => {
+      const snapshot = await this.holds.snapshot(sale);
+      if (await this.hot.load(sale.id, snapshot, randomUUID())) {
+        this.logger.info({ flashSaleId: sale.id, holds: snapshot.holds.length }, 'pool loaded into redis');
+      }
+    })().finally(() => this.loading.delete(sale.id));
+    this.loading.set(sale.id, load);
+    return load;
+  }
+
+  /**
+   * One sweep: releases holds past expiry (plus grace, so the order service normally cancels
+   * first), then makes Redis agree with Postgres for holds Redis still lists as expired.
+   */
+  async sweep(graceMs: number): Promise<number> {
+    const expired = await this.holds.releaseExpired(graceMs);
+    for (const row of expired) await this.settleHot(row, 'RELEASE');
+    for (const sale of this.knownPools()) {
+      const stale = await this.hot.expiredHolds(sale.id, Date.now() - graceMs);
+      if (!stale.length) continue;
+      const rows = await this.holds.statuses(stale);
+      for (const holdId of stale) {
+        const row = rows.get(holdId);
+        if (!row) {
+          // Won in Redis but never recorded (the process died in between): nobody was told.
+          await this.hot.settle(sale.id, holdId, 'UNDO');
+        } else if (row.status === 'CONFIRMED') await this.settleHot(row, 'CONFIRM');
+        else if (row.status === 'RELEASED') await this.settleHot(row, 'RELEASE');
+      }
+    }
+    return expired.length;
+  }
+}

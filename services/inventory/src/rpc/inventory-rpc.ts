@@ -1,0 +1,137 @@
+// InventoryService gRPC handlers: translate messages to the domain and back.
+import { DomainError, unaryService, type Logger } from '@lc/kit';
+import {
+  ReserveOutcome,
+  type FlashSale,
+  type GetFlashSaleResponse,
+  type InventoryServiceServer,
+  type Product,
+  type Sku,
+} from '@lc/contracts';
+import type { CatalogStore, FlashSaleRow, ProductRow, SkuRow } from '../adapters/catalog-store.js';
+import type { ReservationStore } from '../adapters/reservation-store.js';
+import { available, flashSaleProblems } from '../domain/flash-sale.js';
+import type { Reservations } from '../reservations.js';
+
+const outcomes = {
+  RESERVED: ReserveOutcome.RESERVE_OUTCOME_RESERVED,
+  SOLD_OUT: ReserveOutcome.RESERVE_OUTCOME_SOLD_OUT,
+  LIMIT_REACHED: ReserveOutcome.RESERVE_OUTCOME_LIMIT_REACHED,
+  NOT_STARTED: ReserveOutcome.RESERVE_OUTCOME_NOT_STARTED,
+  ENDED: ReserveOutcome.RESERVE_OUTCOME_ENDED,
+} as const;
+
+export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationStore; reservations: Reservations; logger: Logger }): InventoryServiceServer {
+  const { catalog, holds, reservations } = deps;
+
+  const describeSale = async (sale: FlashSaleRow): Promise<GetFlashSaleResponse> => {
+    const counts = await holds.counts(sale.id);
+    const sku = await catalog.sku(sale.skuId);
+    return {
+      flashSale: toFlashSale(sale),
+      stats: { quantity: sale.quantity, held: counts.held, sold: counts.sold, available: available({ quantity: sale.quantity, ...counts }) },
+      ...(sku ? { sku: toSku(sku) } : {}),
+    };
+  };
+
+  return unaryService<InventoryServiceServer>(
+    {
+      async createProduct(req) {
+        if (!req.name.trim()) throw new DomainError('INVALID_ARGUMENT', 'name: required');
+        if (!req.skus.length) throw new DomainError('INVALID_ARGUMENT', 'skus: at least one SKU');
+        const product = await catalog.createProduct({
+          name: req.name.trim(),
+          description: req.description,
+          imageUrls: req.imageUrls,
+          createdBy: req.createdBy,
+          warehouseId: req.warehouseId,
+          skus: req.skus.map((s) => ({ name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, initialStock: s.initialStock })),
+        });
+        return { product: toProduct(product) };
+      },
+      async getProduct(req) {
+        const [product] = isUuidish(req.id) ? await catalog.products([req.id]) : [];
+        if (!product) throw new DomainError('NOT_FOUND', `no product ${req.id}`);
+        return { product: toProduct(product) };
+      },
+      async listProducts(req) {
+        return { products: (await catalog.products(undefined, req.limit > 0 ? Math.min(req.limit, 500) : 100)).map(toProduct) };
+      },
+      async createFlashSale(req) {
+        const fs = req.flashSale;
+        if (!fs) throw new DomainError('INVALID_ARGUMENT', 'flashSale: required');
+        const terms = {
+          skuId: fs.skuId,
+          warehouseId: fs.warehouseId,
+          leaderId: fs.leaderId,
+          liveSessionId: fs.liveSessionId,
+          salePriceFen: fs.salePriceFen,
+          quantity: fs.quantity,
+          perBuyerLimit: fs.perBuyerLimit,
+          startsAtMs: fs.startsAtMs,
+          endsAtMs: fs.endsAtMs,
+          holdSeconds: fs.holdSeconds,
+        };
+        const problems = flashSaleProblems(terms);
+        if (problems.length) throw new DomainError('INVALID_ARGUMENT', problems[0]!, { problems });
+        const sale = await catalog.createFlashSale(terms);
+        await holds.publishStock({ flashSaleId: sale.id, quantity: sale.quantity, held: 0, sold: 0, available: sale.quantity, atMs: Date.now() }, `stock:${sale.id}:created`);
+        return { flashSale: toFlashSale(sale) };
+      },
+      async getFlashSale(req) {
+        return describeSale(await reservations.sale(req.id));
+      },
+      async listFlashSales(req) {
+        const sales = await catalog.flashSalesOfSession(req.liveSessionId);
+        return { flashSales: await Promise.all(sales.map(describeSale)) };
+      },
+      async reserve(req) {
+        const answer = await reservations.reserve({ flashSaleId: req.flashSaleId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
+        return {
+          outcome: outcomes[answer.outcome],
+          reservationId: answer.reservationId,
+          expiresAtMs: answer.expiresAtMs,
+          unitPriceFen: answer.sale.salePriceFen,
+          skuId: answer.sale.skuId,
+          warehouseId: answer.sale.warehouseId,
+          leaderId: answer.sale.leaderId,
+          liveSessionId: answer.sale.liveSessionId,
+        };
+      },
+      async confirm(req) {
+        return { confirmed: await reservations.confirm(req.reservationId) };
+      },
+      async release(req) {
+        return reservations.release(req.reservationId, req.reason || 'released');
+      },
+    },
+    deps.logger,
+  );
+}
+
+const isUuidish = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
+
+const toSku = (s: SkuRow): Sku => ({ id: s.id, productId: s.productId, name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit });
+
+const toProduct = (p: ProductRow): Product => ({
+  id: p.id,
+  name: p.name,
+  description: p.description,
+  imageUrls: p.imageUrls,
+  skus: p.skus.map(toSku),
+  createdBy: p.createdBy,
+});
+
+const toFlashSale = (s: FlashSaleRow): FlashSale => ({
+  id: s.id,
+  skuId: s.skuId,
+  warehouseId: s.warehouseId,
+  leaderId: s.leaderId,
+  liveSessionId: s.liveSessionId,
+  salePriceFen: s.salePriceFen,
+  quantity: s.quantity,
+  perBuyerLimit: s.perBuyerLimit,
+  startsAtMs: s.startsAtMs,
+  endsAtMs: s.endsAtMs,
+  holdSeconds: s.holdSeconds,
+});

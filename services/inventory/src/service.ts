@@ -1,0 +1,31 @@
+// Inventory's composition: adapters, the reservation logic, the gRPC service and the sweeper.
+import { fileURLToPath } from 'node:url';
+import { ServiceRuntime, type Logger } from '@lc/kit';
+import { InventoryServiceService } from '@lc/contracts';
+import { CatalogStore } from './adapters/catalog-store.js';
+import { HotPools } from './adapters/hot-pool.js';
+import { ReservationStore } from './adapters/reservation-store.js';
+import type { InventoryConfig } from './config.js';
+import { Reservations } from './reservations.js';
+import { inventoryRpc } from './rpc/inventory-rpc.js';
+
+export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export async function startInventory(config: InventoryConfig, logger?: Logger) {
+  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
+  const catalog = new CatalogStore(runtime.pool!);
+  const holds = new ReservationStore(runtime.pool!);
+  const reservations = new Reservations(new HotPools(runtime.redis!, config.REDIS_PREFIX), holds, catalog, runtime.logger);
+
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweeper = setInterval(() => {
+    sweeping = reservations.sweep(config.SWEEP_GRACE_MS).catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'sweep failed'));
+  }, config.SWEEP_INTERVAL_MS);
+  runtime.onStopTakingWork('sweeper', async () => {
+    clearInterval(sweeper);
+    await sweeping;
+  });
+
+  await runtime.start([{ definition: InventoryServiceService, implementation: inventoryRpc({ catalog, holds, reservations, logger: runtime.logger }) }]);
+  return { runtime, reservations };
+}

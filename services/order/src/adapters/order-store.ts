@@ -1,0 +1,228 @@
+// Postgres access for orders, their timeline, the buyer-leader binding and payments. Every state
+// change writes its event to the outbox in the same transaction.
+import { enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
+import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
+
+export interface OrderRow {
+  id: string;
+  buyerId: string;
+  leaderId: string;
+  liveSessionId: string;
+  flashSaleId: string;
+  skuId: string;
+  warehouseId: string;
+  qty: number;
+  unitPriceFen: number;
+  totalFen: number;
+  status: OrderStatus;
+  reservationId: string;
+  paymentDeadlineMs: number;
+  idempotencyKey: string;
+  requestHash: string;
+  createdAtMs: number;
+  timeline: { status: OrderStatus; atMs: number; note: string }[];
+}
+
+export interface OrderEvent {
+  orderId: string;
+  buyerId: string;
+  leaderId: string;
+  liveSessionId: string;
+  flashSaleId: string;
+  skuId: string;
+  warehouseId: string;
+  qty: number;
+  totalFen: number;
+  status: OrderStatus;
+  atMs: number;
+}
+
+const SUBJECT: Partial<Record<OrderStatus, string>> = {
+  PENDING_PAYMENT: 'order.created',
+  PAID: 'order.paid',
+  CANCELLED: 'order.cancelled',
+  REFUNDED: 'order.refunded',
+  PACKED: 'order.status.packed',
+  OUT_FOR_DELIVERY: 'order.status.out_for_delivery',
+  READY_FOR_PICKUP: 'order.status.ready_for_pickup',
+  PICKED_UP: 'order.status.picked_up',
+};
+
+const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms,
+  (extract(epoch from created_at) * 1000)::bigint AS created_ms FROM orders o`;
+
+export class OrderStore {
+  constructor(private readonly pool: Pool) {}
+
+  async byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
+    const { rows } = await this.pool.query(`${SELECT} WHERE buyer_id = $1 AND idempotency_key = $2`, [buyerId, key]);
+    return rows[0] ? this.withTimeline(toOrder(rows[0])) : undefined;
+  }
+
+  async byId(id: string): Promise<OrderRow | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const { rows } = await this.pool.query(`${SELECT} WHERE id = $1`, [id]);
+    return rows[0] ? this.withTimeline(toOrder(rows[0])) : undefined;
+  }
+
+  async ofBuyer(buyerId: string, limit: number): Promise<OrderRow[]> {
+    const { rows } = await this.pool.query(`${SELECT} WHERE buyer_id = $1 ORDER BY created_at DESC LIMIT $2`, [buyerId, limit]);
+    return Promise.all(rows.map((r) => this.withTimeline(toOrder(r))));
+  }
+
+  async unpaidPastDeadline(limit = 200): Promise<OrderRow[]> {
+    const { rows } = await this.pool.query(`${SELECT} WHERE status = 'PENDING_PAYMENT' AND payment_deadline < now() ORDER BY payment_deadline LIMIT $1`, [limit]);
+    return rows.map(toOrder);
+  }
+
+  /**
+   * Inserts a new order (binding the buyer to `bindLeaderId` if they have no leader yet);
+   * returns undefined when the buyer's key already has an order.
+   */
+  async insert(order: Omit<OrderRow, 'timeline' | 'createdAtMs' | 'leaderId'>, bindLeaderId: string): Promise<OrderRow | undefined> {
+    return inTransaction<OrderRow | undefined>(this.pool, async (client) => {
+      if (bindLeaderId) {
+        await client.query('INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id) VALUES ($1, $2, $3) ON CONFLICT (buyer_id) DO NOTHING', [
+          order.buyerId,
+          bindLeaderId,
+          order.id,
+        ]);
+      }
+      const bound = await client.query<{ leader_id: string }>('SELECT leader_id FROM buyer_leader WHERE buyer_id = $1', [order.buyerId]);
+      const leaderId = bound.rows[0]?.leader_id ?? '';
+      const inserted = await client.query(
+        `INSERT INTO orders (id, buyer_id, leader_id, live_session_id, flash_sale_id, sku_id, warehouse_id, qty, unit_price_fen, total_fen,
+                             status, reservation_id, payment_deadline, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13 / 1000.0), $14, $15)
+         ON CONFLICT DO NOTHING`,
+        [order.id, order.buyerId, leaderId, order.liveSessionId, order.flashSaleId, order.skuId, order.warehouseId, order.qty, order.unitPriceFen,
+          order.totalFen, order.status, order.reservationId, order.paymentDeadlineMs, order.idempotencyKey, order.requestHash],
+      );
+      // The key already has an order (a concurrent twin won): undo the binding too.
+      if (inserted.rowCount !== 1) throw new Abort();
+      await this.record(client, order.id, 'PENDING_PAYMENT', '');
+      const row = { ...order, leaderId, createdAtMs: Date.now(), timeline: [] };
+      await enqueueEvent(client, SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`);
+      return row;
+    }).catch((e: unknown) => {
+      if (e instanceof Abort) return undefined;
+      throw e;
+    });
+  }
+
+  /**
+   * Applies a transition if the order is in one of its source states, with timeline entry and
+   * event; `extra` runs in the same transaction (returning false aborts). Undefined if refused.
+   */
+  async apply(
+    orderId: string,
+    t: Transition,
+    note = '',
+    extra?: (client: PoolClient) => Promise<boolean>,
+  ): Promise<OrderRow | undefined> {
+    const to = targetOf(t);
+    const changed = await inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query(
+        `UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY($3::text[])
+         RETURNING *, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms, (extract(epoch from created_at) * 1000)::bigint AS created_ms`,
+        [orderId, to, allowedFrom(t)],
+      );
+      if (!rows[0]) return undefined;
+      if (extra && !(await extra(client))) throw new Abort();
+      await this.record(client, orderId, to, note);
+      const row = toOrder(rows[0]);
+      await enqueueEvent(client, SUBJECT[to]!, toEvent(row), `order:${orderId}:${to}`);
+      return row;
+    }).catch((e: unknown) => {
+      if (e instanceof Abort) return undefined;
+      throw e;
+    });
+    return changed ? this.withTimeline(changed) : undefined;
+  }
+
+  async createPayment(p: { id: string; orderId: string; provider: string; amountFen: number }): Promise<void> {
+    await this.pool.query(`INSERT INTO payments (id, order_id, provider, amount_fen, status) VALUES ($1, $2, $3, $4, 'PENDING')`, [
+      p.id,
+      p.orderId,
+      p.provider,
+      p.amountFen,
+    ]);
+  }
+
+  async payment(id: string): Promise<{ id: string; orderId: string; amountFen: number; status: string } | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const { rows } = await this.pool.query('SELECT id, order_id, amount_fen, status FROM payments WHERE id = $1', [id]);
+    const r = rows[0];
+    return r ? { id: r.id, orderId: r.order_id, amountFen: Number(r.amount_fen), status: r.status } : undefined;
+  }
+
+  /** Records a provider callback once; false when it had been applied before. */
+  static async claimCallback(client: PoolClient, eventId: string, paymentId: string, status: string): Promise<boolean> {
+    const r = await client.query('INSERT INTO payment_callbacks (event_id, payment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [eventId, paymentId]);
+    if (r.rowCount !== 1) return false;
+    await client.query('UPDATE payments SET status = $2, settled_at = now() WHERE id = $1', [paymentId, status]);
+    return true;
+  }
+
+  async settlePayment(paymentId: string, status: string): Promise<void> {
+    await this.pool.query('UPDATE payments SET status = $2, settled_at = now() WHERE id = $1', [paymentId, status]);
+  }
+
+  async callbackSeen(eventId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM payment_callbacks WHERE event_id = $1', [eventId]);
+    return rowCount === 1;
+  }
+
+  private async record(client: PoolClient, orderId: string, status: OrderStatus, note: string) {
+    await client.query('INSERT INTO order_timeline (order_id, status, note) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [orderId, status, note]);
+  }
+
+  private async withTimeline(order: OrderRow): Promise<OrderRow> {
+    const { rows } = await this.pool.query<{ status: OrderStatus; at_ms: string; note: string }>(
+      'SELECT status, (extract(epoch from at) * 1000)::bigint AS at_ms, note FROM order_timeline WHERE order_id = $1 ORDER BY at',
+      [order.id],
+    );
+    return { ...order, timeline: rows.map((r) => ({ status: r.status, atMs: Number(r.at_ms), note: r.note })) };
+  }
+}
+
+class Abort extends Error {}
+
+export function toEvent(o: Omit<OrderRow, 'timeline' | 'createdAtMs'>): OrderEvent {
+  return {
+    orderId: o.id,
+    buyerId: o.buyerId,
+    leaderId: o.leaderId,
+    liveSessionId: o.liveSessionId,
+    flashSaleId: o.flashSaleId,
+    skuId: o.skuId,
+    warehouseId: o.warehouseId,
+    qty: o.qty,
+    totalFen: o.totalFen,
+    status: o.status,
+    atMs: Date.now(),
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toOrder(r: any): OrderRow {
+  return {
+    id: r.id,
+    buyerId: r.buyer_id,
+    leaderId: r.leader_id,
+    liveSessionId: r.live_session_id,
+    flashSaleId: r.flash_sale_id,
+    skuId: r.sku_id,
+    warehouseId: r.warehouse_id,
+    qty: r.qty,
+    unitPriceFen: Number(r.unit_price_fen),
+    totalFen: Number(r.total_fen),
+    status: r.status,
+    reservationId: r.reservation_id,
+    paymentDeadlineMs: Number(r.deadline_ms),
+    idempotencyKey: r.idempotency_key,
+    requestHash: r.request_hash,
+    createdAtMs: Number(r.created_ms),
+    timeline: [],
+  };
+}

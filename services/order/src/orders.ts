@@ -1,0 +1,185 @@
+// Placing, paying, cancelling and expiring orders. The inventory reservation's state decides
+// races between paying and cancelling: whoever settles the hold first wins.
+import { createHash, randomUUID } from 'node:crypto';
+import { DomainError, RpcClient, type Logger } from '@lc/kit';
+import { ReserveOutcome, type InventoryServiceClient } from '@lc/contracts';
+import { OrderStore, type OrderRow } from './adapters/order-store.js';
+import type { PaymentProvider } from './adapters/payment-provider.js';
+import { transition } from './domain/order-status.js';
+import { verifySignature, type PaymentCallback } from './domain/payment-signature.js';
+
+export interface PlaceOrder {
+  buyerId: string;
+  idempotencyKey: string;
+  flashSaleId: string;
+  qty: number;
+  liveSessionId: string;
+  leaderId: string;
+}
+
+export type PlaceResult =
+  | { outcome: 'PLACED'; order: OrderRow; replayed: boolean }
+  | { outcome: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED' };
+
+const refusals = {
+  [ReserveOutcome.RESERVE_OUTCOME_SOLD_OUT]: 'SOLD_OUT',
+  [ReserveOutcome.RESERVE_OUTCOME_LIMIT_REACHED]: 'LIMIT_REACHED',
+  [ReserveOutcome.RESERVE_OUTCOME_NOT_STARTED]: 'NOT_STARTED',
+  [ReserveOutcome.RESERVE_OUTCOME_ENDED]: 'ENDED',
+} as const;
+
+export class Orders {
+  constructor(
+    private readonly store: OrderStore,
+    private readonly inventory: RpcClient<InventoryServiceClient>,
+    private readonly provider: PaymentProvider,
+    private readonly webhookSecret: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async place(req: PlaceOrder): Promise<PlaceResult> {
+    if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+    if (!req.idempotencyKey || req.idempotencyKey.length > 100) throw new DomainError('INVALID_ARGUMENT', 'Idempotency-Key: required, at most 100 characters');
+    if (!req.flashSaleId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId: required');
+    if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([req.flashSaleId, req.qty, req.liveSessionId, req.leaderId]))
+      .digest('hex');
+
+    const existing = await this.store.byKey(req.buyerId, req.idempotencyKey);
+    if (existing) return this.replay(existing, requestHash);
+
+    const reserved = await this.inventory.call((c) => c.reserve, {
+      flashSaleId: req.flashSaleId,
+      buyerId: req.buyerId,
+      qty: req.qty,
+      // The buyer's key, scoped to the buyer: two buyers may pick the same key.
+      idempotencyKey: `${req.buyerId}:${req.idempotencyKey}`,
+    }, { idempotent: true });
+    if (reserved.outcome !== ReserveOutcome.RESERVE_OUTCOME_RESERVED) {
+      const refusal = refusals[reserved.outcome as keyof typeof refusals];
+      if (!refusal) throw new Error(`unexpected reserve outcome ${reserved.outcome}`);
+      return { outcome: refusal };
+    }
+    const order = await this.store.insert(
+      {
+        id: randomUUID(),
+        buyerId: req.buyerId,
+        liveSessionId: req.liveSessionId || reserved.liveSessionId,
+        flashSaleId: req.flashSaleId,
+        skuId: reserved.skuId,
+        warehouseId: reserved.warehouseId,
+        qty: req.qty,
+        unitPriceFen: reserved.unitPriceFen,
+        totalFen: reserved.unitPriceFen * req.qty,
+        status: 'PENDING_PAYMENT',
+        reservationId: reserved.reservationId,
+        paymentDeadlineMs: reserved.expiresAtMs,
+        idempotencyKey: req.idempotencyKey,
+        requestHash,
+      },
+      req.leaderId || reserved.leaderId,
+    );
+    if (order) return { outcome: 'PLACED', order, replayed: false };
+    // A concurrent request with the same key wrote first.
+    const twin = await this.store.byKey(req.buyerId, req.idempotencyKey);
+    if (!twin) throw new DomainError('UNAVAILABLE', 'try again');
+    return this.replay(twin, requestHash);
+  }
+
+  private replay(order: OrderRow, requestHash: string): PlaceResult {
+    if (order.requestHash !== requestHash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key: already used for a different order', { orderId: order.id });
+    }
+    return { outcome: 'PLACED', order, replayed: true };
+  }
+
+  /** The order if `buyerId` may see it; another buyer's order reads as not found. */
+  async get(orderId: string, buyerId: string): Promise<OrderRow> {
+    const order = await this.store.byId(orderId);
+    if (!order || (buyerId && order.buyerId !== buyerId)) throw new DomainError('NOT_FOUND', `no order ${orderId}`);
+    return order;
+  }
+
+  list(buyerId: string, limit: number): Promise<OrderRow[]> {
+    return this.store.ofBuyer(buyerId, Math.min(Math.max(limit || 50, 1), 200));
+  }
+
+  async pay(orderId: string, buyerId: string): Promise<{ order: OrderRow; paymentId: string }> {
+    const order = await this.get(orderId, buyerId);
+    if (order.status !== 'PENDING_PAYMENT') {
+      if (order.status === 'CANCELLED') throw new DomainError('INVALID_STATE', 'order was cancelled');
+      return { order, paymentId: '' };
+    }
+    if (order.paymentDeadlineMs <= Date.now()) {
+      await this.expire(order);
+      throw new DomainError('HOLD_EXPIRED', 'the payment deadline has passed; the units went back on sale');
+    }
+    const paymentId = randomUUID();
+    await this.store.createPayment({ id: paymentId, orderId: order.id, provider: this.provider.name, amountFen: order.totalFen });
+    await this.provider.charge({ paymentId, orderId: order.id, amountFen: order.totalFen });
+    return { order: await this.get(orderId, buyerId), paymentId };
+  }
+
+  /** A provider callback: verified, applied at most once, and only if the hold still stands. */
+  async handleCallback(body: string, signature: string): Promise<{ order: OrderRow; duplicate: boolean }> {
+    if (!verifySignature(body, signature, this.webhookSecret)) throw new DomainError('INVALID_SIGNATURE', 'signature does not match the body');
+    let callback: PaymentCallback;
+    try {
+      callback = JSON.parse(body) as PaymentCallback;
+    } catch {
+      throw new DomainError('INVALID_ARGUMENT', 'body is not JSON');
+    }
+    const payment = await this.store.payment(callback.paymentId);
+    if (!payment || payment.orderId !== callback.orderId) throw new DomainError('NOT_FOUND', `no payment ${callback.paymentId}`);
+    if (payment.amountFen !== callback.amountFen) throw new DomainError('INVALID_ARGUMENT', 'amountFen: does not match the payment');
+    const order = await this.get(payment.orderId, '');
+    if (await this.store.callbackSeen(callback.eventId)) return { order, duplicate: true };
+    if (callback.status !== 'SUCCEEDED') {
+      await this.store.settlePayment(payment.id, 'FAILED');
+      return { order, duplicate: false };
+    }
+    const { confirmed } = await this.inventory.call((c) => c.confirm, { reservationId: order.reservationId }, { idempotent: true });
+    if (!confirmed) {
+      // The hold had gone (expired or cancelled): the money goes back, the order stays cancelled.
+      await this.store.settlePayment(payment.id, 'REFUNDED');
+      this.logger.warn({ orderId: order.id }, 'payment arrived after the hold was released; refunded');
+      return { order: await this.get(order.id, ''), duplicate: false };
+    }
+    let claimed = false;
+    const paid = await this.store.apply(order.id, 'pay', `payment ${payment.id}`, async (client) => {
+      claimed = await OrderStore.claimCallback(client, callback.eventId, payment.id, 'SUCCEEDED');
+      return claimed;
+    });
+    if (paid) return { order: paid, duplicate: false };
+    return { order: await this.get(order.id, ''), duplicate: !claimed };
+  }
+
+  async cancel(orderId: string, buyerId: string): Promise<OrderRow> {
+    const order = await this.get(orderId, buyerId);
+    const allowed = transition(order.status, 'cancel');
+    if (!allowed.ok) throw new DomainError('INVALID_STATE', allowed.reason);
+    const { status } = await this.inventory.call((c) => c.release, { reservationId: order.reservationId, reason: 'cancelled by buyer' }, { idempotent: true });
+    if (status === 'CONFIRMED') {
+      // A payment confirmed the hold first and is being applied.
+      throw new DomainError('INVALID_STATE', 'the order is being paid and can no longer be cancelled');
+    }
+    return (await this.store.apply(order.id, 'cancel', 'cancelled by buyer')) ?? this.get(orderId, buyerId);
+  }
+
+  /** Cancels an unpaid order whose deadline passed, giving its units back exactly once. */
+  async expire(order: OrderRow): Promise<void> {
+    const { status } = await this.inventory.call((c) => c.release, { reservationId: order.reservationId, reason: 'payment deadline passed' }, { idempotent: true });
+    // RELEASED also when inventory's own sweeper or an earlier try got there first; CONFIRMED
+    // means a payment is being applied and wins.
+    if (status === 'RELEASED') await this.store.apply(order.id, 'expire', 'payment deadline passed');
+  }
+
+  async expireOverdue(): Promise<number> {
+    const overdue = await this.store.unpaidPastDeadline();
+    for (const order of overdue) {
+      await this.expire(order).catch((err: unknown) => this.logger.warn({ err: (err as Error).message, orderId: order.id }, 'expiry deferred'));
+    }
+    return overdue.length;
+  }
+}

@@ -1,0 +1,62 @@
+// OrderService gRPC handlers.
+import { unaryService, type Logger } from '@lc/kit';
+import { OrderStatus, PlaceOrderOutcome, type Order, type OrderServiceServer } from '@lc/contracts';
+import type { OrderRow } from '../adapters/order-store.js';
+import type { Orders } from '../orders.js';
+
+const placeOutcomes = {
+  PLACED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED,
+  SOLD_OUT: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT,
+  LIMIT_REACHED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_LIMIT_REACHED,
+  NOT_STARTED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_NOT_STARTED,
+  ENDED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_ENDED,
+} as const;
+
+export function orderRpc(orders: Orders, logger: Logger): OrderServiceServer {
+  return unaryService<OrderServiceServer>(
+    {
+      async placeOrder(req) {
+        const result = await orders.place(req);
+        if (result.outcome !== 'PLACED') return { outcome: placeOutcomes[result.outcome], replayed: false };
+        return { outcome: placeOutcomes.PLACED, order: toOrder(result.order), replayed: result.replayed };
+      },
+      async getOrder(req) {
+        return { order: toOrder(await orders.get(req.orderId, req.buyerId)) };
+      },
+      async listOrders(req) {
+        return { orders: (await orders.list(req.buyerId, req.limit)).map(toOrder) };
+      },
+      async payOrder(req) {
+        const { order, paymentId } = await orders.pay(req.orderId, req.buyerId);
+        return { order: toOrder(order), paymentId };
+      },
+      async handlePaymentCallback(req) {
+        const { order, duplicate } = await orders.handleCallback(req.body, req.signature);
+        return { order: toOrder(order), duplicate };
+      },
+      async cancelOrder(req) {
+        return { order: toOrder(await orders.cancel(req.orderId, req.buyerId)) };
+      },
+    },
+    logger,
+  );
+}
+
+export function toOrder(o: OrderRow): Order {
+  return {
+    id: o.id,
+    buyerId: o.buyerId,
+    leaderId: o.leaderId,
+    liveSessionId: o.liveSessionId,
+    flashSaleId: o.flashSaleId,
+    skuId: o.skuId,
+    qty: o.qty,
+    unitPriceFen: o.unitPriceFen,
+    totalFen: o.totalFen,
+    status: OrderStatus[`ORDER_STATUS_${o.status}`],
+    paymentDeadlineMs: o.paymentDeadlineMs,
+    createdAtMs: o.createdAtMs,
+    warehouseId: o.warehouseId,
+    timeline: o.timeline.map((t) => ({ status: OrderStatus[`ORDER_STATUS_${t.status}`], atMs: t.atMs, note: t.note })),
+  };
+}

@@ -1,0 +1,46 @@
+// Order service composition: store, inventory client, payment provider, gRPC, webhook, expiry.
+import { fileURLToPath } from 'node:url';
+import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { InventoryServiceClient, OrderServiceService } from '@lc/contracts';
+import { OrderStore } from './adapters/order-store.js';
+import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
+import type { OrderConfig } from './config.js';
+import { Orders } from './orders.js';
+import { orderRpc } from './rpc/order-rpc.js';
+
+export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export async function startOrder(config: OrderConfig, logger?: Logger) {
+  const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
+  const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
+  runtime.onClose('inventory client', () => inventory.close());
+  // The webhook URL is only known once the HTTP port is bound (tests use port 0).
+  let webhook = config.PAYMENT_WEBHOOK_URL;
+  const provider = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
+    httpWebhook(webhook ?? `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`)(body, sig),
+  );
+  const orders = new Orders(new OrderStore(runtime.pool!), inventory, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+
+  runtime.http.register(async (scope) => {
+    // Signatures cover the raw bytes, so the body is kept as the provider sent it.
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post('/payments/sandbox/webhook', async (request) => {
+      const signature = String(request.headers['x-sandbox-signature'] ?? '');
+      const { order, duplicate } = await orders.handleCallback(String(request.body), signature);
+      return { orderId: order.id, status: order.status, duplicate };
+    });
+  });
+
+  let expiring: Promise<unknown> = Promise.resolve();
+  const expiry = setInterval(() => {
+    expiring = orders.expireOverdue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'expiry pass failed'));
+  }, config.EXPIRY_INTERVAL_MS);
+  runtime.onStopTakingWork('expiry', async () => {
+    clearInterval(expiry);
+    await expiring;
+  });
+
+  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, runtime.logger) }]);
+  webhook ??= `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`;
+  return { runtime, orders };
+}
