@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { ensureBackingServices } from './backing-services.js';
 
 const root = join(import.meta.dirname, '..');
-const roots = ['packages', 'services', 'deploy', 'load-tests', 'web'];
+const roots = ['test', 'packages', 'services', 'deploy', 'load-tests', 'web'];
 const only = process.argv.slice(2);
 
 function findTests(dir, out = []) {

@@ -98,14 +98,22 @@ export class EventBus {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subjects: options.subjects.map((s) => this.subject(s)),
+      // The NATS here (2.9) knows one filter subject per consumer; with several, the consumer
+      // takes the whole stream and the handler skips the rest.
+      ...(options.subjects.length === 1 ? { filter_subject: this.subject(options.subjects[0]!) } : {}),
       ack_wait: 30 * 1_000_000_000,
       max_deliver: options.maxDeliver ?? 20,
     });
     const consumer = await this.js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: options.batch ?? 32 });
+    const wanted = new Set(options.subjects.map((s) => this.subject(s)));
+    const matches = (subject: string) =>
+      [...wanted].some((w) => w === subject || (w.endsWith('.>') && subject.startsWith(w.slice(0, -1))));
     const done = (async () => {
-      for await (const msg of messages) await this.handle(msg, options.handler);
+      for await (const msg of messages) {
+        if (options.subjects.length > 1 && !matches(msg.subject)) msg.ack();
+        else await this.handle(msg, options.handler);
+      }
     })();
     return new EventConsumer(messages, done);
   }
@@ -136,6 +144,29 @@ export class EventBus {
         msg.nak(Math.min(1000 * msg.info.redeliveryCount, 10_000));
       }
     }
+  }
+
+  /**
+   * A plain (non-durable) subscription for caches that only care about what comes next, e.g. the
+   * gateway's sold-out board. Each message is handled in a span parented by its publisher.
+   */
+  subscribe<T>(name: string, handler: (event: T) => void): { unsubscribe(): void } {
+    const subject = this.subject(name);
+    const sub = this.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) return;
+        const carrier: TraceCarrier = {};
+        for (const key of msg.headers?.keys() ?? []) carrier[key] = msg.headers?.get(key) ?? '';
+        void inSpan(`${name} process`, SpanKind.CONSUMER, restoreTraceContext(carrier), { 'messaging.system': 'nats', 'messaging.destination.name': name }, async () => {
+          try {
+            handler(JSON.parse(new TextDecoder().decode(msg.data)) as T);
+          } catch (error) {
+            this.logger.warn({ subject: name, err: (error as Error).message }, 'event ignored');
+          }
+        });
+      },
+    });
+    return { unsubscribe: () => sub.unsubscribe() };
   }
 
   /** Stops subscriptions after in-flight messages finish, then closes the connection. */

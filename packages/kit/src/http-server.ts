@@ -2,7 +2,7 @@
 // dependencies answer), and the error format `{code, message, details?}`.
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
 import { ZodError } from 'zod';
-import { DomainError, httpStatusOf, isDomainError } from './errors.js';
+import { httpStatusOf, isDomainError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
@@ -68,4 +68,3 @@ export function zodErrorBody(error: ZodError): { status: number; code: string; m
   };
 }
 
-export { DomainError };

@@ -1,7 +1,19 @@
 // Fulfillment service configuration.
 import { z } from 'zod';
-import { serviceConfigShape } from '@lc/kit';
+import { configTypes, serviceConfigShape } from '@lc/kit';
 
-export const configShape = serviceConfigShape({ HTTP_PORT: 8084, GRPC_PORT: 50054, DB_SCHEMA: 'fulfillment' }, {});
+export const configShape = serviceConfigShape(
+  { HTTP_PORT: 8084, GRPC_PORT: 50054, DB_SCHEMA: 'fulfillment' },
+  {
+    // Keys the pickup codes (derivation and stored hash); rotating it invalidates codes not yet used.
+    PICKUP_CODE_SECRET: z.string().min(16).default('pickup-code-secret-dev-only-0123'),
+    // An OSRM-compatible router for travel times; great-circle distance when unset.
+    OSRM_URL: configTypes.url(['http:', 'https:']).optional(),
+    ROAD_FACTOR: z.coerce.number().min(1).max(3).default(1.3),
+    AVERAGE_SPEED_KMH: z.coerce.number().positive().max(200).default(30),
+    // How often waves past their cut-off are closed; 0 turns it off.
+    WAVE_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  },
+);
 
 export type FulfillmentConfig = z.infer<z.ZodObject<typeof configShape>>;

@@ -1,13 +1,45 @@
-// Fulfillment service composition. Its domain (waves, pick lists, routes) arrives with issue 5;
-// for now it owns its schema and reports health.
+// Fulfillment service composition: warehouses, waves fed by order events, route planning,
+// deliveries, the gRPC server and the cut-off sweeper.
 import { fileURLToPath } from 'node:url';
 import { ServiceRuntime, type Logger } from '@lc/kit';
+import { FulfillmentServiceService } from '@lc/contracts';
+import { consumeOrderEvents } from './adapters/order-events.js';
+import { OsrmTravelTimes } from './adapters/osrm-travel-times.js';
 import type { FulfillmentConfig } from './config.js';
+import { Deliveries } from './deliveries.js';
+import { GreatCircleTravelTimes, type TravelTimeProvider } from './domain/travel-times.js';
+import { RoutePlanner } from './route-plans.js';
+import { fulfillmentRpc } from './rpc/fulfillment-rpc.js';
+import { Warehouses } from './warehouses.js';
+import { Waves } from './waves.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startFulfillment(config: FulfillmentConfig, logger?: Logger) {
   const runtime = await ServiceRuntime.create({ name: 'fulfillment', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
-  await runtime.start([]);
-  return { runtime };
+  const pool = runtime.pool!;
+  const travelTimes: TravelTimeProvider = config.OSRM_URL
+    ? new OsrmTravelTimes(config.OSRM_URL)
+    : new GreatCircleTravelTimes(config.ROAD_FACTOR, config.AVERAGE_SPEED_KMH);
+  const warehouses = new Warehouses(pool);
+  const waves = new Waves(pool, config.PICKUP_CODE_SECRET, runtime.logger);
+  const planner = new RoutePlanner(pool, travelTimes, runtime.logger);
+  const deliveries = new Deliveries(pool, travelTimes, config.PICKUP_CODE_SECRET);
+
+  runtime.addConsumer(await consumeOrderEvents(runtime.bus!, waves));
+
+  if (config.WAVE_CLOSE_INTERVAL_MS > 0) {
+    let closing: Promise<unknown> = Promise.resolve();
+    const sweeper = setInterval(() => {
+      closing = waves.closeDue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'closing due waves failed'));
+    }, config.WAVE_CLOSE_INTERVAL_MS);
+    runtime.onStopTakingWork('wave sweeper', async () => {
+      clearInterval(sweeper);
+      await closing;
+    });
+  }
+  runtime.onStopTakingWork('route planning', () => planner.drain());
+
+  await runtime.start([{ definition: FulfillmentServiceService, implementation: fulfillmentRpc({ warehouses, waves, planner, deliveries }, runtime.logger) }]);
+  return { runtime, warehouses, waves, planner, deliveries, travelTimes };
 }

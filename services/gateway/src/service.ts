@@ -26,17 +26,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
 
   const soldOut = new SoldOutBoard();
-  // Plain (non-durable) subscription: the board is a cache, rebuilt from whatever comes next.
-  const stockEvents = runtime.bus!.nc.subscribe(runtime.bus!.subject('inventory.stock.changed'), {
-    callback: (err, msg) => {
-      if (err) return;
-      try {
-        soldOut.apply(JSON.parse(new TextDecoder().decode(msg.data)) as StockChange);
-      } catch {
-        runtime.logger.warn('unparsable stock event ignored');
-      }
-    },
-  });
+  // The board is a cache: a plain subscription, rebuilt from whatever comes next.
+  const stockEvents = runtime.bus!.subscribe<StockChange>('inventory.stock.changed', (change) => soldOut.apply(change));
   runtime.onStopTakingWork('stock events', () => stockEvents.unsubscribe());
 
   const saleSkus = new Map<string, string>();

@@ -1,4 +1,4 @@
-// Inventory service entry: configuration, composition, graceful shutdown.
+// Live-room service entry: configuration, composition, graceful shutdown.
 import { exitOnStartupFailure, onSigterm, parseConfig } from '@lc/kit';
 import { configShape } from './config.js';
 import { startLiveRoom } from './service.js';

@@ -1,13 +1,107 @@
-// Live-room service composition. Sessions, socket.io rooms and media arrive with issue 4; for
-// now it owns its schema and reports health.
+// Live-room composition: sessions (Postgres, gRPC for the gateway), the socket.io room server on
+// the HTTP port with the Redis adapter (several pods serve one room), the stock and order feeds
+// from NATS, and the mediasoup SFU with its signalling.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ServiceRuntime, type Logger } from '@lc/kit';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
+import { parseBlockedWords } from './domain/chat-rules.js';
+import { startOrderFeed } from './events/order-feed.js';
+import { startStockFeed } from './events/stock-feed.js';
+import { MediaCluster } from './media/index.js';
+import { mediasoupWorkerBin } from './media-worker-bin.js';
+import { liveRoomRpc } from './rpc/live-room-rpc.js';
+import { MediaSignalling, RELAY_TIMEOUT_MS } from './socket/media-signalling.js';
+import { registerRoomHandlers } from './socket/room-handlers.js';
+import { rooms } from './socket/room-names.js';
+import { authenticateSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
+import { ViewerCounter } from './socket/viewer-counter.js';
+import { RoomState } from './store/room-state.js';
+import { SessionStore } from './store/session-store.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const runtime = await ServiceRuntime.create({ name: 'live-room', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
-  await runtime.start([]);
-  return { runtime };
+  const log = runtime.logger;
+  const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
+  const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  runtime.onClose('clients', () => {
+    inventory.close();
+    orders.close();
+  });
+
+  const media = config.MEDIA_ENABLED ? await startMedia(config, log) : undefined;
+  if (media) runtime.onClose('mediasoup', () => media.close());
+
+  const sessions = new SessionStore(runtime.pool!);
+  const state = new RoomState(runtime.redis!, config.REDIS_PREFIX, config.CHAT_HISTORY);
+  const io = await startSocketServer(runtime, config);
+  const viewers = new ViewerCounter(io, state, podId, log);
+  const signalling = new MediaSignalling(io, state, podId, media, log);
+  const chat = {
+    maxLength: config.CHAT_MAX_LENGTH,
+    blockedWords: parseBlockedWords(config.CHAT_BLOCKED_WORDS),
+    rateLimit: config.CHAT_RATE_LIMIT,
+    rateWindowMs: config.CHAT_RATE_WINDOW_MS,
+  };
+
+  io.use(authenticateSockets(tokenVerifier(config.JWT_SECRET)));
+  io.on('connection', (socket) => {
+    const { user } = socketData(socket);
+    void socket.join(rooms.user(user.id));
+    if (user.role === 'leader') void socket.join(rooms.leader(user.id));
+    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, chat, onLeave: (s, id) => signalling.leave(s, id) });
+    signalling.register(socket);
+  });
+  viewers.start();
+  signalling.start();
+  const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log);
+  const stopOrders = startOrderFeed(io, runtime.bus!, log);
+  runtime.onStopTakingWork('socket feeds', () => {
+    stopStock();
+    stopOrders();
+    viewers.stop();
+    signalling.stop();
+  });
+  // Sockets are long-lived: close them before the HTTP server waits for connections to end.
+  runtime.onStopTakingWork('sockets', () => new Promise<void>((resolve) => void io.close(() => resolve())));
+
+  await runtime.start([{ definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log) }]);
+  return { runtime, io, podId, media };
+}
+
+async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig): Promise<Server> {
+  const origins = config.SOCKET_CORS_ORIGIN.split(',').map((o) => o.trim()).filter(Boolean);
+  const io = new Server(runtime.http.server, {
+    path: '/socket.io',
+    cors: { origin: origins.includes('*') ? true : origins },
+    // Browsers behind proxies lose idle websockets; pings keep them and detect dead peers.
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+  const pub = runtime.redis!.duplicate();
+  const sub = runtime.redis!.duplicate();
+  io.adapter(createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}socket.io`, requestsTimeout: RELAY_TIMEOUT_MS }));
+  runtime.onClose('socket.io redis', async () => {
+    await Promise.all([pub.quit().catch(() => pub.disconnect()), sub.quit().catch(() => sub.disconnect())]);
+  });
+  return io;
+}
+
+async function startMedia(config: LiveRoomConfig, logger: Logger): Promise<MediaCluster> {
+  return MediaCluster.create({
+    workerBin: mediasoupWorkerBin(config.MEDIASOUP_WORKER_BIN),
+    numWorkers: config.MEDIASOUP_WORKERS,
+    listenIp: config.MEDIASOUP_LISTEN_IP,
+    ...(config.MEDIASOUP_ANNOUNCED_ADDRESS ? { announcedAddress: config.MEDIASOUP_ANNOUNCED_ADDRESS } : {}),
+    rtcPortBase: config.MEDIASOUP_RTC_PORT_BASE,
+    consumersPerRouterThreshold: config.MEDIASOUP_CONSUMERS_PER_ROUTER,
+    logger,
+  });
 }

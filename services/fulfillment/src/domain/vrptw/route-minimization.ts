@@ -125,12 +125,6 @@ function insertCheapest(sol: Solution, u: number): boolean {
   return true;
 }
 
-export interface RouteMinimizationResult {
-  /** Best complete solution (or, if no complete one was found, the one with the fewest unassigned). */
-  best: Solution;
-  iterations: number;
-}
-
 /**
  * Empties the pool into the used routes of `sol` (mutating it). Returns true when the pool was emptied,
  * false when the phase ended first; the pool then holds what is left.
@@ -190,6 +184,10 @@ function rebuildWith(sol: Solution, r: number, v: number, k: number, scratch: In
   sol.refreshRoute(r);
 }
 
+/**
+ * Returns the solution with the fewest routes found (all customers served), or, when the fleet
+ * cannot serve everyone, the one with the fewest customers left out.
+ */
 export function minimizeRoutes(
   start: Solution,
   rng: Random,
@@ -201,7 +199,7 @@ export function minimizeRoutes(
   const penalty = new Int32Array(m.size);
   const search = new EjectionSearch(m, penalty);
   const lowerBound = vehicleLowerBound(m);
-  let best = start.clone();
+  const best = start.clone();
   const sol = start.clone();
 
   // Customers left out by construction (fleet too small) are the first pool.

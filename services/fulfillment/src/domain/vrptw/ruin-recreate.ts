@@ -108,7 +108,6 @@ class Ruin {
 /** SISR's mix of insertion orders: random, by demand, far from depot first, close first. */
 function sortForInsertion(m: Model, list: number[], rng: Random): void {
   const x = rng.int(11);
-  const size = m.size;
   if (x < 4) {
     rng.shuffle(list);
   } else if (x < 8) {
@@ -118,7 +117,6 @@ function sortForInsertion(m: Model, list: number[], rng: Random): void {
   } else {
     list.sort((a, b) => m.dist[a]! - m.dist[b]! || a - b);
   }
-  void size;
 }
 
 export function minimizeDistance(
@@ -138,10 +136,10 @@ export function minimizeDistance(
   const served = Math.max(1, m.customers.length - curScore.unassigned);
   // Temperatures relative to the mean edge length, so the schedule does not depend on units.
   const meanEdge = curScore.distance / (served + curScore.vehicles) || 1;
-  const t0 = Number(process.env.VT0 ?? 0.5) * meanEdge;
-  const tf = Number(process.env.VTF ?? 0.005) * meanEdge;
-  const lambda = Number(process.env.VLAM ?? 1e9) * meanEdge;
-  let minVehicles = curScore.vehicles;
+  // A hot start matters on tight fleets (e.g. C2 with 3 full routes), where only large
+  // detours let the search leave the structure route elimination produced.
+  const t0 = 4 * meanEdge;
+  const tf = 0.005 * meanEdge;
   const list: number[] = [];
 
   while (!phase.done()) {
@@ -158,9 +156,9 @@ export function minimizeDistance(
     const candScore = score(candidate);
     const t = t0 * Math.pow(tf / t0, phase.fraction());
     const order = compareScores(candScore, curScore);
-    const lexEqual = candScore.unassigned === curScore.unassigned;
+    const lexEqual = candScore.unassigned === curScore.unassigned && candScore.vehicles === curScore.vehicles;
     const accept = lexEqual
-      ? candScore.distance + lambda * (candScore.vehicles - minVehicles) < curScore.distance + lambda * (curScore.vehicles - minVehicles) - t * Math.log(rng.next() + 1e-300)
+      ? candScore.distance < curScore.distance - t * Math.log(rng.next() + 1e-300)
       : order < 0;
     if (accept) {
       const tmp = current;
@@ -168,7 +166,6 @@ export function minimizeDistance(
       candidate = tmp;
       curScore = candScore;
       if (compareScores(curScore, bestScore) < 0) {
-        if (curScore.vehicles < minVehicles) minVehicles = curScore.vehicles;
         best.copyFrom(current);
         bestScore = curScore;
         report(best, bestScore);

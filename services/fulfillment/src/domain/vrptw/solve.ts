@@ -18,7 +18,7 @@ import { findUnservableStops } from './unserved.js';
 const ROUTE_PHASE_TIME_SHARE = 0.4;
 const ROUTE_PHASE_ITERATION_SHARE = 0.15;
 /** Time kept back for the final descent and for building the plan. */
-const RESERVE_SHARE = 0.02;
+const RESERVE_SHARE = 0.03;
 
 export class InvalidProblemError extends Error {
   constructor(readonly problems: string[]) {
@@ -60,7 +60,7 @@ export function solveVrptw(problem: VrptwProblem, options: SolveOptions): RouteP
     const now2 = performance.now();
     const distancePhase = new Phase(counter, now2, hardDeadline, counter.iterations, byIterations ? maxIterations : Infinity, byIterations);
     sol = minimizeDistance(sol, rng, distancePhase, counter, (s) => progress('distance-minimization', s));
-    descend(sol, rng, 30, () => performance.now() > t0 + timeLimit);
+    descend(sol, rng, 30, () => performance.now() > t0 + timeLimit * 0.99);
     progress('done', sol);
   }
   return toPlan(problem, model, sol, unservable, counter.iterations, performance.now() - t0);

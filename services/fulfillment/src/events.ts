@@ -1,0 +1,58 @@
+// The events fulfillment publishes (stream FULFILLMENT, via the outbox) and the order events it
+// consumes. Every payload carries `orderId`; the msg id is `fulfillment:<orderId>:<STEP>`.
+
+export const FULFILLMENT_EVENTS = {
+  packed: 'fulfillment.packed',
+  dispatched: 'fulfillment.dispatched',
+  arrived: 'fulfillment.arrived',
+  pickedUp: 'fulfillment.picked_up',
+} as const;
+
+export type FulfillmentSubject = (typeof FULFILLMENT_EVENTS)[keyof typeof FULFILLMENT_EVENTS];
+
+/** A bag was packed at the warehouse: the order is PACKED. */
+export interface PackedEvent {
+  orderId: string;
+  bagId: string;
+  atMs: number;
+}
+
+/** The route carrying the order left the warehouse: the order is OUT_FOR_DELIVERY. */
+export interface DispatchedEvent {
+  orderId: string;
+  routeId: string;
+  bagId: string;
+  atMs: number;
+}
+
+/** The driver arrived at the order's pickup point: the order is READY_FOR_PICKUP. */
+export interface ArrivedEvent {
+  orderId: string;
+  pickupPointId: string;
+  buyerId: string;
+  bagId: string;
+  atMs: number;
+}
+
+/** The leader verified the buyer's pickup code: the order is PICKED_UP. */
+export interface PickedUpEvent {
+  orderId: string;
+  bagId: string;
+  atMs: number;
+}
+
+export const fulfillmentMsgId = (orderId: string, step: 'PACKED' | 'OUT_FOR_DELIVERY' | 'READY_FOR_PICKUP' | 'PICKED_UP') => `fulfillment:${orderId}:${step}`;
+
+/** What fulfillment reads from order.paid / order.cancelled / order.refunded. */
+export interface OrderEvent {
+  orderId: string;
+  buyerId: string;
+  leaderId: string;
+  skuId: string;
+  warehouseId: string;
+  qty: number;
+  status: string;
+  atMs: number;
+}
+
+export const CONSUMED_ORDER_EVENTS = ['order.paid', 'order.cancelled', 'order.refunded'] as const;

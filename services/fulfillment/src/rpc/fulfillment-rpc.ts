@@ -1,0 +1,90 @@
+// FulfillmentService gRPC handlers: each a thin call into the fulfillment modules.
+import { DomainError, unaryService, type Logger } from '@lc/kit';
+import type { Actor, FulfillmentServiceServer } from '@lc/contracts';
+import type { Deliveries } from '../deliveries.js';
+import type { RoutePlanner } from '../route-plans.js';
+import type { Warehouses } from '../warehouses.js';
+import type { Waves } from '../waves.js';
+
+function actorOf(a: Actor | undefined): Actor {
+  if (!a?.userId || !a.role) throw new DomainError('UNAUTHENTICATED', 'actor is required');
+  return a;
+}
+
+export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planner: RoutePlanner; deliveries: Deliveries }, logger: Logger): FulfillmentServiceServer {
+  const { warehouses, waves, planner, deliveries } = m;
+  return unaryService<FulfillmentServiceServer>(
+    {
+      async createWarehouse(req) {
+        if (!req.warehouse) throw new DomainError('INVALID_ARGUMENT', 'warehouse is required');
+        const warehouse = await warehouses.create(req.warehouse);
+        await waves.adoptWaiting(warehouse.id);
+        return { warehouse };
+      },
+      async getWarehouse(req) {
+        return { warehouse: await warehouses.get(req.warehouseId) };
+      },
+      async createPickupPoint(req) {
+        if (!req.pickupPoint) throw new DomainError('INVALID_ARGUMENT', 'pickupPoint is required');
+        return { pickupPoint: await warehouses.createPickupPoint(actorOf(req.actor), req.pickupPoint) };
+      },
+      async listWaves(req) {
+        await warehouses.get(req.warehouseId);
+        return { waves: await waves.list(req.warehouseId) };
+      },
+      async closeWave(req) {
+        return { wave: await waves.close(req.warehouseId, req.deliveryDate) };
+      },
+      async getPickLists(req) {
+        return waves.pickLists(req.waveId);
+      },
+      async renderPickLists(req) {
+        return waves.render(req.waveId, req.format);
+      },
+      async markBagPacked(req) {
+        return { bag: await waves.pack(req.bagId) };
+      },
+      async planRoutes(req) {
+        return { plan: await planner.plan(req.waveId, { timeLimitMs: req.timeLimitMs || 5000, driverIds: req.driverIds, wait: req.wait }) };
+      },
+      async getRoutePlan(req) {
+        return { plan: await planner.get(req.planId) };
+      },
+      async getRoute(req) {
+        return { route: await deliveries.getRoute(actorOf(req.actor), req.routeId) };
+      },
+      async dispatchRoute(req) {
+        return { route: await deliveries.dispatch(req.routeId) };
+      },
+      async getDriverRoute(req) {
+        const route = await deliveries.driverRoute(actorOf(req.actor));
+        return route ? { route } : {};
+      },
+      async markStopArrived(req) {
+        return { stop: await deliveries.arrive(actorOf(req.actor), req.stopId) };
+      },
+      async markStopHandedOver(req) {
+        return { stop: await deliveries.handOver(actorOf(req.actor), req.stopId) };
+      },
+      async confirmReceipt(req) {
+        return { stop: await deliveries.receive(actorOf(req.actor), req.stopId) };
+      },
+      async updateDriverPosition(req) {
+        return { route: await deliveries.position(actorOf(req.actor), req.lat, req.lng) };
+      },
+      async listParcels(req) {
+        return deliveries.parcels(actorOf(req.actor));
+      },
+      async verifyPickup(req) {
+        return { bag: await deliveries.verify(actorOf(req.actor), req.code) };
+      },
+      async listNotifications(req) {
+        return { notifications: await deliveries.notifications(req.buyerId) };
+      },
+      async listPickupCodes(req) {
+        return { codes: await deliveries.pickupCodes(req.buyerId) };
+      },
+    },
+    logger,
+  );
+}

@@ -1,0 +1,275 @@
+// The room's socket events: joining a session, chat and its moderation, pins, flash sales and
+// orders. Each event is one small named handler; who may do what is checked here, and payloads
+// are validated by `onEvent` before a handler runs.
+import { randomUUID } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import type { Logger, RpcClient } from '@lc/kit';
+import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient } from '@lc/contracts';
+import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
+import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
+import type { RoomState, ChatMessage } from '../store/room-state.js';
+import type { SessionStore } from '../store/session-store.js';
+import { onEvent, RoomRefusal, zodMessage } from './ack.js';
+import { rooms } from './room-names.js';
+import { socketData, type SocketData } from './socket-auth.js';
+import type { ViewerCounter } from './viewer-counter.js';
+import { orderJson, saleView, type SaleView } from './wire-json.js';
+
+export interface RoomDeps {
+  io: Server;
+  logger: Logger;
+  sessions: SessionStore;
+  state: RoomState;
+  viewers: ViewerCounter;
+  inventory: RpcClient<InventoryServiceClient>;
+  orders: RpcClient<OrderServiceClient>;
+  chat: ChatRules & { rateLimit: number; rateWindowMs: number };
+  /** Called when a socket leaves its session (closing its media peer). */
+  onLeave: (socket: Socket, sessionId: string) => Promise<void>;
+}
+
+const id = (what: string) => z.string({ error: `${what} must be a string` }).min(1, `${what} is required`).max(100);
+const uuid = (what: string) => z.uuid({ error: `${what} must be a UUID` });
+const empty = z.object({}).loose();
+
+const joinPayload = z.object({ sessionId: id('sessionId') });
+const chatPayload = z.object({ text: z.string({ error: 'text must be a string' }).max(2000, 'text: too long') });
+const deletePayload = z.object({ messageId: id('messageId') });
+const mutePayload = z.object({
+  userId: id('userId'),
+  minutes: z.number({ error: 'minutes must be a number' }).int().min(1).max(1440).default(10),
+  reason: z.string().trim().max(100).default(''),
+});
+const unmutePayload = z.object({ userId: id('userId') });
+const pinPayload = z.object({ productId: uuid('productId'), skuId: uuid('skuId').optional() });
+const existingSale = z.object({ flashSaleId: uuid('flashSaleId') });
+const newSale = z.object({
+  skuId: uuid('skuId'),
+  warehouseId: id('warehouseId'),
+  salePriceFen: z.number({ error: 'salePriceFen must be an integer' }).int().min(0).max(100_000_000),
+  quantity: z.number({ error: 'quantity must be an integer' }).int().min(1).max(1_000_000),
+  perBuyerLimit: z.number().int().min(1).max(1000).default(1),
+  holdSeconds: z.number().int().min(10).max(86_400).default(900),
+  durationSeconds: z.number().int().min(10).max(86_400).default(1800),
+  countdownSeconds: z.number().int().min(0).max(3600).default(10),
+});
+const placePayload = z.object({
+  flashSaleId: uuid('flashSaleId'),
+  qty: z.number({ error: 'qty must be an integer' }).int('qty must be an integer').min(1).max(100),
+  idempotencyKey: z.string({ error: 'idempotencyKey must be a string' }).min(1, 'idempotencyKey is required').max(100),
+});
+const payPayload = z.object({ orderId: uuid('orderId') });
+
+export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
+  const { io, logger, sessions, state, inventory, orders } = deps;
+  const data = socketData(socket);
+  const on = <S extends z.ZodType, R>(event: string, schema: S, handler: (p: z.infer<S>) => Promise<R>) => onEvent(socket, logger, event, schema, handler);
+
+  async function joinedSession(): Promise<LiveSession> {
+    if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
+    const session = await sessions.get(data.sessionId);
+    if (session === undefined) throw new RoomRefusal('NOT_FOUND', 'the session no longer exists');
+    return session;
+  }
+
+  async function hostedSession(): Promise<LiveSession> {
+    const session = await joinedSession();
+    if (!data.isHost) throw new RoomRefusal('FORBIDDEN', 'only the session’s leader may do this');
+    return session;
+  }
+
+  async function activeSaleView(flashSaleId: string | null): Promise<SaleView | null> {
+    if (flashSaleId === null) return null;
+    return saleView(await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true, deadlineMs: 3000 }), Date.now());
+  }
+
+  async function leaveSession(): Promise<void> {
+    const sessionId = data.sessionId;
+    if (sessionId === undefined) return;
+    for (const room of socket.rooms) if (room.startsWith('sale:') || room === rooms.session(sessionId)) void socket.leave(room);
+    data.sessionId = undefined;
+    data.isHost = undefined;
+    deps.viewers.changed(sessionId);
+    await deps.onLeave(socket, sessionId);
+  }
+
+  on('session:join', joinPayload, async ({ sessionId }) => {
+    const session = await sessions.get(sessionId);
+    if (session === undefined) throw new RoomRefusal('NOT_FOUND', `no live session ${sessionId}`);
+    if (data.sessionId !== undefined && data.sessionId !== sessionId) await leaveSession();
+    const isHost = data.user.role === 'leader' && data.user.id === session.leaderId;
+    const [sale, chat, muted] = await Promise.all([activeSaleView(session.activeFlashSaleId), state.recentChat(sessionId), state.muteOf(sessionId, data.user.id)]);
+    data.sessionId = sessionId;
+    data.isHost = isHost;
+    await socket.join(rooms.session(sessionId));
+    if (sale !== null) await socket.join(rooms.sale(sale.id));
+    deps.viewers.changed(sessionId);
+    const viewers = Math.max(await state.viewers(sessionId, Date.now()), deps.viewers.localCount(sessionId));
+    return { session: sessionJson(session), isHost, viewers, sale, serverNowMs: Date.now(), chat, muted };
+  });
+
+  on('session:leave', empty, async () => {
+    await leaveSession();
+    return {};
+  });
+
+  socket.on('disconnect', () => {
+    leaveSession().catch((err: unknown) => logger.warn({ err }, 'leaving the session on disconnect failed'));
+  });
+
+  on('chat:send', chatPayload, async ({ text: raw }) => {
+    const session = await joinedSession();
+    if (session.status === 'ENDED') throw new RoomRefusal('INVALID_STATE', 'the session has ended');
+    const checked = checkChatText(deps.chat, raw);
+    if (!checked.ok) throw new RoomRefusal(checked.code, checked.message);
+    const now = Date.now();
+    if (!data.isHost) {
+      const mute = await state.muteOf(session.id, data.user.id);
+      if (mute !== null) {
+        const why = mute.reason ? `: ${mute.reason}` : '';
+        throw new RoomRefusal('MUTED', `the host muted you until ${new Date(mute.untilMs).toISOString()}${why}`, { ...mute });
+      }
+      const waitMs = await state.takeChatSlot(data.user.id, deps.chat.rateLimit, deps.chat.rateWindowMs, now);
+      if (waitMs > 0) throw new RoomRefusal('RATE_LIMITED', `too many messages; wait ${Math.ceil(waitMs / 1000)} s`, { retryAfterMs: waitMs });
+    }
+    const message: ChatMessage = { id: randomUUID(), sessionId: session.id, userId: data.user.id, name: data.user.name, role: data.user.role, text: checked.text, atMs: now };
+    await state.appendChat(message);
+    io.to(rooms.session(session.id)).emit('chat:message', message);
+    return { message };
+  });
+
+  on('chat:delete', deletePayload, async ({ messageId }) => {
+    const session = await hostedSession();
+    await state.deleteChat(session.id, messageId);
+    io.to(rooms.session(session.id)).emit('chat:deleted', { messageId });
+    return {};
+  });
+
+  on('chat:mute', mutePayload, async ({ userId, minutes, reason }) => {
+    const session = await hostedSession();
+    if (userId === data.user.id) throw new RoomRefusal('INVALID_ARGUMENT', 'userId: the host cannot mute themselves');
+    const now = Date.now();
+    const mute = { untilMs: now + minutes * 60_000, reason };
+    await state.mute(session.id, userId, mute, now);
+    io.to(rooms.session(session.id)).emit('chat:muted', { userId, ...mute });
+    return { userId, ...mute };
+  });
+
+  on('chat:unmute', unmutePayload, async ({ userId }) => {
+    const session = await hostedSession();
+    await state.unmute(session.id, userId);
+    io.to(rooms.session(session.id)).emit('chat:unmuted', { userId });
+    return {};
+  });
+
+  on('product:pin', pinPayload, async ({ productId, skuId }) => {
+    const session = await hostedSession();
+    const { product } = await inventory.call((c) => c.getProduct, { id: productId }, { idempotent: true, deadlineMs: 3000 });
+    if (product === undefined) throw new RoomRefusal('NOT_FOUND', `no product ${productId}`);
+    const sku = skuId === undefined ? product.skus[0] : product.skus.find((s) => s.id === skuId);
+    if (skuId !== undefined && sku === undefined) throw new RoomRefusal('INVALID_ARGUMENT', 'skuId: not a SKU of this product');
+    const pin: Pin = {
+      productId: product.id,
+      skuId: sku?.id ?? '',
+      name: product.name,
+      description: product.description,
+      imageUrls: product.imageUrls,
+      sku: sku ? { id: sku.id, name: sku.name, listPriceFen: sku.listPriceFen } : null,
+      pinnedAtMs: Date.now(),
+    };
+    await sessions.setPin(session.id, pin);
+    io.to(rooms.session(session.id)).emit('product:pinned', { pin });
+    return { pin };
+  });
+
+  on('product:unpin', empty, async () => {
+    const session = await hostedSession();
+    await sessions.setPin(session.id, null);
+    io.to(rooms.session(session.id)).emit('product:unpinned', {});
+    return {};
+  });
+
+  on('sale:start', z.object({}).loose(), async (payload) => {
+    const session = await hostedSession();
+    if (session.status === 'ENDED') throw new RoomRefusal('INVALID_STATE', 'the session has ended');
+    const flashSaleId = 'flashSaleId' in payload ? (await parseOrRefuse(existingSale, payload)).flashSaleId : await createSale(session, await parseOrRefuse(newSale, payload));
+    const found = await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true, deadlineMs: 3000 });
+    if (found.flashSale?.leaderId !== data.user.id) throw new RoomRefusal('FORBIDDEN', 'a leader starts only their own flash sales');
+    const now = Date.now();
+    const sale = saleView(found, now);
+    if (sale.endsAtMs <= now) throw new RoomRefusal('ENDED', 'this flash sale has already ended');
+    if (session.activeFlashSaleId !== null && session.activeFlashSaleId !== flashSaleId) {
+      io.in(rooms.session(session.id)).socketsLeave(rooms.sale(session.activeFlashSaleId));
+      io.to(rooms.session(session.id)).emit('sale:ended', { flashSaleId: session.activeFlashSaleId });
+    }
+    await sessions.setActiveSale(session.id, flashSaleId);
+    // Every viewer, on every pod, joins the sale's room so the stock feed reaches them.
+    io.in(rooms.session(session.id)).socketsJoin(rooms.sale(flashSaleId));
+    io.to(rooms.session(session.id)).emit('sale:started', { sale, serverNowMs: Date.now() });
+    return { sale, serverNowMs: Date.now() };
+  });
+
+  async function createSale(session: LiveSession, input: z.infer<typeof newSale>): Promise<string> {
+    const startsAtMs = Date.now() + input.countdownSeconds * 1000;
+    const { flashSale } = await inventory.call((c) => c.createFlashSale, {
+      flashSale: {
+        id: '',
+        skuId: input.skuId,
+        warehouseId: input.warehouseId,
+        leaderId: data.user.id,
+        liveSessionId: session.id,
+        salePriceFen: input.salePriceFen,
+        quantity: input.quantity,
+        perBuyerLimit: input.perBuyerLimit,
+        startsAtMs,
+        endsAtMs: startsAtMs + input.durationSeconds * 1000,
+        holdSeconds: input.holdSeconds,
+      },
+    }, { deadlineMs: 5000 });
+    return flashSale!.id;
+  }
+
+  on('sale:end', empty, async () => {
+    const session = await hostedSession();
+    const flashSaleId = session.activeFlashSaleId;
+    if (flashSaleId === null) throw new RoomRefusal('INVALID_STATE', 'no flash sale is running in this session');
+    await sessions.setActiveSale(session.id, null);
+    io.to(rooms.session(session.id)).emit('sale:ended', { flashSaleId });
+    io.in(rooms.session(session.id)).socketsLeave(rooms.sale(flashSaleId));
+    return { flashSaleId };
+  });
+
+  on('order:place', placePayload, async ({ flashSaleId, qty, idempotencyKey }) => {
+    if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
+    const session = await joinedSession();
+    if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
+    const result = await orders.call((c) => c.placeOrder, {
+      buyerId: data.user.id,
+      idempotencyKey,
+      flashSaleId,
+      qty,
+      liveSessionId: session.id,
+      leaderId: session.leaderId,
+    }, { idempotent: true, deadlineMs: 5000 });
+    if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) {
+      const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
+      throw new RoomRefusal(code, code.toLowerCase().replace(/_/g, ' '));
+    }
+    return { order: orderJson(result.order), replayed: result.replayed };
+  });
+
+  on('order:pay', payPayload, async ({ orderId }) => {
+    if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers pay orders');
+    const { order, paymentId } = await orders.call((c) => c.payOrder, { orderId, buyerId: data.user.id }, { deadlineMs: 10_000 });
+    return { order: orderJson(order!), paymentId };
+  });
+}
+
+async function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new RoomRefusal('INVALID_ARGUMENT', zodMessage(parsed.error));
+  return parsed.data;
+}
+
+export type { SocketData };

@@ -1,0 +1,29 @@
+// Landing page: role links, and the sessions live right now (as a buyer would find them).
+import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
+import { byId, fill, h } from '../dom.js';
+import { listSessions } from '../live-sessions.js';
+
+async function main(): Promise<void> {
+  const list = byId('live-now');
+  try {
+    const api = await Api.as(buyerIdForThisBrowser());
+    const sessions = await listSessions(api);
+    fill(
+      list,
+      ...sessions.map((s) =>
+        h(
+          'li',
+          { class: 'row' },
+          h('span', { class: `badge ${s.status === 'LIVE' ? 'live' : ''}` }, s.status === 'LIVE' ? '直播中 LIVE' : '预告 Soon'),
+          h('a', { class: 'grow', href: `/live.html?session=${encodeURIComponent(s.id)}&leader=${encodeURIComponent(s.leaderId)}` }, s.title),
+          h('span', { class: 'muted' }, s.leaderId),
+        ),
+      ),
+    );
+    if (!sessions.length) fill(list, h('li', { class: 'muted' }, '暂无直播 Nothing live right now'));
+  } catch (e) {
+    fill(list, h('li', { class: 'muted' }, describeError(e)));
+  }
+}
+
+void main();

@@ -1,0 +1,72 @@
+// The leader's pickup counter: parcels coming to this pickup point with their status, confirming
+// receipt from the driver, and handing parcels to buyers against their 6-digit pickup code.
+import { Api, describeError } from '../api.js';
+import { byId, fill, h, param, toast } from '../dom.js';
+import { clockTime } from '../format.js';
+import { BAG_STATUS, type Bag } from '../fulfillment-types.js';
+
+let api: Api;
+
+async function main(): Promise<void> {
+  api = await Api.as(param('leader') ?? 'leader-1');
+  byId('who').textContent = api.user.name;
+  byId('verify-form').addEventListener('submit', (e) => void verify(e));
+  byId('refresh').addEventListener('click', () => void refresh());
+  await refresh();
+  setInterval(() => void refresh(), 10_000);
+}
+
+async function refresh(): Promise<void> {
+  try {
+    const { pickupPoint, parcels } = await api.get<{ pickupPoint?: { name: string; address: string }; parcels: Bag[] }>('/leader/pickup-point/parcels');
+    if (pickupPoint) byId('point-name').replaceChildren(`${pickupPoint.name} `, h('span', { class: 'en' }, pickupPoint.address));
+    const count = (s: string[]) => parcels.filter((p) => s.includes(p.status)).length;
+    byId('parcel-summary').textContent = `在途 On the way ${count(['PACKED', 'OUT_FOR_DELIVERY', 'DISPATCHED'])} · 待提货 Ready ${count(['ARRIVED', 'READY_FOR_PICKUP'])} · 已提货 Picked up ${count(['PICKED_UP'])}`;
+    const receivable = new Set(parcels.filter((p) => p.status === 'ARRIVED' || p.status === 'READY_FOR_PICKUP').map((p) => p.stopId).filter(Boolean));
+    fill(
+      byId('parcels'),
+      ...parcels.map((p) =>
+        h(
+          'tr',
+          { 'data-bag-id': p.id, 'data-status': p.status },
+          h('td', {}, p.label),
+          h('td', {}, p.buyerId),
+          h('td', {}, String(p.qty)),
+          h('td', {}, BAG_STATUS[p.status] ?? p.status, p.pickedUpAtMs ? h('span', { class: 'muted' }, ` ${clockTime(p.pickedUpAtMs)}`) : null),
+          h('td', {}, receivable.has(p.stopId) ? h('button', { class: 'small receive', onclick: () => void confirmReceipt(p.stopId) }, '确认收货 Confirm receipt') : ''),
+        ),
+      ),
+    );
+    if (!parcels.length) fill(byId('parcels'), h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '暂无包裹 No parcels yet')));
+  } catch (e) {
+    byId('parcel-summary').textContent = describeError(e);
+  }
+}
+
+async function confirmReceipt(stopId: string): Promise<void> {
+  try {
+    await api.post(`/pickup-point/receipts/${stopId}`);
+    toast('已确认收货 Receipt confirmed');
+    await refresh();
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+async function verify(e: Event): Promise<void> {
+  e.preventDefault();
+  const input = byId<HTMLInputElement>('pickup-code');
+  const result = byId('verify-result');
+  try {
+    const bag = await api.post<Bag>('/pickups/verify', { code: input.value.trim() });
+    fill(result, h('span', { class: 'badge ok' }, '核销成功 Verified'), ` ${bag.label} · ${bag.buyerId} · ${bag.qty} 件 pcs — 请交给买家 hand it over`);
+    result.dataset.outcome = 'ok';
+    input.value = '';
+    await refresh();
+  } catch (err) {
+    fill(result, h('span', { class: 'badge warn' }, '核销失败 Refused'), ` ${describeError(err)}`);
+    result.dataset.outcome = 'refused';
+  }
+}
+
+main().catch((e: unknown) => toast(describeError(e), 'error'));

@@ -1,0 +1,198 @@
+// Warehouse console: close a delivery day's wave, work its pick lists (pack bags, CSV, print),
+// plan routes with visible progress, see them on a map, and dispatch them.
+import { Api, describeError } from '../api.js';
+import { Progress } from '../components/progress.js';
+import { routeMap, statusLegend } from '../components/route-map.js';
+import { byId, fill, h, param, toast } from '../dom.js';
+import { clockTime } from '../format.js';
+import { BAG_STATUS, type PickList, type RoutePlan, type Warehouse, type Wave } from '../fulfillment-types.js';
+
+let api: Api;
+let wave: Wave | undefined;
+const progress = new Progress('plan-progress');
+
+async function main(): Promise<void> {
+  api = await Api.as(param('user') ?? 'warehouse-1');
+  byId('who').textContent = api.user.name;
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  byId<HTMLInputElement>('delivery-date').value = tomorrow.toISOString().slice(0, 10);
+  byId('plan-progress-slot').append(progress.element);
+  byId('wave-form').addEventListener('submit', (e) => void closeWave(e));
+  byId('refresh-waves').addEventListener('click', () => void refreshWaves());
+  byId('plan').addEventListener('click', () => void planRoutes());
+  byId('csv').addEventListener('click', () => void download('pick-lists.csv', 'text/csv'));
+  byId('print').addEventListener('click', () => void download('pick-lists/print', 'text/html'));
+  await refreshWaves();
+}
+
+const warehouseId = () => byId<HTMLInputElement>('warehouse-id').value.trim();
+
+async function refreshWaves(): Promise<void> {
+  try {
+    const { waves } = await api.get<{ waves: Wave[] }>(`/waves?warehouseId=${encodeURIComponent(warehouseId())}`);
+    fill(
+      byId('wave-list'),
+      ...waves.map((w) =>
+        h(
+          'li',
+          { class: 'row', 'data-wave-id': w.id },
+          h('span', { class: 'badge' }, w.status),
+          h('span', { class: 'grow' }, `${w.deliveryDate} · ${w.orderCount} 单 orders`),
+          h('button', { class: 'small', onclick: () => void openWave(w) }, '打开 Open'),
+        ),
+      ),
+    );
+    if (!waves.length) fill(byId('wave-list'), h('li', { class: 'muted' }, '暂无波次 No waves yet'));
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+async function closeWave(e: Event): Promise<void> {
+  e.preventDefault();
+  try {
+    const w = await api.post<Wave>('/waves', { warehouseId: warehouseId(), deliveryDate: byId<HTMLInputElement>('delivery-date').value });
+    await refreshWaves();
+    await openWave(w);
+  } catch (err) {
+    toast(describeError(err), 'error');
+  }
+}
+
+async function openWave(w: Wave): Promise<void> {
+  wave = w;
+  byId('wave-detail').classList.remove('hidden');
+  byId('routes-card').classList.remove('hidden');
+  byId('wave-title').textContent = `分拣清单 Pick lists · ${w.deliveryDate} · ${w.orderCount} 单 orders`;
+  await refreshPickLists();
+}
+
+async function refreshPickLists(): Promise<void> {
+  if (!wave) return;
+  try {
+    const { pickLists } = await api.get<{ pickLists: PickList[] }>(`/waves/${wave.id}/pick-lists`);
+    fill(byId('pick-lists'), ...pickLists.map(pickListView));
+    if (!pickLists.length) fill(byId('pick-lists'), h('div', { class: 'muted' }, '此波次没有订单 No orders in this wave'));
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+function pickListView(list: PickList): HTMLElement {
+  return h(
+    'div',
+    { class: 'pick-list', 'data-pickup-point-id': list.pickupPointId },
+    h('h3', {}, `${list.pickupPointName} `, h('span', { class: 'en' }, `${list.address} · ${list.leaderId}`)),
+    h('div', { class: 'muted' }, list.skuTotals.map((t) => `SKU ${t.skuId.slice(0, 8)} × ${t.qty} (${t.bagCount} 袋 bags)`).join(' · ')),
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, h('th', {}, '标签 Label'), h('th', {}, '买家 Buyer'), h('th', {}, '件数 Qty'), h('th', {}, '状态 Status'), h('th', {}))),
+      h(
+        'tbody',
+        {},
+        ...list.bags.map((b) =>
+          h(
+            'tr',
+            { 'data-bag-id': b.id, 'data-status': b.status },
+            h('td', {}, b.label),
+            h('td', {}, b.buyerId),
+            h('td', {}, String(b.qty)),
+            h('td', {}, BAG_STATUS[b.status] ?? b.status),
+            h('td', {}, b.status === 'PENDING' ? h('button', { class: 'small go pack', onclick: () => void pack(b.id) }, '打包完成 Packed') : ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function pack(bagId: string): Promise<void> {
+  try {
+    await api.post(`/bags/${bagId}/packed`);
+    await refreshPickLists();
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+/** CSV and the print page need the bearer token, so fetch them and open the result locally. */
+async function download(path: string, type: string): Promise<void> {
+  if (!wave) return;
+  const r = await fetch(`/api/v1/waves/${wave.id}/${path}`, { headers: { authorization: `Bearer ${api.session.token}` } });
+  if (!r.ok) return toast(`下载失败 Download failed (${r.status})`, 'error');
+  const url = URL.createObjectURL(new Blob([await r.text()], { type }));
+  if (type === 'text/csv') {
+    const a = h('a', { href: url, download: `pick-lists-${wave.deliveryDate}.csv` });
+    a.click();
+  } else {
+    window.open(url, '_blank');
+  }
+}
+
+async function planRoutes(): Promise<void> {
+  if (!wave) return;
+  const button = byId<HTMLButtonElement>('plan');
+  button.disabled = true;
+  const timeLimitMs = Math.round(Number(byId<HTMLInputElement>('time-limit').value) * 1000);
+  progress.start('正在规划路线… Planning routes…');
+  try {
+    let plan = await api.post<RoutePlan>(`/waves/${wave.id}/routes`, { timeLimitMs });
+    while (plan.status === 'PLANNING') {
+      const p = plan.progress;
+      progress.update(
+        `正在规划 Planning… ${((p?.elapsedMs ?? 0) / 1000).toFixed(1)} / ${(timeLimitMs / 1000).toFixed(0)} s` +
+          (p?.vehicles ? ` · ${p.vehicles} 辆车 vehicles · ${(p.distance / 1000).toFixed(1)} km` : '') +
+          (p?.phase ? ` · ${p.phase}` : ''),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      plan = await api.get<RoutePlan>(`/route-plans/${plan.id}`);
+    }
+    if (plan.error) toast(`规划失败 Planning failed: ${plan.error}`, 'error');
+    await showPlan(plan);
+  } catch (e) {
+    toast(describeError(e), 'error');
+  } finally {
+    progress.done();
+    button.disabled = false;
+  }
+}
+
+async function showPlan(plan: RoutePlan): Promise<void> {
+  let depot: Warehouse | undefined;
+  try {
+    depot = await api.get<Warehouse>(`/warehouses/${encodeURIComponent(warehouseId())}`);
+  } catch {
+    // draw the stops without the depot
+  }
+  fill(byId('route-map-slot'), routeMap(plan.routes, depot ? { lat: depot.lat, lng: depot.lng, name: depot.name } : undefined), statusLegend());
+  fill(
+    byId('route-list'),
+    ...plan.routes.map((r) =>
+      h(
+        'div',
+        { class: 'row route-row', 'data-route-id': r.id, 'data-status': r.status, style: 'border-bottom: 1px solid #eee; padding: 6px 0' },
+        h('span', { class: 'badge' }, r.status),
+        h(
+          'span',
+          { class: 'grow' },
+          `${r.vehicleId} · ${r.driverId || '未分配司机 no driver'} · ${r.stops.length} 站 stops · ${(r.distanceM / 1000).toFixed(1)} km · 载 load ${r.load} · ${clockTime(r.startAtMs)}–${clockTime(r.endAtMs)}`,
+        ),
+        r.status === 'PLANNED' ? h('button', { class: 'small primary dispatch', onclick: () => void dispatch(r.id, plan) }, '发车 Dispatch') : null,
+      ),
+    ),
+    ...plan.unserved.map((u) => h('div', { class: 'toast error', style: 'position: static' }, `未能安排 Unserved: ${u.pickupPointId} — ${u.reason}${u.detail ? ` (${u.detail})` : ''}`)),
+  );
+}
+
+async function dispatch(routeId: string, plan: RoutePlan): Promise<void> {
+  try {
+    const route = await api.post<RoutePlan['routes'][number]>(`/routes/${routeId}/dispatch`);
+    await showPlan({ ...plan, routes: plan.routes.map((r) => (r.id === routeId ? route : r)) });
+    toast('已发车 Dispatched');
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+main().catch((e: unknown) => toast(describeError(e), 'error'));
