@@ -122,7 +122,7 @@ describe('fulfillment api', () => {
       return w?.orderCount === 6 ? w : undefined;
     });
     assert.equal(wave.status, 'OPEN');
-    assert.equal(wave.deliveryDate, new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(wave.cutoffAtMs + 3600_000), 'the wave is for the day after its cut-off');
+    assert.equal(wave.deliveryDate, new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(wave.cutoffAtMs + 3 * 3600_000), "the wave is for the day after its cut-off (22:00 + 3 h)");
     state.waveId = wave.id;
     state.deliveryDate = wave.deliveryDate;
 

@@ -216,6 +216,7 @@ describe('live room (one pod)', () => {
     const saleId = started.data.sale.id as string;
     assert.ok((await ask(buyer, 'session:join', { sessionId })).ok);
     const seen = collect(buyer, 'sale:stock');
+    console.error("DBG joined");
     const nc = await natsConnect({ servers: NATS_URL });
     const base = Date.now() + 10_000;
     const t0 = Date.now();
@@ -224,6 +225,7 @@ describe('live room (one pod)', () => {
       if (i % 30 === 0) await sleep(50);
     }
     await nc.flush();
+    console.error("DBG flushed");
     const publishMs = Date.now() - t0;
     await sleep(700);
     await nc.close();
