@@ -56,6 +56,9 @@ export class Waves {
   }
 
   private async join(client: PoolClient, e: OrderEvent): Promise<void> {
+    // Seen before (a redelivery, or withdrawn first): nothing to do, not even a new wave.
+    const seen = await client.query('SELECT 1 FROM wave_orders WHERE order_id = $1', [e.orderId]);
+    if (seen.rowCount) return;
     const wh = await client.query('SELECT time_zone, cutoff FROM warehouses WHERE id = $1', [e.warehouseId]);
     const zone = wh.rows[0]?.time_zone as string | undefined;
     if (!zone) {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, OrderServiceClient } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
 import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
@@ -12,6 +12,8 @@ import { TokenBuckets } from './domain/token-bucket.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
+import { liveSessionRoutes } from './routes/live-session-routes.js';
+import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -19,9 +21,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const runtime = await ServiceRuntime.create({ name: 'gateway', config, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
+  const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
   runtime.onClose('clients', () => {
-    inventory.close();
-    orders.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
 
@@ -42,6 +45,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const app = runtime.http;
   authRoutes(app, { auth, devLogin: devLoginEnabled(config) });
   catalogRoutes(app, { auth, inventory });
+  liveSessionRoutes(app, { auth, liveRoom, inventory });
+  fulfillmentRoutes(app, { auth, fulfillment });
   orderRoutes(app, { auth, orders, soldOut, rateLimit: new TokenBuckets(config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });

@@ -35,6 +35,7 @@ export interface PoolSnapshot {
 type LuaReply = (string | number)[];
 
 declare module 'ioredis' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must match ioredis' declaration
   interface RedisCommander<Context> {
     lcReserve(...args: (string | number)[]): Promise<LuaReply>;
     lcSettle(...args: (string | number)[]): Promise<LuaReply>;

@@ -1,0 +1,82 @@
+// Seeds the demo through the public API, as the people in it would: a warehouse with two vans,
+// three leaders' pickup points, a live session with products and a flash sale. Skips what exists.
+export async function seedDemo(base, log = console.log) {
+  const login = async (userId) => {
+    const r = await fetch(`${base}/api/v1/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+    if (!r.ok) throw new Error(`dev login ${userId}: ${r.status}`);
+    const { token } = await r.json();
+    return async (method, path, body) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : {} };
+    };
+  };
+  const admin = await login('admin-1');
+  const leader = await login('leader-1');
+
+  const warehouse = await admin('POST', '/api/v1/warehouses', {
+    id: 'wh-1',
+    name: '杭州仓 Hangzhou DC',
+    lat: 30.2741,
+    lng: 120.1551,
+    timeZone: 'Asia/Shanghai',
+    shiftStart: '06:00',
+    shiftEnd: '18:00',
+    cutoff: '22:00',
+    driverIds: ['driver-1', 'driver-2'],
+    vehicles: [
+      { id: 'van-1', capacity: 60 },
+      { id: 'van-2', capacity: 60 },
+    ],
+  });
+  log(warehouse.status === 201 ? 'seeded warehouse wh-1' : `warehouse wh-1: ${warehouse.status} ${warehouse.body.code ?? ''}`);
+  const points = [
+    ['pp-1', 'leader-1', '西湖小区自提点 West Lake Garden', 30.2592, 120.1305],
+    ['pp-2', 'leader-2', '滨江花园自提点 Binjiang Garden', 30.2084, 120.2119],
+    ['pp-3', 'leader-3', '拱墅社区自提点 Gongshu Community', 30.3196, 120.1423],
+  ];
+  for (const [id, leaderId, name, lat, lng] of points) {
+    const r = await admin('POST', '/api/v1/pickup-points', { id, warehouseId: 'wh-1', leaderId, name, lat, lng, opensAt: '08:00', closesAt: '20:00' });
+    log(r.status === 201 ? `seeded pickup point ${id}` : `pickup point ${id}: ${r.status} ${r.body.code ?? ''}`);
+  }
+
+  const sessions = await leader('GET', '/api/v1/live-sessions?leaderId=leader-1');
+  let session = sessions.body.liveSessions?.find((s) => s.status !== 'ENDED');
+  if (!session) {
+    const created = await leader('POST', '/api/v1/live-sessions', { title: '王团长的秋季水果专场 Autumn fruit live' });
+    if (created.status !== 201) throw new Error(`live session: ${created.status} ${JSON.stringify(created.body)}`);
+    session = created.body;
+    log(`seeded live session ${session.id}`);
+  }
+  const existing = await leader('GET', '/api/v1/products');
+  if (!existing.body.products?.length) {
+    const product = await leader('POST', '/api/v1/products', {
+      name: '阳光玫瑰葡萄 Shine Muscat grapes',
+      description: '2斤装 2 jin box',
+      warehouseId: 'wh-1',
+      skus: [{ name: '2斤 2 jin', listPriceFen: 5990, perBuyerLimit: 0, initialStock: 500 }],
+    });
+    await leader('POST', '/api/v1/products', {
+      name: '赣南脐橙 Gannan navel oranges',
+      description: '5斤装 5 jin box',
+      warehouseId: 'wh-1',
+      skus: [{ name: '5斤 5 jin', listPriceFen: 3990, perBuyerLimit: 0, initialStock: 300 }],
+    });
+    const sale = await leader('POST', '/api/v1/flash-sales', {
+      skuId: product.body.skus[0].id,
+      warehouseId: 'wh-1',
+      liveSessionId: session.id,
+      salePriceFen: 2990,
+      quantity: 100,
+      perBuyerLimit: 2,
+      holdSeconds: 900,
+      endsAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
+    });
+    log(sale.status === 201 ? `seeded flash sale ${sale.body.id} (100 units at ¥29.90, limit 2)` : `flash sale: ${sale.status}`);
+  }
+  return { sessionId: session.id };
+}

@@ -1,0 +1,107 @@
+// `npm start`: backing services up, mediasoup worker ready, every service started with readable
+// prefixed logs, the demo seeded, the URLs printed; Ctrl-C stops everything cleanly.
+import { spawn, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureBackingServices } from './backing-services.js';
+import { seedDemo } from './seed-demo.js';
+
+const root = join(import.meta.dirname, '..');
+const services = [
+  { name: 'inventory', http: 8082, color: 33 },
+  { name: 'order', http: 8083, color: 35 },
+  { name: 'fulfillment', http: 8084, color: 36 },
+  { name: 'live-room', http: 8081, color: 34 },
+  { name: 'gateway', http: 8080, color: 32 },
+];
+const levels = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+function prefixLines(name, color, stream) {
+  let rest = '';
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      if (!line) continue;
+      let text = line;
+      try {
+        const { level, time, msg, service: _s, name: _n, pid: _p, hostname: _h, trace_id, span_id: _sp, ...extra } = JSON.parse(line);
+        const fields = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
+        text = `${time?.slice(11, 19) ?? ''} ${levels[level] ?? level} ${msg ?? ''}${fields}${trace_id ? ` trace=${trace_id.slice(0, 8)}` : ''}`;
+      } catch {
+        // not a log line: print as it is
+      }
+      process.stdout.write(`\x1b[${color}m${name.padEnd(11)}|\x1b[0m ${text}\n`);
+    }
+  });
+}
+
+async function waitReady(port, name, children) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (children.get(name)?.exitCode !== null) throw new Error(`${name} exited during start`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} not ready within 60 s`);
+}
+
+async function main() {
+  await ensureBackingServices();
+  const env = { ...process.env };
+  if (!env.MEDIASOUP_WORKER_BIN) {
+    console.log('preparing the mediasoup worker (built once from source, then cached)…');
+    env.MEDIASOUP_WORKER_BIN = execFileSync('bash', [join(root, 'scripts/mediasoup-worker.sh')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim().split('\n').pop();
+  }
+  const children = new Map();
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    for (const child of [...children.values()].reverse()) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all([...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  for (const s of services) {
+    const child = spawn(process.execPath, ['--import', '@lc/kit/telemetry-register', join(root, 'services', s.name, 'dist', 'main.js')], {
+      cwd: root,
+      env: { ...env, OTEL_SERVICE_NAME: s.name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.set(s.name, child);
+    prefixLines(s.name, s.color, child.stdout);
+    prefixLines(s.name, s.color, child.stderr);
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${s.name} exited (${signal ?? code}); stopping the rest`);
+        void stopAll(1);
+      }
+    });
+  }
+  const started = Date.now();
+  await Promise.all(services.map((s) => waitReady(s.http, s.name, children)));
+  console.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding the demo…`);
+  const { sessionId } = await seedDemo('http://127.0.0.1:8080');
+  console.log(`
+  Buyer live room   http://localhost:8080/live.html?session=${sessionId}&leader=leader-1
+  Leader console    http://localhost:8080/leader.html      (dev login: leader-1)
+  Warehouse         http://localhost:8080/warehouse.html   (warehouse-1)
+  Driver            http://localhost:8080/driver.html      (driver-1)
+  Pickup point      http://localhost:8080/pickup.html      (leader-1)
+  REST API          http://localhost:8080/api/v1           (POST /api/v1/auth/dev-login {"userId":"buyer-1"})
+  Health            http://localhost:808{0..4}/readyz, gRPC health on 5005{0..4}
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+// Pure room rules: chat text checks, stock coalescing, session transitions.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkChatText, parseBlockedWords } from '../src/domain/chat-rules.js';
+import { StockCoalescer, type StockChange } from '../src/domain/stock-coalescer.js';
+import { endSession, startSession, type LiveSession } from '../src/domain/live-session.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('room rules', () => {
+  it('chat rules - trims, counts characters not bytes, catches spaced and cased blocked words', () => {
+    const rules = { maxLength: 5, blockedWords: parseBlockedWords(' fuck , 加微信 ,') };
+    assert.deepEqual(checkChatText(rules, '  你好世界啊 '), { ok: true, text: '你好世界啊' });
+    assert.equal(checkChatText(rules, '你好世界啊吗').ok, false);
+    assert.equal(checkChatText(rules, '   ').ok, false);
+    const r = checkChatText({ maxLength: 100, blockedWords: rules.blockedWords }, '加 微 信 F U C K');
+    assert.ok(!r.ok && r.code === 'BLOCKED_WORD');
+  });
+
+  it('stock coalescer - leading edge at once, at most one per interval, the latest state last, stale ignored', async () => {
+    const out: StockChange[] = [];
+    const c = new StockCoalescer(50, (s) => out.push(s));
+    const change = (available: number, atMs: number): StockChange => ({ flashSaleId: 's', quantity: 100, held: 0, sold: 100 - available, available, atMs });
+    c.offer(change(99, 1));
+    assert.equal(out.length, 1);
+    for (let i = 2; i <= 50; i++) c.offer(change(100 - i, i));
+    c.offer(change(70, 0)); // older than what we have: ignored
+    assert.equal(out.length, 1);
+    await sleep(80);
+    assert.equal(out.length, 2);
+    assert.equal(out.at(-1)!.available, 50);
+    await sleep(120);
+    assert.equal(out.length, 2, 'nothing new, nothing sent');
+    c.close();
+  });
+
+  it('live session - only its leader starts and ends it; an ended session does not restart', () => {
+    const s: LiveSession = { id: 'x', leaderId: 'leader-1', title: 't', status: 'SCHEDULED', scheduledAtMs: 0, startedAtMs: null, endedAtMs: null, pin: null, activeFlashSaleId: 'sale' };
+    assert.deepEqual(startSession(s, 'leader-2', 1), { ok: false, code: 'FORBIDDEN', message: 'only the session’s own leader may do this' });
+    const live = startSession(s, 'leader-1', 5);
+    assert.ok(live.ok && live.session.status === 'LIVE' && live.session.startedAtMs === 5);
+    const ended = endSession(live.session, 'leader-1', 9);
+    assert.ok(ended.ok && ended.session.status === 'ENDED' && ended.session.activeFlashSaleId === null);
+    const again = startSession(ended.session, 'leader-1', 10);
+    assert.ok(!again.ok && again.code === 'INVALID_STATE');
+  });
+});
