@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBackingServices } from './backing-services.js';
+import { ensureChromium, ensureMediasoupWorker } from './ensure-tools.js';
 
 const root = join(import.meta.dirname, '..');
 const roots = ['test', 'packages', 'services', 'deploy', 'load-tests', 'web'];
@@ -20,6 +21,8 @@ function findTests(dir, out = []) {
 }
 
 await ensureBackingServices();
+const workerBin = ensureMediasoupWorker();
+ensureChromium();
 let files = roots.flatMap((r) => {
   try {
     return findTests(join(root, r));
@@ -32,6 +35,6 @@ files.sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN ?? workerBin } },
 );
 process.exit(result.status ?? 1);

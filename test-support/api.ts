@@ -1,6 +1,6 @@
 // A small client for the public REST API, as a test (or a person with curl) would use it.
 export class Api {
-  constructor(readonly base: string, private token = '') {}
+  constructor(readonly base: string, public token = '') {}
 
   static async login(base: string, userId: string): Promise<Api> {
     const api = new Api(base);

@@ -77,7 +77,7 @@ export class RoutePlanner {
             await client.query(
               `INSERT INTO routes (id, plan_id, wave_id, warehouse_id, vehicle_id, driver_id, start_at, end_at, distance_m, load)
                VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10)`,
-              [routeId, planId, waveId, wave.warehouse_id, r.vehicleId, r.driverId, r.startAtMs, r.endAtMs, r.distanceM, r.load],
+              [routeId, planId, waveId, wave.warehouse_id, r.vehicleId, r.driverId, r.startAtMs, r.endAtMs, r.distanceM, Math.round(r.load)],
             );
             for (const s of r.stops) {
               const stopId = randomUUID();
@@ -92,7 +92,7 @@ export class RoutePlanner {
           await client.query(
             `UPDATE route_plans SET status = 'DONE', finished_at = now(), unserved = $2,
                progress = jsonb_build_object('elapsedMs', $3::bigint, 'vehicles', $4::int, 'distance', $5::float8, 'phase', 'done') WHERE id = $1`,
-            [planId, JSON.stringify(plan.unserved), plan.elapsedMs, plan.vehicles, plan.distance],
+            [planId, JSON.stringify(plan.unserved), Math.round(plan.elapsedMs), plan.vehicles, plan.distance],
           );
         });
       } catch (error) {
@@ -117,7 +117,7 @@ export class RoutePlanner {
       id: p.id,
       waveId: p.wave_id,
       status: p.status,
-      progress: { elapsedMs: progress.elapsedMs ?? 0, vehicles: progress.vehicles ?? 0, distance: progress.distance ?? 0, phase: progress.phase ?? 'starting' },
+      progress: { elapsedMs: Math.round(progress.elapsedMs ?? 0), vehicles: progress.vehicles ?? 0, distance: progress.distance ?? 0, phase: progress.phase ?? 'starting' },
       routes: await Promise.all(routeIds.map((r) => routeView(this.pool, r.id))),
       unserved: (p.unserved as { stopId: string; reason: string; detail: string }[]).map((u) => ({ pickupPointId: u.stopId, reason: u.reason, detail: u.detail })),
       error: p.error,

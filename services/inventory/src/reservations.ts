@@ -64,6 +64,7 @@ export class Reservations {
           if (r.buyerId !== req.buyerId || r.qty !== req.qty) {
             throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
           }
+          if (r.outcome === 'RESERVED') return this.replayedHold(sale, req, r.holdId);
           return { outcome: r.outcome as ReserveOutcome, reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
         case 'RESERVED':
           return this.recordHold(sale, req, r);
@@ -86,22 +87,38 @@ export class Reservations {
       throw new DomainError('UNAVAILABLE', 'could not record the reservation, try again');
     }
     if (!inserted) {
-      // The key won before Redis lost it; the first answer stands and this hold goes back.
-      await this.hot.settle(sale.id, r.holdId, 'RELEASE');
+      // The key won before Redis lost it: this hold goes back and the first one answers.
+      await this.hot.settle(sale.id, r.holdId, 'UNDO');
       const first = await this.holds.byKey(sale.id, req.idempotencyKey);
       if (!first) throw new DomainError('UNAVAILABLE', 'try again');
-      if (first.buyerId !== req.buyerId || first.qty !== req.qty) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
-      return { outcome: 'RESERVED', reservationId: first.id, expiresAtMs: first.expiresAtMs, sale };
+      return this.answerWith(sale, req, first);
     }
     // Redis rebuilt between our Lua step and our commit: the rebuild may not have seen this row.
-    if ((await this.hot.generation(sale.id)) !== r.gen) {
-      const adopted = await this.adopt(sale, hold);
-      if (!adopted) {
-        await this.holds.settle(hold.id, 'RELEASED', 'lost in redis rebuild');
-        return { outcome: 'SOLD_OUT', reservationId: '', expiresAtMs: 0, sale };
-      }
-    }
+    if ((await this.hot.generation(sale.id)) !== r.gen) return this.answerWith(sale, req, { ...hold, status: 'HELD' });
     return { outcome: 'RESERVED', reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
+  }
+
+  /** A replayed RESERVED answer stands only while its row does (it may have lost a rebuild race). */
+  private async replayedHold(sale: FlashSaleRow, req: ReserveRequest, holdId: string): Promise<ReserveAnswer> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const row = await this.holds.byId(holdId);
+      // The first request may still be writing its row.
+      if (row) return this.answerWith(sale, req, row);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new DomainError('UNAVAILABLE', 'reservation is still being recorded, try again');
+  }
+
+  /**
+   * The answer for a recorded hold whose presence in Redis is not certain: the hold is adopted
+   * into Redis (or refused when that would oversell, which releases it) under the row's lock, so
+   * every request asking about the same hold gets the same answer.
+   */
+  private async answerWith(sale: FlashSaleRow, req: ReserveRequest, row: HoldRow): Promise<ReserveAnswer> {
+    if (row.buyerId !== req.buyerId || row.qty !== req.qty) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
+    const status = await this.holds.decideHeld(row.id, 'lost in redis rebuild', async () => ((await this.adopt(sale, row)) ? 'keep' : 'release'));
+    if (status === 'HELD' || status === 'CONFIRMED') return { outcome: 'RESERVED', reservationId: row.id, expiresAtMs: row.expiresAtMs, sale };
+    return { outcome: 'SOLD_OUT', reservationId: '', expiresAtMs: 0, sale };
   }
 
   private async adopt(sale: FlashSaleRow, hold: Omit<HoldRow, 'status'>): Promise<boolean> {
@@ -113,7 +130,7 @@ export class Reservations {
       }
       return result !== 'REFUSED';
     }
-    return false;
+    throw new DomainError('UNAVAILABLE', 'stock is being rebuilt, try again');
   }
 
   /** Paid: the hold's units become sold. True also when it already was confirmed. */

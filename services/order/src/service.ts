@@ -7,6 +7,7 @@ import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider
 import type { OrderConfig } from './config.js';
 import { Orders } from './orders.js';
 import { orderRpc } from './rpc/order-rpc.js';
+import { consumeDeliverySteps } from './events/fulfillment-consumer.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -19,7 +20,9 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
   const provider = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
     httpWebhook(webhook ?? `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`)(body, sig),
   );
-  const orders = new Orders(new OrderStore(runtime.pool!), inventory, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  const store = new OrderStore(runtime.pool!);
+  const orders = new Orders(store, inventory, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
 
   runtime.http.register(async (scope) => {
     // Signatures cover the raw bytes, so the body is kept as the provider sent it.

@@ -76,6 +76,22 @@ export class ReservationStore {
     return rows[0] ? toHold(rows[0]) : undefined;
   }
 
+  /**
+   * Decides a row's fate under its row lock, so two requests deciding about the same hold (a
+   * buyer's twin taps around a Redis rebuild) see each other's outcome. `decide` runs only while
+   * the row is HELD; answering 'release' marks it RELEASED. Returns the status afterwards.
+   */
+  async decideHeld(id: string, reason: string, decide: () => Promise<'keep' | 'release'>): Promise<HoldRow['status'] | undefined> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ status: HoldRow['status'] }>('SELECT status FROM reservations WHERE id = $1 FOR UPDATE', [id]);
+      const status = rows[0]?.status;
+      if (status !== 'HELD') return status;
+      if ((await decide()) === 'keep') return 'HELD';
+      await client.query(`UPDATE reservations SET status = 'RELEASED', settled_at = now(), release_reason = $2 WHERE id = $1`, [id, reason]);
+      return 'RELEASED';
+    });
+  }
+
   /** Claims HELD rows whose expiry (plus grace) passed, marking them RELEASED. */
   async releaseExpired(graceMs: number, limit = 500): Promise<HoldRow[]> {
     const { rows } = await this.pool.query(

@@ -119,6 +119,7 @@ export class OrderStore {
     t: Transition,
     note = '',
     extra?: (client: PoolClient) => Promise<boolean>,
+    atMs?: number,
   ): Promise<OrderRow | undefined> {
     const to = targetOf(t);
     const changed = await inTransaction(this.pool, async (client) => {
@@ -129,7 +130,7 @@ export class OrderStore {
       );
       if (!rows[0]) return undefined;
       if (extra && !(await extra(client))) throw new Abort();
-      await this.record(client, orderId, to, note);
+      await this.record(client, orderId, to, note, atMs);
       const row = toOrder(rows[0]);
       await enqueueEvent(client, SUBJECT[to]!, toEvent(row), `order:${orderId}:${to}`);
       return row;
@@ -173,8 +174,12 @@ export class OrderStore {
     return rowCount === 1;
   }
 
-  private async record(client: PoolClient, orderId: string, status: OrderStatus, note: string) {
-    await client.query('INSERT INTO order_timeline (order_id, status, note) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [orderId, status, note]);
+  /** A timeline entry; `atMs` is when the step happened, if it was reported by another service. */
+  private async record(client: PoolClient, orderId: string, status: OrderStatus, note: string, atMs?: number) {
+    await client.query(
+      'INSERT INTO order_timeline (order_id, status, note, at) VALUES ($1, $2, $3, COALESCE(to_timestamp($4 / 1000.0), clock_timestamp())) ON CONFLICT DO NOTHING',
+      [orderId, status, note, atMs ?? null],
+    );
   }
 
   private async withTimeline(order: OrderRow): Promise<OrderRow> {

@@ -49,3 +49,24 @@ export function allowedFrom(t: Transition): OrderStatus[] {
 export function targetOf(t: Transition): OrderStatus {
   return rules[t].to;
 }
+
+/** Where a status sits on the happy path; cancelled and refunded end it. */
+const PROGRESS: Record<OrderStatus, number> = {
+  PENDING_PAYMENT: 0,
+  PAID: 1,
+  PACKED: 2,
+  OUT_FOR_DELIVERY: 3,
+  READY_FOR_PICKUP: 4,
+  PICKED_UP: 5,
+  CANCELLED: 99,
+  REFUNDED: 99,
+};
+
+/**
+ * How an order at `current` should treat a delivery step `t`: apply it, ignore it (already there
+ * or past it: a redelivered event), or wait (an earlier step has not been applied yet).
+ */
+export function deliveryStepVerdict(current: OrderStatus, t: Transition): 'apply' | 'duplicate' | 'wait' {
+  if (transition(current, t).ok) return 'apply';
+  return PROGRESS[current] >= PROGRESS[targetOf(t)] ? 'duplicate' : 'wait';
+}

@@ -1,0 +1,136 @@
+// `npm run bench`: reservation attempts/s and p50/p99 on one hot pool through (a) inventory's gRPC
+// and (b) the gateway's REST API, each as a ratio to a single-hop baseline measured in this run
+// (a minimal HTTP server doing the same Lua step on the same Redis) — while stock lasts and after
+// sell-out. Services run as their own processes, as in production.
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { RpcClient } from '@lc/kit';
+import { InventoryServiceClient, ReserveOutcome } from '@lc/contracts';
+import { ensureBackingServices } from '../scripts/backing-services.js';
+import { HotPools } from '../services/inventory/src/adapters/hot-pool.js';
+import { isolate, REDIS_URL } from '../test-support/isolation.js';
+import { freePort, repoRoot, spawnService } from '../test-support/platform.js';
+import { Api, createFlashSale } from '../test-support/api.js';
+import { closedLoop, type LoadResult } from './load.js';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const BUYERS = 2000;
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function main() {
+  await ensureBackingServices(() => undefined);
+  const iso = isolate();
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  log('starting inventory, order, gateway and the baseline server…');
+  const invPort = await freePort();
+  const inventory = await spawnService('inventory', { ...iso.env('inventory'), GRPC_PORT: String(invPort), LOG_LEVEL: 'warn' });
+  const order = await spawnService('order', { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${invPort}`, LOG_LEVEL: 'warn' });
+  const gateway = await spawnService('gateway', {
+    ...iso.env('gateway'),
+    INVENTORY_ADDR: `127.0.0.1:${invPort}`,
+    ORDER_ADDR: `127.0.0.1:${order.grpcPort}`,
+    ORDER_RATE_PER_SECOND: '1000000',
+    ORDER_RATE_BURST: '1000000',
+    LOG_LEVEL: 'warn',
+  });
+  const baseline = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'baseline-server.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, REDIS_PREFIX: `${iso.id}:base:` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baselinePort = await new Promise<number>((resolve) => baseline.stdout!.once('data', (d) => resolve(Number(String(d).split(' ')[1]))));
+  const gatewayUrl = `http://127.0.0.1:${gateway.httpPort}`;
+
+  try {
+    const leader = await Api.login(gatewayUrl, 'leader-1');
+    const big = await createFlashSale(leader, { quantity: 1_000_000, perBuyerLimit: 1_000_000 });
+    const small = await createFlashSale(leader, { quantity: 1, perBuyerLimit: 1 });
+    const redis = new Redis(REDIS_URL);
+    const basePools = new HotPools(redis, `${iso.id}:base:`);
+    const window = { startsAtMs: Date.now() - 1000, endsAtMs: Date.now() + 3600_000, holds: [] };
+    await basePools.load('big', { quantity: 1_000_000, limit: 1_000_000, ...window }, 'g');
+    await basePools.load('small', { quantity: 0, limit: 1, ...window }, 'g');
+    log(`signing in ${BUYERS} buyers…`);
+    const tokens: string[] = [];
+    for (let b = 0; b < BUYERS; b += 100) {
+      const batch = await Promise.all(Array.from({ length: 100 }, (_, j) => Api.login(gatewayUrl, `buyer-${b + j + 1}`)));
+      tokens.push(...batch.map((a) => a.token));
+    }
+    const inventoryRpc = new RpcClient(InventoryServiceClient, `127.0.0.1:${invPort}`);
+    const outcomeName = (n: number) => ReserveOutcome[n]?.replace('RESERVE_OUTCOME_', '') ?? String(n);
+    const run = { n: 0 };
+    const key = () => `bench-${run.n}-${Math.random().toString(36).slice(2)}`;
+
+    const phases: Record<string, (pool: 'big' | 'small') => (i: number) => Promise<string>> = {
+      baseline: (pool) => async (i) => String(await post(`http://127.0.0.1:${baselinePort}/reserve`, { poolId: pool, buyerId: `buyer-${(i % BUYERS) + 1}`, key: key() })),
+      'inventory gRPC': (pool) => async (i) => {
+        const r = await inventoryRpc.call((c) => c.reserve, { flashSaleId: pool === 'big' ? big.flashSaleId : small.flashSaleId, buyerId: `buyer-${(i % BUYERS) + 1}`, qty: 1, idempotencyKey: key() });
+        return outcomeName(r.outcome);
+      },
+      gateway: (pool) => async (i) =>
+        String(
+          await post(`${gatewayUrl}/api/v1/orders`, { flashSaleId: pool === 'big' ? big.flashSaleId : small.flashSaleId, qty: 1 }, {
+            authorization: `Bearer ${tokens[i % BUYERS]}`,
+            'idempotency-key': key(),
+          }),
+        ),
+    };
+
+    const results: { phase: string; path: string; r: LoadResult }[] = [];
+    for (const [phase, pool] of [['while stock lasts', 'big'], ['after sell-out', 'small']] as const) {
+      if (pool === 'small') {
+        // Sell the one unit and let the sold-out event reach the gateway.
+        await post(`${gatewayUrl}/api/v1/orders`, { flashSaleId: small.flashSaleId, qty: 1 }, { authorization: `Bearer ${tokens[0]}`, 'idempotency-key': 'sellout' });
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      for (const path of Object.keys(phases)) {
+        run.n++;
+        log(`${phase}: ${path} (${CONCURRENCY} concurrent, ${SECONDS} s)…`);
+        results.push({ phase, path, r: await closedLoop(phases[path]!(pool), { concurrency: CONCURRENCY, seconds: SECONDS }) });
+      }
+    }
+    inventoryRpc.close();
+    redis.disconnect();
+
+    const rows = results.map(({ phase, path, r }) => {
+      const base = results.find((x) => x.phase === phase && x.path === 'baseline')!.r;
+      return {
+        phase,
+        path,
+        'attempts/s': Math.round(r.perSecond),
+        'p50 ms': r.p50.toFixed(2),
+        'p99 ms': r.p99.toFixed(2),
+        'ratio to baseline': (r.perSecond / base.perSecond).toFixed(2),
+        outcomes: Object.entries(r.outcomes).map(([k, v]) => `${k}:${v}`).join(' '),
+      };
+    });
+    console.log(`\nreservation benchmark — one hot pool, ${CONCURRENCY} concurrent clients, ${SECONDS} s per row, this machine`);
+    console.table(rows);
+  } finally {
+    for (const p of [gateway, order, inventory]) p.child.kill('SIGTERM');
+    baseline.kill('SIGTERM');
+    await Promise.all([gateway, order, inventory].map((p) => p.exited));
+    await iso.cleanup();
+    agent.destroy();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
