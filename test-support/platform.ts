@@ -11,6 +11,8 @@ import { configShape as orderShape } from '../services/order/src/config.js';
 import { startOrder } from '../services/order/src/service.js';
 import { configShape as gatewayShape } from '../services/gateway/src/config.js';
 import { startGateway } from '../services/gateway/src/service.js';
+import { configShape as fulfillmentShape } from '../services/fulfillment/src/config.js';
+import { startFulfillment } from '../services/fulfillment/src/service.js';
 import type { Isolation } from './isolation.js';
 
 export const repoRoot = join(import.meta.dirname, '..');
@@ -24,8 +26,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** inventory + order + gateway in this process; returns the gateway's base URL. */
-export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}) {
+/** inventory + order (+ fulfillment) + gateway in this process; returns the gateway's base URL. */
+export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean } = {}) {
+  const fulfillment = opts.fulfillment
+    ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
+    : undefined;
   const inventory = await startInventory(parseConfig(inventoryShape, { ...iso.env('inventory'), ...overrides.inventory }));
   const order = await startOrder(
     parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, ...overrides.order }),
@@ -35,6 +40,7 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
       ...iso.env('gateway'),
       INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`,
       ORDER_ADDR: `127.0.0.1:${order.runtime.grpcPort}`,
+      ...(fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}` } : {}),
       ...overrides.gateway,
     }),
   );
@@ -42,11 +48,13 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
     inventory,
     order,
     gateway,
+    fulfillment,
     url: `http://127.0.0.1:${gateway.runtime.httpPort}`,
     async stop() {
       await gateway.runtime.stop();
       await order.runtime.stop();
       await inventory.runtime.stop();
+      await fulfillment?.runtime.stop();
     },
   };
 }
