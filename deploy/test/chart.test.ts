@@ -656,7 +656,6 @@ describe("Dockerfile", () => {
   // but gets only as someone's dev dependency works on a developer machine and crashes in the pod.
   test(
     "Dockerfile - every package a workspace imports at run time is one of its production dependencies",
-    { todo: "packages/contracts must list @bufbuild/protobuf and @grpc/grpc-js (its generated code imports them)" },
     () => {
       const { workspaces } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { workspaces: string[] };
       const undeclared: string[] = [];

@@ -3,11 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type OrderServiceClient } from '@lc/contracts';
+import { PlaceOrderOutcome, orderJson, placeOrderOutcomeToJSON, type OrderServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { SoldOutBoard } from '../domain/sold-out-board.js';
 import type { TokenBuckets } from '../domain/token-bucket.js';
-import { orderJson } from './json.js';
 import { id, parse, uuid } from './validation.js';
 
 const placeBody = z.object({

@@ -1,27 +1,8 @@
 // Contract messages turned into the JSON the socket protocol sends (same shapes as the REST API).
-import { orderStatusToJSON, type GetFlashSaleResponse, type Order } from '@lc/contracts';
+import { orderJson, type GetFlashSaleResponse } from '@lc/contracts';
 import type { StockChange } from '../domain/stock-coalescer.js';
 
-const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '');
-
-export function orderJson(o: Order) {
-  return {
-    id: o.id,
-    buyerId: o.buyerId,
-    leaderId: o.leaderId,
-    liveSessionId: o.liveSessionId,
-    flashSaleId: o.flashSaleId,
-    skuId: o.skuId,
-    warehouseId: o.warehouseId,
-    qty: o.qty,
-    unitPriceFen: o.unitPriceFen,
-    totalFen: o.totalFen,
-    status: statusName(o.status),
-    paymentDeadline: new Date(o.paymentDeadlineMs).toISOString(),
-    createdAt: new Date(o.createdAtMs).toISOString(),
-    timeline: o.timeline.map((t) => ({ status: statusName(t.status), at: new Date(t.atMs).toISOString(), note: t.note })),
-  };
-}
+export { orderJson };
 
 export interface SaleView {
   id: string;

@@ -1,5 +1,6 @@
-// Turning contract messages into the public JSON shape (status names instead of enum numbers).
-import { orderStatusToJSON, type Order } from '@lc/contracts';
+// An order as the public JSON shape the REST API and the live-room socket both send (status
+// names instead of enum numbers, ISO times). Hand-written, next to the generated contracts.
+import { orderStatusToJSON, type Order } from '../gen/livecommerce/v1/order.js';
 
 const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '');
 

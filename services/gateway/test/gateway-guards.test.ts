@@ -1,0 +1,71 @@
+// The gateway's own promises: the buyer-leader binding as the API shows it, the per-buyer rate
+// limit, sold-out answered from memory, and no dev login in production.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '@lc/kit';
+import { isolate } from '../../../test-support/isolation.js';
+import { startCore } from '../../../test-support/platform.js';
+import { Api, createFlashSale } from '../../../test-support/api.js';
+import { configShape } from '../src/config.js';
+import { startGateway } from '../src/service.js';
+
+describe('gateway guards', () => {
+  const iso = isolate();
+  let core: Awaited<ReturnType<typeof startCore>>;
+  let leader: Api;
+
+  before(async () => {
+    core = await startCore(iso, { gateway: { ORDER_RATE_PER_SECOND: '1', ORDER_RATE_BURST: '5' } });
+    leader = await Api.login(core.url, 'leader-1');
+  });
+  after(async () => {
+    await core?.stop();
+    await iso.cleanup();
+  });
+
+  it('binding - the first order through a leader link binds the buyer; later orders carry that leader', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 10, perBuyerLimit: 5 });
+    const buyer = await Api.login(core.url, 'buyer-301');
+    const first = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1, leaderId: 'leader-2' }, { 'idempotency-key': 'b1' });
+    const second = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1, leaderId: 'leader-3' }, { 'idempotency-key': 'b2' });
+    const third = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'b3' });
+    assert.deepEqual([first.body.leaderId, second.body.leaderId, third.body.leaderId], ['leader-2', 'leader-2', 'leader-2']);
+    // Without any link, the first order binds the buyer to the leader hosting the sale.
+    const other = await Api.login(core.url, 'buyer-302');
+    assert.equal((await other.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'c1' })).body.leaderId, 'leader-1');
+  });
+
+  it('rate limit - a buyer past their burst gets 429 RATE_LIMITED and nothing is reserved', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 50, perBuyerLimit: 50 });
+    const buyer = await Api.login(core.url, 'buyer-303');
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => buyer.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': `r${i}` })));
+    const limited = answers.filter((a) => a.status === 429);
+    assert.ok(limited.length >= 6, answers.map((a) => a.status).join());
+    assert.equal(limited[0]!.body.code, 'RATE_LIMITED');
+    const stats = await leader.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.equal(stats.body.held, answers.filter((a) => a.status === 201).length);
+  });
+
+  it('sold out - once told over NATS, the gateway answers SOLD_OUT without asking the order service', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 1, perBuyerLimit: 1 });
+    const winner = await Api.login(core.url, 'buyer-304');
+    assert.equal((await winner.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'w' })).status, 201);
+    const deadline = Date.now() + 10_000;
+    while (!core.gateway.soldOut.isSoldOut(flashSaleId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // With the order service gone, only the gateway's memory can answer.
+    await core.order.runtime.stop();
+    const late = await Api.login(core.url, 'buyer-305');
+    const r = await late.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'l' });
+    assert.deepEqual([r.status, r.body.code], [409, 'SOLD_OUT']);
+  });
+
+  it('production - the dev login is off', async () => {
+    const prod = await startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production' }));
+    try {
+      const r = await new Api(`http://127.0.0.1:${prod.runtime.httpPort}`).post('/api/v1/auth/dev-login', { userId: 'buyer-1' });
+      assert.deepEqual([r.status, r.body.code], [403, 'FORBIDDEN']);
+    } finally {
+      await prod.runtime.stop();
+    }
+  });
+});
