@@ -1,7 +1,9 @@
 // Transactional outbox: `enqueueEvent` inside the state change's transaction; `OutboxRelay`
 // publishes committed rows to JetStream and deletes them. A crash between publish and delete
 // re-sends, which JetStream's duplicate window (same msg id) and idempotent consumers absorb.
-import pg from 'pg';
+// The relay polls rather than LISTENs: a NOTIFY in the writing transaction would take Postgres'
+// global notify lock at every commit and serialise the flash-sale hot path.
+import type pg from 'pg';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import { captureTraceContext } from './trace-context.js';
@@ -15,7 +17,11 @@ export async function enqueueEvent(client: Queryable, subject: string, payload: 
     JSON.stringify(payload),
     JSON.stringify(captureTraceContext()),
   ]);
-  await client.query(`SELECT pg_notify('outbox', '')`);
+}
+
+/** The same row as one SQL fragment, for statements that write state and event in one go. */
+export function outboxValues(subject: string, payload: unknown, msgId: string): [string, string, string, string] {
+  return [subject, msgId, JSON.stringify(payload), JSON.stringify(captureTraceContext())];
 }
 
 export class OutboxRelay {
@@ -23,19 +29,15 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private listener: pg.Client | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly bus: EventBus,
     private readonly logger: Logger,
-    private readonly databaseUrl: string,
-    private readonly schema: string,
-    private readonly pollMs = 500,
+    private readonly pollMs = 50,
   ) {}
 
   async start(): Promise<void> {
-    await this.listen();
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.kick();
   }
@@ -81,20 +83,6 @@ export class OutboxRelay {
     }
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema}` });
-    client.on('error', () => {
-      // Polling carries on; try to listen again shortly.
-      this.listener = undefined;
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1000);
-    });
-    await client.connect();
-    client.on('notification', () => this.kick());
-    // One channel for the database: a wake-up meant for another schema costs one empty query.
-    await client.query(`LISTEN outbox`);
-    this.listener = client;
-  }
-
   /** Stops polling after publishing what is already committed. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -103,6 +91,5 @@ export class OutboxRelay {
     this.stopped = false;
     await this.drainOnce().catch(() => undefined);
     this.stopped = true;
-    await this.listener?.end().catch(() => undefined);
   }
 }

@@ -27,6 +27,7 @@ export interface RuntimeOptions {
   migrationsDir?: string;
   redis?: boolean;
   nats?: boolean;
+  /** Relay the outbox table to JetStream (default on with Postgres and NATS). */
   outbox?: boolean;
 }
 
@@ -62,14 +63,14 @@ export class ServiceRuntime {
     let pool: Pool | undefined;
     if (options.migrationsDir) {
       pool = createPool(config.DATABASE_URL, config.DB_SCHEMA);
-      await migrate(pool, config.DB_SCHEMA, options.outbox === false ? [options.migrationsDir] : [kitMigrations, options.migrationsDir], logger);
+      await migrate(pool, config.DB_SCHEMA, [kitMigrations, options.migrationsDir], logger);
     }
     const redis = options.redis ? createRedis(config.REDIS_URL, logger) : undefined;
     const bus = options.nats ? await EventBus.connect(config.NATS_URL, config.EVENT_PREFIX, logger, options.name) : undefined;
     if (bus) await bus.ensureStreams();
     const runtime = new ServiceRuntime(options.name, config, logger, pool, redis, bus);
     if (pool && bus && options.outbox !== false) {
-      runtime.relay = new OutboxRelay(pool, bus, logger, config.DATABASE_URL, config.DB_SCHEMA);
+      runtime.relay = new OutboxRelay(pool, bus, logger);
       await runtime.relay.start();
     }
     return runtime;

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, type Logger } from '@lc/kit';
 import type { HotPools, PoolCounters, SettleAction } from './adapters/hot-pool.js';
 import type { CatalogStore, FlashSaleRow } from './adapters/catalog-store.js';
-import { stockChanged, type HoldRow, type ReservationStore } from './adapters/reservation-store.js';
+import type { HoldRow, ReservationStore } from './adapters/reservation-store.js';
+import type { StockPublisher } from './adapters/stock-publisher.js';
 import type { ReserveOutcome } from './domain/flash-sale.js';
 
 export interface ReserveRequest {
@@ -29,6 +30,7 @@ export class Reservations {
     private readonly hot: HotPools,
     private readonly holds: ReservationStore,
     private readonly catalog: CatalogStore,
+    private readonly stock: StockPublisher,
     private readonly logger: Logger,
   ) {}
 
@@ -80,7 +82,7 @@ export class Reservations {
     const hold = { id: r.holdId, flashSaleId: sale.id, buyerId: req.buyerId, qty: req.qty, key: req.idempotencyKey, expiresAtMs: r.expiresAtMs };
     let inserted: boolean;
     try {
-      inserted = await this.holds.insertHold(hold, stockChanged(sale.id, r));
+      inserted = await this.holds.insertHold(hold);
     } catch (error) {
       await this.hot.settle(sale.id, r.holdId, 'UNDO').catch(() => undefined);
       this.logger.warn({ err: (error as Error).message, flashSaleId: sale.id }, 'hold not recorded, given back');
@@ -95,6 +97,7 @@ export class Reservations {
     }
     // Redis rebuilt between our Lua step and our commit: the rebuild may not have seen this row.
     if ((await this.hot.generation(sale.id)) !== r.gen) return this.answerWith(sale, req, { ...hold, status: 'HELD' });
+    this.stock.changed(sale.id, r);
     return { outcome: 'RESERVED', reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
   }
 
@@ -173,7 +176,7 @@ export class Reservations {
           await this.ensureLoaded(sale);
           return;
         }
-        if (r.kind !== 'ABSENT') await this.holds.publishStock(stockChanged(sale.id, r), `stock:${row.id}:${action}`);
+        if (r.kind !== 'ABSENT') this.stock.changed(sale.id, r);
         return;
       }
     } catch (error) {

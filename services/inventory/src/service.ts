@@ -5,6 +5,7 @@ import { InventoryServiceService } from '@lc/contracts';
 import { CatalogStore } from './adapters/catalog-store.js';
 import { HotPools } from './adapters/hot-pool.js';
 import { ReservationStore } from './adapters/reservation-store.js';
+import { StockPublisher } from './adapters/stock-publisher.js';
 import type { InventoryConfig } from './config.js';
 import { Reservations } from './reservations.js';
 import { inventoryRpc } from './rpc/inventory-rpc.js';
@@ -12,10 +13,13 @@ import { inventoryRpc } from './rpc/inventory-rpc.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startInventory(config: InventoryConfig, logger?: Logger) {
-  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
+  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, nats: true, outbox: false, ...(logger ? { logger } : {}) });
   const catalog = new CatalogStore(runtime.pool!);
   const holds = new ReservationStore(runtime.pool!);
-  const reservations = new Reservations(new HotPools(runtime.redis!, config.REDIS_PREFIX), holds, catalog, runtime.logger);
+  const stock = new StockPublisher(runtime.bus!, runtime.logger);
+  stock.start();
+  runtime.onClose('stock events', () => stock.stop());
+  const reservations = new Reservations(new HotPools(runtime.redis!, config.REDIS_PREFIX), holds, catalog, stock, runtime.logger);
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweeper = setInterval(() => {
@@ -26,6 +30,6 @@ export async function startInventory(config: InventoryConfig, logger?: Logger) {
     await sweeping;
   });
 
-  await runtime.start([{ definition: InventoryServiceService, implementation: inventoryRpc({ catalog, holds, reservations, logger: runtime.logger }) }]);
+  await runtime.start([{ definition: InventoryServiceService, implementation: inventoryRpc({ catalog, holds, reservations, stock, logger: runtime.logger }) }]);
   return { runtime, reservations };
 }

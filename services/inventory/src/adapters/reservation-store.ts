@@ -1,7 +1,6 @@
 // Postgres access for reservations, the system of record behind the Redis counters.
-import { enqueueEvent, inTransaction, type Pool } from '@lc/kit';
+import { inTransaction, type Pool } from '@lc/kit';
 import type { PoolSnapshot } from './hot-pool.js';
-import { available, type PoolCounts } from '../domain/flash-sale.js';
 
 export interface HoldRow {
   id: string;
@@ -13,41 +12,20 @@ export interface HoldRow {
   expiresAtMs: number;
 }
 
-export const STOCK_CHANGED = 'inventory.stock.changed';
-
-export interface StockChanged extends PoolCounts {
-  flashSaleId: string;
-  available: number;
-  atMs: number;
-}
-
-export const stockChanged = (flashSaleId: string, c: PoolCounts): StockChanged => ({
-  flashSaleId,
-  quantity: c.quantity,
-  held: c.held,
-  sold: c.sold,
-  available: available(c),
-  atMs: Date.now(),
-});
-
 const HOLD_SELECT = `SELECT id, flash_sale_id, buyer_id, qty, idempotency_key, status,
   (extract(epoch from expires_at) * 1000)::bigint AS expires_ms FROM reservations`;
 
 export class ReservationStore {
   constructor(private readonly pool: Pool) {}
 
-  /** Records a won hold and its stock event together; false if the key already has a row. */
-  async insertHold(hold: Omit<HoldRow, 'status'>, event: StockChanged): Promise<boolean> {
-    return inTransaction(this.pool, async (client) => {
-      const inserted = await client.query(
-        `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
-         VALUES ($1, $2, $3, $4, $5, 'HELD', to_timestamp($6 / 1000.0)) ON CONFLICT (flash_sale_id, idempotency_key) DO NOTHING`,
-        [hold.id, hold.flashSaleId, hold.buyerId, hold.qty, hold.key, hold.expiresAtMs],
-      );
-      if (inserted.rowCount !== 1) return false;
-      await enqueueEvent(client, STOCK_CHANGED, event, `stock:${hold.id}:held`);
-      return true;
-    });
+  /** Records a won hold; false if the key already has a row (it won before Redis lost it). */
+  async insertHold(hold: Omit<HoldRow, 'status'>): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
+       VALUES ($1, $2, $3, $4, $5, 'HELD', to_timestamp($6 / 1000.0)) ON CONFLICT (flash_sale_id, idempotency_key) DO NOTHING`,
+      [hold.id, hold.flashSaleId, hold.buyerId, hold.qty, hold.key, hold.expiresAtMs],
+    );
+    return rowCount === 1;
   }
 
   async byKey(flashSaleId: string, key: string): Promise<HoldRow | undefined> {
@@ -125,9 +103,6 @@ export class ReservationStore {
     return rows[0] ?? { held: 0, sold: 0 };
   }
 
-  async publishStock(event: StockChanged, msgId: string): Promise<void> {
-    await enqueueEvent(this.pool, STOCK_CHANGED, event, msgId);
-  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

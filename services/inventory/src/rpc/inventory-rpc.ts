@@ -10,6 +10,7 @@ import {
 } from '@lc/contracts';
 import type { CatalogStore, FlashSaleRow, ProductRow, SkuRow } from '../adapters/catalog-store.js';
 import type { ReservationStore } from '../adapters/reservation-store.js';
+import type { StockPublisher } from '../adapters/stock-publisher.js';
 import { available, flashSaleProblems } from '../domain/flash-sale.js';
 import type { Reservations } from '../reservations.js';
 
@@ -21,7 +22,7 @@ const outcomes = {
   ENDED: ReserveOutcome.RESERVE_OUTCOME_ENDED,
 } as const;
 
-export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationStore; reservations: Reservations; logger: Logger }): InventoryServiceServer {
+export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationStore; reservations: Reservations; stock: StockPublisher; logger: Logger }): InventoryServiceServer {
   const { catalog, holds, reservations } = deps;
 
   const describeSale = async (sale: FlashSaleRow): Promise<GetFlashSaleResponse> => {
@@ -75,7 +76,7 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
         const problems = flashSaleProblems(terms);
         if (problems.length) throw new DomainError('INVALID_ARGUMENT', problems[0]!, { problems });
         const sale = await catalog.createFlashSale(terms);
-        await holds.publishStock({ flashSaleId: sale.id, quantity: sale.quantity, held: 0, sold: 0, available: sale.quantity, atMs: Date.now() }, `stock:${sale.id}:created`);
+        deps.stock.changed(sale.id, { quantity: sale.quantity, held: 0, sold: 0 });
         return { flashSale: toFlashSale(sale) };
       },
       async getFlashSale(req) {

@@ -101,7 +101,8 @@ export class OrderStore {
       // The key already has an order (a concurrent twin won): undo the binding too.
       if (inserted.rowCount !== 1) throw new Abort();
       await this.record(client, order.id, 'PENDING_PAYMENT', '');
-      const row = { ...order, leaderId, createdAtMs: Date.now(), timeline: [] };
+      const now = Date.now();
+      const row = { ...order, leaderId, createdAtMs: now, timeline: [{ status: 'PENDING_PAYMENT' as const, atMs: now, note: '' }] };
       await enqueueEvent(client, SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`);
       return row;
     }).catch((e: unknown) => {
