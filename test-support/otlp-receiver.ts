@@ -9,6 +9,7 @@ export interface ReceivedSpan {
   parentSpanId: string;
   name: string;
   kind: number;
+  durationMs: number;
 }
 
 export async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
@@ -32,6 +33,7 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
                 parentSpanId: String(s.parentSpanId ?? ''),
                 name: String(s.name),
                 kind: Number(s.kind),
+                durationMs: (Number(s.endTimeUnixNano) - Number(s.startTimeUnixNano)) / 1e6,
               });
             }
           }

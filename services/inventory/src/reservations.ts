@@ -20,6 +20,8 @@ export interface ReserveAnswer {
   reservationId: string;
   expiresAtMs: number;
   sale: FlashSaleRow;
+  /** The key had been answered before (the caller may already have acted on that answer). */
+  replayed?: boolean;
 }
 
 export class Reservations {
@@ -66,8 +68,8 @@ export class Reservations {
           if (r.buyerId !== req.buyerId || r.qty !== req.qty) {
             throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
           }
-          if (r.outcome === 'RESERVED') return this.replayedHold(sale, req, r.holdId);
-          return { outcome: r.outcome as ReserveOutcome, reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
+          if (r.outcome === 'RESERVED') return { ...(await this.replayedHold(sale, req, r.holdId)), replayed: true };
+          return { outcome: r.outcome as ReserveOutcome, reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale, replayed: true };
         case 'RESERVED':
           return this.recordHold(sale, req, r);
         default:
@@ -93,7 +95,7 @@ export class Reservations {
       await this.hot.settle(sale.id, r.holdId, 'UNDO');
       const first = await this.holds.byKey(sale.id, req.idempotencyKey);
       if (!first) throw new DomainError('UNAVAILABLE', 'try again');
-      return this.answerWith(sale, req, first);
+      return { ...(await this.answerWith(sale, req, first)), replayed: true };
     }
     // Redis rebuilt between our Lua step and our commit: the rebuild may not have seen this row.
     if ((await this.hot.generation(sale.id)) !== r.gen) return this.answerWith(sale, req, { ...hold, status: 'HELD' });

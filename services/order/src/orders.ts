@@ -46,9 +46,6 @@ export class Orders {
       .update(JSON.stringify([req.flashSaleId, req.qty, req.liveSessionId, req.leaderId]))
       .digest('hex');
 
-    const existing = await this.store.byKey(req.buyerId, req.idempotencyKey);
-    if (existing) return this.replay(existing, requestHash);
-
     const reserved = await this.inventory.call((c) => c.reserve, {
       flashSaleId: req.flashSaleId,
       buyerId: req.buyerId,
@@ -56,30 +53,34 @@ export class Orders {
       // The buyer's key, scoped to the buyer: two buyers may pick the same key.
       idempotencyKey: `${req.buyerId}:${req.idempotencyKey}`,
     }, { idempotent: true });
+    // Inventory saw this key before: the order (if any) the first answer produced is the answer.
+    if (reserved.replayed || reserved.outcome !== ReserveOutcome.RESERVE_OUTCOME_RESERVED) {
+      const existing = await this.store.byKey(req.buyerId, req.idempotencyKey);
+      if (existing) return this.replay(existing, requestHash);
+    }
     if (reserved.outcome !== ReserveOutcome.RESERVE_OUTCOME_RESERVED) {
       const refusal = refusals[reserved.outcome as keyof typeof refusals];
       if (!refusal) throw new Error(`unexpected reserve outcome ${reserved.outcome}`);
       return { outcome: refusal };
     }
-    const order = await this.store.insert(
-      {
-        id: randomUUID(),
-        buyerId: req.buyerId,
-        liveSessionId: req.liveSessionId || reserved.liveSessionId,
-        flashSaleId: req.flashSaleId,
-        skuId: reserved.skuId,
-        warehouseId: reserved.warehouseId,
-        qty: req.qty,
-        unitPriceFen: reserved.unitPriceFen,
-        totalFen: reserved.unitPriceFen * req.qty,
-        status: 'PENDING_PAYMENT',
-        reservationId: reserved.reservationId,
-        paymentDeadlineMs: reserved.expiresAtMs,
-        idempotencyKey: req.idempotencyKey,
-        requestHash,
-      },
-      req.leaderId || reserved.leaderId,
-    );
+    const orderId = randomUUID();
+    const order = await this.store.insert({
+      id: orderId,
+      buyerId: req.buyerId,
+      leaderId: await this.store.leaderOf(req.buyerId, req.leaderId || reserved.leaderId, orderId),
+      liveSessionId: req.liveSessionId || reserved.liveSessionId,
+      flashSaleId: req.flashSaleId,
+      skuId: reserved.skuId,
+      warehouseId: reserved.warehouseId,
+      qty: req.qty,
+      unitPriceFen: reserved.unitPriceFen,
+      totalFen: reserved.unitPriceFen * req.qty,
+      status: 'PENDING_PAYMENT',
+      reservationId: reserved.reservationId,
+      paymentDeadlineMs: reserved.expiresAtMs,
+      idempotencyKey: req.idempotencyKey,
+      requestHash,
+    });
     if (order) return { outcome: 'PLACED', order, replayed: false };
     // A concurrent request with the same key wrote first.
     const twin = await this.store.byKey(req.buyerId, req.idempotencyKey);

@@ -97,6 +97,7 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
           warehouseId: answer.sale.warehouseId,
           leaderId: answer.sale.leaderId,
           liveSessionId: answer.sale.liveSessionId,
+          replayed: answer.replayed ?? false,
         };
       },
       async confirm(req) {

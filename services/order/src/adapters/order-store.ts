@@ -1,6 +1,6 @@
 // Postgres access for orders, their timeline, the buyer-leader binding and payments. Every state
 // change writes its event to the outbox in the same transaction.
-import { enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
+import { enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
 
 export interface OrderRow {
@@ -52,6 +52,8 @@ const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigin
   (extract(epoch from created_at) * 1000)::bigint AS created_ms FROM orders o`;
 
 export class OrderStore {
+  private readonly leaders = new Map<string, string>();
+
   constructor(private readonly pool: Pool) {}
 
   async byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
@@ -76,39 +78,50 @@ export class OrderStore {
   }
 
   /**
-   * Inserts a new order (binding the buyer to `bindLeaderId` if they have no leader yet);
-   * returns undefined when the buyer's key already has an order.
+   * The buyer's leader: their binding, made now with `candidate` if they have none. A binding
+   * never changes once made, so it is cached.
    */
-  async insert(order: Omit<OrderRow, 'timeline' | 'createdAtMs' | 'leaderId'>, bindLeaderId: string): Promise<OrderRow | undefined> {
-    return inTransaction<OrderRow | undefined>(this.pool, async (client) => {
-      if (bindLeaderId) {
-        await client.query('INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id) VALUES ($1, $2, $3) ON CONFLICT (buyer_id) DO NOTHING', [
-          order.buyerId,
-          bindLeaderId,
-          order.id,
-        ]);
-      }
-      const bound = await client.query<{ leader_id: string }>('SELECT leader_id FROM buyer_leader WHERE buyer_id = $1', [order.buyerId]);
-      const leaderId = bound.rows[0]?.leader_id ?? '';
-      const inserted = await client.query(
-        `INSERT INTO orders (id, buyer_id, leader_id, live_session_id, flash_sale_id, sku_id, warehouse_id, qty, unit_price_fen, total_fen,
-                             status, reservation_id, payment_deadline, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13 / 1000.0), $14, $15)
-         ON CONFLICT DO NOTHING`,
-        [order.id, order.buyerId, leaderId, order.liveSessionId, order.flashSaleId, order.skuId, order.warehouseId, order.qty, order.unitPriceFen,
-          order.totalFen, order.status, order.reservationId, order.paymentDeadlineMs, order.idempotencyKey, order.requestHash],
-      );
-      // The key already has an order (a concurrent twin won): undo the binding too.
-      if (inserted.rowCount !== 1) throw new Abort();
-      await this.record(client, order.id, 'PENDING_PAYMENT', '');
-      const now = Date.now();
-      const row = { ...order, leaderId, createdAtMs: now, timeline: [{ status: 'PENDING_PAYMENT' as const, atMs: now, note: '' }] };
-      await enqueueEvent(client, SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`);
-      return row;
-    }).catch((e: unknown) => {
-      if (e instanceof Abort) return undefined;
-      throw e;
-    });
+  async leaderOf(buyerId: string, candidate: string, orderId: string): Promise<string> {
+    const known = this.leaders.get(buyerId);
+    if (known !== undefined) return known;
+    if (candidate) {
+      await this.pool.query('INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id) VALUES ($1, $2, $3) ON CONFLICT (buyer_id) DO NOTHING', [
+        buyerId,
+        candidate,
+        orderId,
+      ]);
+    }
+    const { rows } = await this.pool.query<{ leader_id: string }>('SELECT leader_id FROM buyer_leader WHERE buyer_id = $1', [buyerId]);
+    const leader = rows[0]?.leader_id;
+    if (leader === undefined) return '';
+    if (this.leaders.size > 100_000) this.leaders.clear();
+    this.leaders.set(buyerId, leader);
+    return leader;
+  }
+
+  /**
+   * Writes a new order with its first timeline entry and its `order.created` event in one
+   * statement (one round trip on the flash-sale path); undefined when the buyer's key already
+   * has an order (a concurrent twin wrote first).
+   */
+  async insert(order: Omit<OrderRow, 'timeline' | 'createdAtMs'>): Promise<OrderRow | undefined> {
+    const now = Date.now();
+    const row: OrderRow = { ...order, createdAtMs: now, timeline: [{ status: 'PENDING_PAYMENT', atMs: now, note: '' }] };
+    const { rowCount } = await this.pool.query(
+      `WITH placed AS (
+         INSERT INTO orders (id, buyer_id, leader_id, live_session_id, flash_sale_id, sku_id, warehouse_id, qty, unit_price_fen, total_fen,
+                             status, reservation_id, payment_deadline, idempotency_key, request_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13 / 1000.0), $14, $15, to_timestamp($16 / 1000.0))
+         ON CONFLICT DO NOTHING
+         RETURNING id),
+       noted AS (
+         INSERT INTO order_timeline (order_id, status, note, at) SELECT id, 'PENDING_PAYMENT', '', to_timestamp($16 / 1000.0) FROM placed)
+       INSERT INTO outbox (subject, msg_id, payload, trace) SELECT $17, $18, $19, $20 FROM placed`,
+      [order.id, order.buyerId, order.leaderId, order.liveSessionId, order.flashSaleId, order.skuId, order.warehouseId, order.qty, order.unitPriceFen,
+        order.totalFen, order.status, order.reservationId, order.paymentDeadlineMs, order.idempotencyKey, order.requestHash, now,
+        ...outboxValues(SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`)],
+    );
+    return rowCount === 1 ? row : undefined;
   }
 
   /**
