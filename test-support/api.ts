@@ -1,4 +1,10 @@
 // A small client for the public REST API, as a test (or a person with curl) would use it.
+import { Agent, request } from 'node:http';
+
+// One bounded pool of keep-alive connections for every test client: a storm of thousands of
+// concurrent attempts queues on it instead of opening a socket each (and running out of files).
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
 export class Api {
   constructor(readonly base: string, public token = '') {}
 
@@ -27,15 +33,25 @@ export class Api {
       h['content-type'] ??= 'application/json';
       payload = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    const r = await fetch(`${this.base}${path}`, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}) });
-    const text = await r.text();
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${this.base}${path}`, { method, headers: h, agent, timeout: 30_000 }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
     } catch {
       // not JSON
     }
-    return { status: r.status, body: parsed };
+    return { status, body: parsed };
   }
 }
 

@@ -137,7 +137,7 @@ describe('flash-sale storm', () => {
     assert.equal(result.failures, 0);
     const totals = await checkInvariants({ ...schemas(iso), flashSaleId, quantity: QUANTITY, limit: LIMIT, acknowledged: result.acknowledged });
     assert.equal(totals.heldOrSold, QUANTITY);
-    // The outbox held the events while NATS was away: the gateway learns the pool sold out.
+    // Stock events resume after the restart: the gateway learns the pool sold out.
     const deadline = Date.now() + 15_000;
     while (!core.gateway.soldOut.isSoldOut(flashSaleId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.ok(core.gateway.soldOut.isSoldOut(flashSaleId), 'sold-out never reached the gateway after the restart');

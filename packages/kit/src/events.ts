@@ -76,7 +76,19 @@ export class EventBus {
   async publish(name: string, payload: unknown, msgId: string, trace: TraceCarrier = captureTraceContext()): Promise<void> {
     const h = natsHeaders();
     for (const [k, v] of Object.entries(trace)) h.set(k, v);
-    await this.js.publish(this.subject(name), JSON.stringify(payload), { msgID: msgId, headers: h, timeout: 5000 });
+    // nats.js can leave a publish issued during a reconnect unsettled; callers (the outbox relay,
+    // stock publisher) must get an answer to retry, so the wait is bounded here too.
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.js.publish(this.subject(name), JSON.stringify(payload), { msgID: msgId, headers: h, timeout: 5000 }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`publish ${name} unanswered`)), 6000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

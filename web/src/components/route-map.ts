@@ -1,5 +1,6 @@
 // A delivery route drawn from coordinates alone (no map tiles): an equirectangular projection of
 // the depot and stops fitted into the SVG box, one polyline per route, stops colored by status.
+import { clockTime } from '../format.js';
 import { STOP_STATUS, type Route } from '../fulfillment-types.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -36,7 +37,8 @@ export function projector(places: Place[]): (p: Place) => [number, number] {
   return (p) => [offX + (p.lng * k - minX) * scale, offY + (-p.lat - minY) * scale];
 }
 
-export function routeMap(routes: Route[], depot?: Place & { name?: string }, driverAt?: Place): SVGSVGElement {
+/** `etas` writes each stop's expected arrival under its name (the driver's view). */
+export function routeMap(routes: Route[], depot?: Place & { name?: string }, driverAt?: Place, opts: { etas?: boolean } = {}): SVGSVGElement {
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'route-map', role: 'img', 'aria-label': '配送路线图 Route map' });
   const places: Place[] = [...routes.flatMap((r) => r.stops), ...(depot ? [depot] : []), ...(driverAt ? [driverAt] : [])];
   if (!places.length) {
@@ -48,7 +50,8 @@ export function routeMap(routes: Route[], depot?: Place & { name?: string }, dri
     const stops = [...route.stops].sort((a, b) => a.sequence - b.sequence);
     const path = [...(depot ? [depot] : []), ...stops, ...(depot ? [depot] : [])].map(project);
     const color = ROUTE_COLORS[i % ROUTE_COLORS.length]!;
-    svg.append(el('polyline', { class: 'route', points: path.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), stroke: color, 'data-route-id': route.id }));
+    // Inline style: the stylesheet's .route stroke would beat a presentation attribute.
+    svg.append(el('polyline', { class: 'route', points: path.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), style: `stroke:${color}`, 'data-route-id': route.id }));
     for (const stop of stops) {
       const [x, y] = project(stop);
       const g = el('g', { class: 'stop', 'data-stop-id': stop.id, 'data-status': stop.status });
@@ -57,6 +60,7 @@ export function routeMap(routes: Route[], depot?: Place & { name?: string }, dri
         el('text', { x, y: y + 4, 'text-anchor': 'middle', style: 'fill:#fff;stroke:none;font-weight:700' }, String(stop.sequence)),
         el('text', { x: x + 12, y: y - 8 }, stop.pickupPointName),
       );
+      if (opts.etas) g.append(el('text', { x: x + 12, y: y + 8, class: 'eta' }, `ETA ${clockTime(stop.etaAtMs || stop.plannedArrivalAtMs)}`));
       svg.append(g);
     }
   });

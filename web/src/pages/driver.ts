@@ -35,7 +35,7 @@ function show(route: Route | null): void {
   }
   byId('route-status').textContent = route.status;
   byId('route-summary').textContent = `${route.vehicleId} · ${route.stops.length} 站 stops · ${(route.distanceM / 1000).toFixed(1)} km · 出发 departs ${clockTime(route.startAtMs)}`;
-  fill(byId('map-slot'), routeMap([route], undefined, lastPosition), statusLegend());
+  fill(byId('map-slot'), routeMap([route], undefined, lastPosition, { etas: true }), statusLegend());
   const dispatched = route.status === 'DISPATCHED';
   const stops = [...route.stops].sort((a, b) => a.sequence - b.sequence);
   fill(

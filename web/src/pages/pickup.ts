@@ -3,9 +3,11 @@
 import { Api, describeError } from '../api.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
-import { BAG_STATUS, type Bag } from '../fulfillment-types.js';
+import { BAG_STATUS, type Bag, type Stop } from '../fulfillment-types.js';
 
 let api: Api;
+/** Stops whose receipt this page confirmed. */
+const received = new Set<string>();
 
 async function main(): Promise<void> {
   api = await Api.as(param('leader') ?? 'leader-1');
@@ -22,7 +24,16 @@ async function refresh(): Promise<void> {
     if (pickupPoint) byId('point-name').replaceChildren(`${pickupPoint.name} `, h('span', { class: 'en' }, pickupPoint.address));
     const count = (s: string[]) => parcels.filter((p) => s.includes(p.status)).length;
     byId('parcel-summary').textContent = `在途 On the way ${count(['PACKED', 'OUT_FOR_DELIVERY', 'DISPATCHED'])} · 待提货 Ready ${count(['ARRIVED', 'READY_FOR_PICKUP'])} · 已提货 Picked up ${count(['PICKED_UP'])}`;
-    const receivable = new Set(parcels.filter((p) => p.status === 'ARRIVED' || p.status === 'READY_FOR_PICKUP').map((p) => p.stopId).filter(Boolean));
+    // One receipt per delivery (stop), not per parcel. The parcel list carries no stop status, so
+    // the button stays until this page has seen the receipt confirmed; early presses get a refusal.
+    const arrived = new Map<string, number>();
+    for (const p of parcels) if (p.stopId && (p.status === 'ARRIVED' || p.status === 'READY_FOR_PICKUP')) arrived.set(p.stopId, (arrived.get(p.stopId) ?? 0) + 1);
+    fill(
+      byId('receipts'),
+      ...[...arrived]
+        .filter(([stopId]) => !received.has(stopId))
+        .map(([stopId, n]) => h('button', { class: 'small receive', 'data-stop-id': stopId, onclick: () => void confirmReceipt(stopId) }, `确认收货 Confirm receipt · ${n} 件 parcels`)),
+    );
     fill(
       byId('parcels'),
       ...parcels.map((p) =>
@@ -33,11 +44,10 @@ async function refresh(): Promise<void> {
           h('td', {}, p.buyerId),
           h('td', {}, String(p.qty)),
           h('td', {}, BAG_STATUS[p.status] ?? p.status, p.pickedUpAtMs ? h('span', { class: 'muted' }, ` ${clockTime(p.pickedUpAtMs)}`) : null),
-          h('td', {}, receivable.has(p.stopId) ? h('button', { class: 'small receive', onclick: () => void confirmReceipt(p.stopId) }, '确认收货 Confirm receipt') : ''),
         ),
       ),
     );
-    if (!parcels.length) fill(byId('parcels'), h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '暂无包裹 No parcels yet')));
+    if (!parcels.length) fill(byId('parcels'), h('tr', {}, h('td', { colspan: 4, class: 'muted' }, '暂无包裹 No parcels yet')));
   } catch (e) {
     byId('parcel-summary').textContent = describeError(e);
   }
@@ -45,7 +55,8 @@ async function refresh(): Promise<void> {
 
 async function confirmReceipt(stopId: string): Promise<void> {
   try {
-    await api.post(`/pickup-point/receipts/${stopId}`);
+    const stop = await api.post<Stop>(`/pickup-point/receipts/${stopId}`);
+    if (stop.status === 'RECEIVED') received.add(stopId);
     toast('已确认收货 Receipt confirmed');
     await refresh();
   } catch (e) {

@@ -1,5 +1,5 @@
 // Warehouse console: close a delivery day's wave, work its pick lists (pack bags, CSV, print),
-// plan routes with visible progress, see them on a map, and dispatch them.
+// plan routes with visible progress, see them on a map, dispatch them and follow the stops live.
 import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
@@ -9,7 +9,10 @@ import { BAG_STATUS, type PickList, type RoutePlan, type Warehouse, type Wave } 
 
 let api: Api;
 let wave: Wave | undefined;
+let followTimer: ReturnType<typeof setInterval> | undefined;
 const progress = new Progress('plan-progress');
+/** How often dispatched routes are re-read so stop statuses on the map stay current. */
+const FOLLOW_MS = 3000;
 
 async function main(): Promise<void> {
   api = await Api.as(param('user') ?? 'warehouse-1');
@@ -83,7 +86,7 @@ function pickListView(list: PickList): HTMLElement {
     'div',
     { class: 'pick-list', 'data-pickup-point-id': list.pickupPointId },
     h('h3', {}, `${list.pickupPointName} `, h('span', { class: 'en' }, `${list.address} · ${list.leaderId}`)),
-    h('div', { class: 'muted' }, list.skuTotals.map((t) => `SKU ${t.skuId.slice(0, 8)} × ${t.qty} (${t.bagCount} 袋 bags)`).join(' · ')),
+    h('div', { class: 'muted sku-totals' }, list.skuTotals.map((t) => `SKU ${t.skuId.slice(0, 8)} × ${t.qty} (${t.bagCount} 袋 bags)`).join(' · ')),
     h(
       'table',
       {},
@@ -158,12 +161,15 @@ async function planRoutes(): Promise<void> {
   }
 }
 
+let depot: Warehouse | undefined;
+
 async function showPlan(plan: RoutePlan): Promise<void> {
-  let depot: Warehouse | undefined;
-  try {
-    depot = await api.get<Warehouse>(`/warehouses/${encodeURIComponent(warehouseId())}`);
-  } catch {
-    // draw the stops without the depot
+  if (depot?.id !== warehouseId()) {
+    try {
+      depot = await api.get<Warehouse>(`/warehouses/${encodeURIComponent(warehouseId())}`);
+    } catch {
+      depot = undefined; // draw the stops without the depot
+    }
   }
   fill(byId('route-map-slot'), routeMap(plan.routes, depot ? { lat: depot.lat, lng: depot.lng, name: depot.name } : undefined), statusLegend());
   fill(
@@ -181,8 +187,22 @@ async function showPlan(plan: RoutePlan): Promise<void> {
         r.status === 'PLANNED' ? h('button', { class: 'small primary dispatch', onclick: () => void dispatch(r.id, plan) }, '发车 Dispatch') : null,
       ),
     ),
-    ...plan.unserved.map((u) => h('div', { class: 'toast error', style: 'position: static' }, `未能安排 Unserved: ${u.pickupPointId} — ${u.reason}${u.detail ? ` (${u.detail})` : ''}`)),
+    ...plan.unserved.map((u) => h('div', { class: 'unserved', style: 'color: #b8262a' }, `未能安排 Unserved: ${u.pickupPointId} — ${u.reason}${u.detail ? ` (${u.detail})` : ''}`)),
   );
+  follow(plan);
+}
+
+/** While a route of this plan is on the road, re-reads the plan so the map shows each stop's status. */
+function follow(plan: RoutePlan): void {
+  clearInterval(followTimer);
+  followTimer = undefined;
+  if (!plan.routes.some((r) => r.status === 'DISPATCHED')) return;
+  followTimer = setInterval(() => {
+    api
+      .get<RoutePlan>(`/route-plans/${plan.id}`)
+      .then((fresh) => showPlan(fresh))
+      .catch(() => undefined); // the next tick tries again
+  }, FOLLOW_MS);
 }
 
 async function dispatch(routeId: string, plan: RoutePlan): Promise<void> {

@@ -8,18 +8,20 @@ import type { Redis } from '@lc/kit';
 const luaDir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 const script = (name: string) => readFileSync(join(luaDir, `${name}.lua`), 'utf8');
 
+/** A pool's counts after a Lua step; `seq` orders the steps within one Redis generation `gen`. */
 export interface PoolCounters {
   held: number;
   sold: number;
   quantity: number;
   seq: number;
+  gen: string;
 }
 
 export type ReserveResult =
   | { kind: 'NOT_LOADED' }
   | { kind: 'REPLAY'; outcome: string; holdId: string; expiresAtMs: number; buyerId: string; qty: number }
-  | ({ kind: 'RESERVED'; holdId: string; expiresAtMs: number; gen: string } & PoolCounters)
-  | ({ kind: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED'; gen: string } & PoolCounters);
+  | ({ kind: 'RESERVED'; holdId: string; expiresAtMs: number } & PoolCounters)
+  | ({ kind: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED' } & PoolCounters);
 
 export type SettleAction = 'CONFIRM' | 'RELEASE' | 'UNDO';
 export type SettleResult = { kind: 'NOT_LOADED' } | ({ kind: 'ABSENT' | SettleAction } & PoolCounters);
@@ -69,16 +71,16 @@ export class HotPools {
       const qty = Number(rest.pop());
       return { kind, outcome, holdId, expiresAtMs: Number(expires || 0), buyerId: rest.join('|'), qty };
     }
-    const counters = { held: Number(r[3]), sold: Number(r[4]), quantity: Number(r[5]), seq: Number(r[6]) };
-    if (kind === 'RESERVED') return { kind, holdId: String(r[1]), expiresAtMs: Number(r[2]), gen: String(r[7]), ...counters };
-    return { kind: kind as 'SOLD_OUT', gen: String(r[7]), ...counters };
+    const counters = { held: Number(r[3]), sold: Number(r[4]), quantity: Number(r[5]), seq: Number(r[6]), gen: String(r[7]) };
+    if (kind === 'RESERVED') return { kind, holdId: String(r[1]), expiresAtMs: Number(r[2]), ...counters };
+    return { kind: kind as 'SOLD_OUT', ...counters };
   }
 
   async settle(poolId: string, holdId: string, action: SettleAction): Promise<SettleResult> {
     const r = await this.redis.lcSettle(...this.keys(poolId), holdId, action);
     const kind = String(r[0]);
     if (kind === 'NOT_LOADED') return { kind };
-    return { kind: kind as SettleAction, held: Number(r[1]), sold: Number(r[2]), quantity: Number(r[3]), seq: Number(r[4]) };
+    return { kind: kind as SettleAction, held: Number(r[1]), sold: Number(r[2]), quantity: Number(r[3]), seq: Number(r[4]), gen: String(r[5]) };
   }
 
   /** Loads a snapshot unless the pool is already there; returns whether this call loaded it. */

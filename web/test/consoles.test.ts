@@ -1,0 +1,276 @@
+// Browser flows of the fulfillment consoles, end to end with real services and Debian's Chromium:
+// warehouse staff pack a closed wave's bags, plan and dispatch routes; a driver marks a stop
+// arrived; the leader at that stop sees only their parcels and verifies buyers' pickup codes.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { isolate, type Isolation } from '../../test-support/isolation.js';
+import { repoRoot, startCore } from '../../test-support/platform.js';
+import { Api, createFlashSale } from '../../test-support/api.js';
+
+const webDir = join(repoRoot, 'web');
+const artifacts = join(repoRoot, 'test-artifacts');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
+// The consoles show clock times in the browser's zone; staff sit in the warehouse's zone.
+const CONTEXT = { viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
+
+type Core = Awaited<ReturnType<typeof startCore>>;
+
+const poll = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/** Page errors, console errors (error toasts included) and failed requests, as the user never caused them. */
+function collectErrors(page: Page, into: string[]): void {
+  page.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // Failed loads are reported with their URL below; the console line has none.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) into.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) into.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+}
+
+/** Error toasts vanish after a few seconds; report each one as a console error so none is missed. */
+async function reportErrorToasts(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes) if (n instanceof HTMLElement && n.matches('.toast.error')) console.error(`error toast: ${n.textContent}`);
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/** Runs a page flow; a failure (a timed-out wait, say) also lists what the pages reported meanwhile. */
+async function flow(errors: string[], fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (errors.length && e instanceof Error) e.message += `\npage errors so far:\n  ${errors.join('\n  ')}`;
+    throw e;
+  }
+}
+
+/** Full-page screenshot from the top (a sticky header drawn mid-page otherwise). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, name), fullPage: true });
+}
+
+describe('web fulfillment consoles', { timeout: 120_000 }, () => {
+  let iso: Isolation;
+  let core: Core;
+  let browser: Browser;
+  let context: BrowserContext;
+  const errors: string[] = [];
+  const orders: { id: string; buyer: string; leader: string }[] = [];
+  let waveId = '';
+  let arrivedStop: { id: string; pickupPointId: string } | undefined;
+
+  before(async () => {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
+    mkdirSync(artifacts, { recursive: true });
+    iso = isolate();
+    core = await startCore(iso, { gateway: { WEB_DIR: join(webDir, 'dist') } }, { fulfillment: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext(CONTEXT);
+    await reportErrorToasts(context);
+
+    // A warehouse with two vans of four, three leaders' pickup points, six paid orders.
+    const staff = await Api.login(core.url, 'warehouse-1');
+    const warehouse = await staff.post('/api/v1/warehouses', {
+      id: 'wh-1', name: '上海仓 Shanghai DC', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', shiftStart: '06:00', shiftEnd: '20:00', cutoff: '22:00',
+      driverIds: ['driver-1', 'driver-2'], vehicles: [{ id: 'van-1', capacity: 4 }, { id: 'van-2', capacity: 4 }],
+    });
+    assert.equal(warehouse.status, 201, JSON.stringify(warehouse.body));
+    const points = [
+      ['leader-1', 'pp-1', 31.2397, 121.4998],
+      ['leader-2', 'pp-2', 31.2204, 121.4465],
+      ['leader-3', 'pp-3', 31.195, 121.437],
+    ] as const;
+    for (const [leaderId, id, lat, lng] of points) {
+      const leader = await Api.login(core.url, leaderId);
+      const r = await leader.post('/api/v1/pickup-points', { id, warehouseId: 'wh-1', name: `${leaderId} 自提点`, address: `${id} 弄`, lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5 });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const { flashSaleId } = await createFlashSale(await Api.login(core.url, 'leader-1'), { quantity: 30, perBuyerLimit: 5 });
+    for (let i = 0; i < 6; i++) {
+      const buyerId = `buyer-${800 + i}`;
+      const leaderId = `leader-${(i % 3) + 1}`;
+      const buyer = await Api.login(core.url, buyerId);
+      const placed = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 + (i % 2), leaderId }, { 'idempotency-key': `c-${i}` });
+      assert.equal(placed.status, 201, JSON.stringify(placed.body));
+      assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
+      orders.push({ id: placed.body.id, buyer: buyerId, leader: leaderId });
+    }
+    const wave = await poll('6 orders in the wave', async () => {
+      const w = (await staff.get('/api/v1/waves?warehouseId=wh-1')).body.waves?.[0];
+      return w?.orderCount === 6 ? w : undefined;
+    });
+    const closed = await staff.post('/api/v1/waves', { warehouseId: 'wh-1', deliveryDate: wave.deliveryDate });
+    assert.equal(closed.body.status, 'CLOSED', JSON.stringify(closed.body));
+    waveId = wave.id;
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await core?.stop();
+    await iso?.cleanup();
+  });
+
+  it('warehouse console - pick lists per pickup point, packing every bag, routes planned with progress and drawn, dispatched', async () => {
+    await flow(errors, async () => {
+      const page = await context.newPage();
+      collectErrors(page, errors);
+      await page.goto(`${core.url}/warehouse.html`);
+      const waveRow = page.locator(`#wave-list li[data-wave-id="${waveId}"]`);
+      await waveRow.waitFor({ timeout: 10_000 });
+      assert.match(await waveRow.textContent() ?? '', /CLOSED.*6 单 orders/);
+      await waveRow.locator('button').click();
+
+      const lists = page.locator('#pick-lists .pick-list');
+      await lists.first().waitFor({ timeout: 10_000 });
+      assert.deepEqual(await lists.evaluateAll((ls) => ls.map((l) => (l as HTMLElement).dataset.pickupPointId)), ['pp-1', 'pp-2', 'pp-3']);
+      for (const pp of ['pp-1', 'pp-2', 'pp-3']) {
+        const list = page.locator(`.pick-list[data-pickup-point-id="${pp}"]`);
+        assert.match(await list.locator('.sku-totals').textContent() ?? '', /× 3 \(2 袋 bags\)/, `${pp}: one order of 1 and one of 2`);
+        assert.equal(await list.locator('tr[data-bag-id]').count(), 2);
+      }
+      await screenshot(page, 'warehouse-pick-lists.png');
+
+      // Pack every bag with its button; the list refreshes after each one.
+      for (let left = 6; left > 0; left--) {
+        await page.locator('tr[data-status=PENDING] button.pack').first().click();
+        await page.waitForFunction((n) => document.querySelectorAll('tr[data-bag-id][data-status=PENDING]').length === n, left - 1, { timeout: 10_000 });
+      }
+      assert.equal(await page.locator('tr[data-bag-id][data-status=PACKED]').count(), 6);
+
+      await page.fill('#time-limit', '1');
+      await page.click('#plan');
+      await page.locator('#plan-progress:not(.hidden)').waitFor({ timeout: 5_000 });
+      assert.match(await page.textContent('#plan-progress') ?? '', /Planning/);
+      const map = page.locator('#route-map-slot svg.route-map');
+      await map.waitFor({ timeout: 15_000 });
+      await page.locator('#plan-progress.hidden').waitFor({ state: 'attached', timeout: 5_000 });
+      assert.equal(await map.locator('polyline.route').count(), 2, 'two vans, two routes drawn');
+      assert.equal(await map.locator('g.stop').count(), 3, 'one marker per stop');
+      assert.equal(await map.locator('.depot').count(), 1, 'the warehouse is on the map');
+      assert.equal(await page.locator('#route-list .route-row[data-status=PLANNED]').count(), 2);
+
+      for (let left = 2; left > 0; left--) {
+        await page.locator('.route-row[data-status=PLANNED] button.dispatch').first().click();
+        await page.waitForFunction((n) => document.querySelectorAll('.route-row[data-status=PLANNED]').length === n, left - 1, { timeout: 10_000 });
+      }
+      assert.equal(await page.locator('#route-list .route-row[data-status=DISPATCHED]').count(), 2);
+      await screenshot(page, 'warehouse.png');
+      assert.deepEqual(errors, [], 'no errors in the warehouse console');
+    });
+  });
+
+  it('driver console - own route with stops in order and ETAs on the map; "arrived" and "handed over" change the stop on the page', async () => {
+    await flow(errors, async () => {
+      const driverApi = await Api.login(core.url, 'driver-1');
+      const { route } = (await driverApi.get('/api/v1/driver/route')).body;
+      assert.equal(route?.status, 'DISPATCHED', JSON.stringify(route));
+      const page = await context.newPage();
+      collectErrors(page, errors);
+      await page.goto(`${core.url}/driver.html?driver=driver-1`);
+      const items = page.locator('#stops li[data-stop-id]');
+      await items.first().waitFor({ timeout: 10_000 });
+      assert.equal(await page.textContent('#route-status'), 'DISPATCHED');
+      const sorted = [...route.stops].sort((a: { sequence: number }, b: { sequence: number }) => a.sequence - b.sequence);
+      assert.deepEqual(await items.evaluateAll((ls) => ls.map((l) => (l as HTMLElement).dataset.stopId)), sorted.map((s: { id: string }) => s.id), 'stops in order');
+      const map = page.locator('#map-slot svg.route-map');
+      assert.equal(await map.locator('polyline.route').count(), 1);
+      assert.equal(await map.locator('g.stop').count(), sorted.length);
+      const etas = await map.locator('g.stop .eta').allTextContents();
+      assert.equal(etas.length, sorted.length);
+      for (const t of etas) assert.match(t, /\d{2}:\d{2}/, 'an ETA next to each stop');
+      assert.match(await items.first().textContent() ?? '', /ETA \d{2}:\d{2}/);
+
+      const first = sorted[0] as { id: string; pickupPointId: string };
+      await items.first().locator('button.arrived').click();
+      await page.locator(`#stops li[data-stop-id="${first.id}"][data-status=ARRIVED]`).waitFor({ timeout: 10_000 });
+      await page.locator(`#stops li[data-stop-id="${first.id}"] button.handed-over`).waitFor({ timeout: 5_000 });
+      assert.equal(await map.locator(`g.stop[data-stop-id="${first.id}"]`).getAttribute('data-status'), 'ARRIVED', 'the marker shows the new status');
+      arrivedStop = first;
+      await screenshot(page, 'driver.png');
+      await page.locator(`#stops li[data-stop-id="${first.id}"] button.handed-over`).click();
+      await page.locator(`#stops li[data-stop-id="${first.id}"][data-status=HANDED_OVER]`).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator(`#stops li[data-stop-id="${first.id}"] button`).count(), 0, 'nothing left to do at that stop');
+      assert.deepEqual(errors, [], 'no errors in the driver console');
+    });
+  });
+
+  it('warehouse console - stop statuses on the route map follow the drivers live', async () => {
+    await flow(errors, async () => {
+      assert.ok(arrivedStop, 'the driver test marked a stop arrived');
+      const page = context.pages().find((p) => p.url().includes('/warehouse.html'));
+      assert.ok(page);
+      await page.locator(`#route-map-slot g.stop[data-stop-id="${arrivedStop.id}"][data-status=HANDED_OVER]`).waitFor({ timeout: 10_000 });
+      assert.deepEqual(errors, []);
+    });
+  });
+
+  it('pickup console - the leader sees only their parcels and confirms receipt; a wrong code is refused, the buyer\'s code picks up', async () => {
+    await flow(errors, async () => {
+      assert.ok(arrivedStop, 'the driver test marked a stop arrived');
+      const pp = arrivedStop.pickupPointId;
+      const leaderId = `leader-${pp.slice(3)}`;
+      const mine = orders.filter((o) => o.leader === leaderId);
+      const page = await context.newPage();
+      collectErrors(page, errors);
+      await page.goto(`${core.url}/pickup.html?leader=${leaderId}`);
+      const rows = page.locator('#parcels tr[data-bag-id]');
+      await rows.first().waitFor({ timeout: 10_000 });
+      assert.equal(await rows.count(), mine.length, 'this point\'s parcels only');
+      for (const label of await rows.locator('td:first-child').allTextContents()) assert.match(label, new RegExp(`-${pp}-\\d{3}$`));
+      assert.match(await page.textContent('#point-name') ?? '', new RegExp(`${leaderId} 自提点`));
+      assert.equal(await page.locator('#parcels tr[data-status=READY_FOR_PICKUP]').count(), mine.length, 'arrived parcels are ready');
+
+      // The driver handed the parcels over: the leader confirms receipt of that delivery once.
+      const receipt = page.locator(`#receipts button.receive[data-stop-id="${arrivedStop.id}"]`);
+      assert.equal(await page.locator('#receipts button.receive').count(), 1, 'one receipt per delivery');
+      await receipt.click();
+      await page.locator('.toast', { hasText: 'Receipt confirmed' }).waitFor({ timeout: 5_000 });
+      await receipt.waitFor({ state: 'detached', timeout: 5_000 });
+
+      const buyer = await Api.login(core.url, mine[0]!.buyer);
+      const { codes } = (await buyer.get('/api/v1/pickup-codes')).body;
+      assert.equal(codes.length, 1);
+      const code: string = codes[0].code;
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+      await page.fill('#pickup-code', wrong);
+      await page.click('#verify-form button[type=submit]');
+      await page.locator('#verify-result[data-outcome=refused]').waitFor({ timeout: 5_000 });
+      assert.match(await page.textContent('#verify-result') ?? '', /Refused/);
+      // The one refusal the leader caused on purpose.
+      const expected = errors.indexOf('404 POST /api/v1/pickups/verify');
+      assert.notEqual(expected, -1, 'the wrong code was sent and refused by the server');
+      errors.splice(expected, 1);
+      assert.equal(await page.locator('#parcels tr[data-status=PICKED_UP]').count(), 0, 'a wrong code changes nothing');
+
+      await page.fill('#pickup-code', code);
+      await page.click('#verify-form button[type=submit]');
+      await page.locator('#verify-result[data-outcome=ok]').waitFor({ timeout: 5_000 });
+      const bagId = codes[0].bagId as string;
+      await page.locator(`#parcels tr[data-bag-id="${bagId}"][data-status=PICKED_UP]`).waitFor({ timeout: 5_000 });
+      assert.match(await page.textContent(`#parcels tr[data-bag-id="${bagId}"]`) ?? '', /已提货 Picked up \d{2}:\d{2}/);
+      assert.match(await page.textContent('#parcel-summary') ?? '', /Picked up 1/);
+      await screenshot(page, 'pickup.png');
+      assert.deepEqual(errors, [], 'no errors in the pickup console');
+    });
+  });
+});
