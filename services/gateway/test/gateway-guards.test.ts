@@ -46,6 +46,23 @@ describe('gateway guards', () => {
     assert.equal(stats.body.held, answers.filter((a) => a.status === 201).length);
   });
 
+  it('flash sale - its leader ends it; later orders get ENDED, held units stay, others may not end it', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 10, perBuyerLimit: 5 });
+    const buyer = await Api.login(core.url, 'buyer-306');
+    assert.equal((await buyer.post('/api/v1/orders', { flashSaleId, qty: 2 }, { 'idempotency-key': 'before' })).status, 201);
+    const other = await Api.login(core.url, 'leader-2');
+    assert.equal((await other.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 403);
+    assert.equal((await buyer.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 403);
+    const ended = await leader.post(`/api/v1/flash-sales/${flashSaleId}/end`);
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    assert.ok(Date.parse(ended.body.endsAt) <= Date.now());
+    const late = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'after' });
+    assert.deepEqual([late.status, late.body.code], [409, 'ENDED']);
+    assert.equal((await leader.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 409);
+    const stats = await leader.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.deepEqual([stats.body.held, stats.body.available], [2, 8]);
+  });
+
   it('sold out - once told over NATS, the gateway answers SOLD_OUT without asking the order service', async () => {
     const { flashSaleId } = await createFlashSale(leader, { quantity: 1, perBuyerLimit: 1 });
     const winner = await Api.login(core.url, 'buyer-304');

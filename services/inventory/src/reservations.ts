@@ -46,6 +46,18 @@ export class Reservations {
     return row;
   }
 
+  /** Ends a sale now: Postgres first (a rebuild reads it), then the hot state. */
+  async end(id: string, leaderId: string): Promise<FlashSaleRow> {
+    const sale = await this.sale(id);
+    if (leaderId && sale.leaderId !== leaderId) throw new DomainError('FORBIDDEN', 'only the leader hosting the sale may end it');
+    const nowMs = Date.now();
+    const ended = await this.catalog.endFlashSale(id, nowMs);
+    if (!ended) throw new DomainError('INVALID_STATE', 'the flash sale has already ended');
+    await this.hot.end(id, ended.endsAtMs);
+    this.sales.set(id, ended);
+    return ended;
+  }
+
   knownPools(): FlashSaleRow[] {
     return [...this.sales.values()];
   }

@@ -113,6 +113,13 @@ export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventor
     return reply.code(201).send(flashSaleJson(created));
   });
 
+  app.post('/api/v1/flash-sales/:id/end', { preHandler: auth.guard('leader', 'admin') }, async (request) => {
+    const params = parse(z.object({ id: uuid('id') }), request.params);
+    const user = currentUser(request);
+    await inventory.call((c) => c.endFlashSale, { id: params.id, leaderId: user.role === 'admin' ? '' : user.id });
+    return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: params.id }, read));
+  });
+
   app.get('/api/v1/flash-sales/:id', { preHandler: auth.guard() }, async (request) => {
     const params = parse(z.object({ id: uuid('id') }), request.params);
     return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: params.id }, read));

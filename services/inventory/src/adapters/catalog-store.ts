@@ -125,6 +125,16 @@ export class CatalogStore {
     return rows[0] ? toFlashSale(rows[0]) : undefined;
   }
 
+  /** Moves the end of a running sale to now; undefined when it had already ended. */
+  async endFlashSale(id: string, nowMs: number): Promise<FlashSaleRow | undefined> {
+    const { rows } = await this.pool.query(
+      `UPDATE flash_sales SET ends_at = GREATEST(starts_at + interval '1 millisecond', to_timestamp($2 / 1000.0))
+       WHERE id = $1 AND ends_at > to_timestamp($2 / 1000.0) RETURNING id`,
+      [id, nowMs],
+    );
+    return rows[0] ? this.flashSale(id) : undefined;
+  }
+
   async flashSalesOfSession(liveSessionId: string): Promise<FlashSaleRow[]> {
     const { rows } = await this.pool.query(`${FLASH_SALE_SELECT} WHERE live_session_id = $1 ORDER BY starts_at`, [liveSessionId]);
     return rows.map(toFlashSale);

@@ -43,6 +43,7 @@ declare module 'ioredis' {
     lcSettle(...args: (string | number)[]): Promise<LuaReply>;
     lcLoad(...args: (string | number)[]): Promise<string>;
     lcAdopt(...args: (string | number)[]): Promise<string>;
+    lcEnd(...args: (string | number)[]): Promise<number>;
   }
 }
 
@@ -55,6 +56,7 @@ export class HotPools {
     redis.defineCommand('lcSettle', { numberOfKeys: 5, lua: script('settle') });
     redis.defineCommand('lcLoad', { numberOfKeys: 5, lua: script('load') });
     redis.defineCommand('lcAdopt', { numberOfKeys: 5, lua: script('adopt') });
+    redis.defineCommand('lcEnd', { numberOfKeys: 1, lua: script('end') });
   }
 
   keys(poolId: string): string[] {
@@ -88,6 +90,10 @@ export class HotPools {
     const args: (string | number)[] = [snapshot.quantity, snapshot.limit, snapshot.startsAtMs, snapshot.endsAtMs, gen];
     for (const h of snapshot.holds) args.push(h.holdId, h.buyerId, h.qty, h.key, h.expiresAtMs, h.status);
     return (await this.redis.lcLoad(...this.keys(poolId), ...args)) === 'LOADED';
+  }
+
+  async end(poolId: string, endsAtMs: number): Promise<void> {
+    await this.redis.lcEnd(this.keys(poolId)[0]!, endsAtMs);
   }
 
   async generation(poolId: string): Promise<string | null> {

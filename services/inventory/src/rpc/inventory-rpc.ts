@@ -86,6 +86,9 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
         const sales = await catalog.flashSalesOfSession(req.liveSessionId);
         return { flashSales: await Promise.all(sales.map(describeSale)) };
       },
+      async endFlashSale(req) {
+        return { flashSale: toFlashSale(await reservations.end(req.id, req.leaderId)) };
+      },
       async reserve(req) {
         const answer = await reservations.reserve({ flashSaleId: req.flashSaleId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
         return {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import type { Logger, RpcClient } from '@lc/kit';
+import { isDomainError, type Logger, type RpcClient } from '@lc/kit';
 import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
@@ -234,6 +234,12 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     const session = await hostedSession();
     const flashSaleId = session.activeFlashSaleId;
     if (flashSaleId === null) throw new RoomRefusal('INVALID_STATE', 'no flash sale is running in this session');
+    // The pool itself closes, so no path (REST included) can still buy from it.
+    await inventory
+      .call((c) => c.endFlashSale, { id: flashSaleId, leaderId: data.user.id }, { deadlineMs: 5000 })
+      .catch((error: unknown) => {
+        if (!(isDomainError(error) && error.code === 'INVALID_STATE')) throw error;
+      });
     await sessions.setActiveSale(session.id, null);
     io.to(rooms.session(session.id)).emit('sale:ended', { flashSaleId });
     io.in(rooms.session(session.id)).socketsLeave(rooms.sale(flashSaleId));
