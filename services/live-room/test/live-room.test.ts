@@ -205,6 +205,9 @@ describe('live room (one pod)', () => {
     assert.equal((await ended).flashSaleId, sale.id);
     const afterEnd = await ask(b2, 'order:place', { flashSaleId: sale.id, qty: 1, idempotencyKey: 'b2-late' });
     assert.equal(!afterEnd.ok && afterEnd.code, 'INVALID_STATE');
+    // The pool itself is closed in inventory: no other path can buy from it either.
+    const pool = await p.core.inventory.reservations.sale(sale.id);
+    assert.ok(pool.endsAtMs <= Date.now(), `pool still open until ${new Date(pool.endsAtMs).toISOString()}`);
   });
 
   it('stock - a burst of changes is coalesced to a few updates, the last one always arriving', async () => {
