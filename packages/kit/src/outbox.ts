@@ -11,15 +11,13 @@ import { captureTraceContext } from './trace-context.js';
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export async function enqueueEvent(client: Queryable, subject: string, payload: unknown, msgId: string): Promise<void> {
-  await client.query('INSERT INTO outbox (subject, msg_id, payload, trace) VALUES ($1, $2, $3, $4)', [
-    subject,
-    msgId,
-    JSON.stringify(payload),
-    JSON.stringify(captureTraceContext()),
-  ]);
+  await client.query('INSERT INTO outbox (subject, msg_id, payload, trace) VALUES ($1, $2, $3, $4)', outboxValues(subject, payload, msgId));
 }
 
-/** The same row as one SQL fragment, for statements that write state and event in one go. */
+/**
+ * An outbox row's values (subject, msg_id, payload, trace), for statements that write a state
+ * change and its event in one go.
+ */
 export function outboxValues(subject: string, payload: unknown, msgId: string): [string, string, string, string] {
   return [subject, msgId, JSON.stringify(payload), JSON.stringify(captureTraceContext())];
 }

@@ -54,6 +54,7 @@ export class ServiceRuntime {
     if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
     if (bus) readiness.push({ name: 'nats', check: async () => { if (bus.nc.isClosed()) throw new Error('closed'); await bus.nc.flush(); } });
     readiness.push({ name: 'grpc', check: async () => { if (!this.grpc) throw new Error('not started'); } });
+    readiness.push({ name: 'shutdown', check: async () => { if (this.stopping) throw new Error('draining'); } });
     this.http = createHttpServer({ logger, readiness });
   }
 
@@ -113,8 +114,10 @@ export class ServiceRuntime {
       ['health not serving', () => this.grpc?.setServing(false)],
       ...this.earlySteps,
       ['consumers', async () => void (await Promise.all(this.consumers.map((c) => c.stop())))],
-      ['http', () => this.http.close()],
+      // gRPC first: an in-flight call may still need this service's own HTTP (the order
+      // service's sandbox payment webhook).
       ['grpc', () => this.grpc?.shutdown(this.config.SHUTDOWN_TIMEOUT_MS / 2)],
+      ['http', () => this.http.close()],
       ...this.extraSteps,
       ['outbox relay', () => this.relay?.stop()],
       ['nats', () => this.bus?.drain()],
