@@ -284,4 +284,16 @@ describe('fulfillment api', () => {
     assert.equal(again.body.status, 'PICKED_UP');
     assert.deepEqual(again.body.timeline, order.timeline);
   });
+
+  it('pickup - wrong codes are limited per leader, so codes cannot be tried out', async () => {
+    const guesser = await login('leader-2');
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push((await guesser.post('/api/v1/pickups/verify', { code: String(100000 + i) })).status);
+    // This leader already spent a few guesses above; at most 10 wrong ones pass in a burst.
+    const refused = answers.indexOf(429);
+    assert.ok(refused > 0 && answers.slice(0, refused).every((s) => s === 404) && answers.slice(refused).every((s) => s === 429), answers.join());
+    // Another leader is not affected.
+    const other = await login('leader-3');
+    assert.equal((await other.post('/api/v1/pickups/verify', { code: '999999' })).status, 404);
+  });
 });

@@ -20,6 +20,12 @@ export class TokenBuckets {
     return allowed;
   }
 
+  /** Whether `key` has a token at `nowMs`, without taking it (for limits that charge failures only). */
+  has(key: string, nowMs: number): boolean {
+    const b = this.buckets.get(key);
+    return !b || b.tokens + ((nowMs - b.at) / 1000) * this.perSecond >= 1;
+  }
+
   /** Buckets that have refilled carry no information and can go. */
   private evictFull(nowMs: number) {
     for (const [key, b] of this.buckets) {
