@@ -72,7 +72,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   // Sockets are long-lived: close them before the HTTP server waits for connections to end.
   runtime.onStopTakingWork('sockets', () => new Promise<void>((resolve) => void io.close(() => resolve())));
 
-  await runtime.start([{ definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log) }]);
+  await runtime.start([{ definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log, signalling) }]);
   return { runtime, io, podId, media };
 }
 

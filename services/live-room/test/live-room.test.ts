@@ -3,6 +3,8 @@
 // coalesced stock, and two live-room pods sharing one room through Redis.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { RpcClient } from '@lc/kit';
+import { LiveRoomServiceClient } from '@lc/contracts';
 import { connect as natsConnect } from 'nats';
 import { Api, createFlashSale } from '../../../test-support/api.js';
 import { NATS_URL } from '../../../test-support/isolation.js';
@@ -325,5 +327,14 @@ describe('live room (two pods sharing Redis)', () => {
     assert.ok((await ask(buyer, 'media:resumeConsumer', { consumerId: consumer.data.id })).ok);
     const bogus = await ask(buyer, 'media:resumeConsumer', { consumerId: 'nope' });
     assert.equal(!bogus.ok && bogus.code, 'NOT_FOUND');
+
+    // Ending the session through the other pod closes the media room on the owner.
+    const closed = next(buyer, 'media:closed');
+    const viaOtherPod = new RpcClient(LiveRoomServiceClient, `127.0.0.1:${p.pods[1]!.runtime.grpcPort}`);
+    await viaOtherPod.call((c) => c.endLiveSession, { id: sessionId, leaderId: 'leader-2' });
+    viaOtherPod.close();
+    await closed;
+    assert.equal(p.pods[0]!.media!.getRoom(sessionId), undefined);
+    assert.equal(p.pods[0]!.media!.stats().rooms, 0);
   });
 });

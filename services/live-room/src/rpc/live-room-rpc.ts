@@ -6,6 +6,7 @@ import { LiveSessionStatus, type LiveSession as LiveSessionMessage, type LiveRoo
 import { endSession, sessionJson, startSession, type LiveSession, type SessionStatus } from '../domain/live-session.js';
 import type { SessionStore } from '../store/session-store.js';
 import { rooms } from '../socket/room-names.js';
+import type { MediaSignalling } from '../socket/media-signalling.js';
 
 const statusToProto: Record<SessionStatus, LiveSessionStatus> = {
   SCHEDULED: LiveSessionStatus.LIVE_SESSION_STATUS_SCHEDULED,
@@ -29,7 +30,7 @@ export function sessionMessage(s: LiveSession): LiveSessionMessage {
   };
 }
 
-export function liveRoomRpc(sessions: SessionStore, io: Server, logger: Logger) {
+export function liveRoomRpc(sessions: SessionStore, io: Server, logger: Logger, media?: Pick<MediaSignalling, 'closeRoom'>) {
   const existing = async (id: string) => {
     const session = await sessions.get(id);
     if (session === undefined) throw new DomainError('NOT_FOUND', `no live session ${id}`);
@@ -66,6 +67,8 @@ export function liveRoomRpc(sessions: SessionStore, io: Server, logger: Logger) 
         if (!result.ok) throw new DomainError(result.code, result.message);
         await sessions.saveStatus(result.session);
         announce(result.session);
+        // The stream is over: its media room (on whichever pod owns it) goes too.
+        await media?.closeRoom(req.id).catch((err: unknown) => logger.warn({ err, sessionId: req.id }, 'media room not closed'));
         return { liveSession: sessionMessage(result.session) };
       },
     },

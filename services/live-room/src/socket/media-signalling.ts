@@ -23,7 +23,8 @@ type MediaOp =
   | { op: 'producers' }
   | { op: 'consume'; transportId: string; producerId: string; rtpCapabilities: types.RtpCapabilities }
   | { op: 'resumeConsumer'; consumerId: string }
-  | { op: 'closePeer' };
+  | { op: 'closePeer' }
+  | { op: 'closeRoom' };
 
 interface RelayRequest {
   ownerPodId: string;
@@ -105,6 +106,11 @@ export class MediaSignalling {
     on('media:resumeConsumer', schemas.resumeConsumer, ({ consumerId }) => ask({ op: 'resumeConsumer', consumerId }));
   }
 
+  /** Closes a session's media room on whichever pod owns it (the session ended). */
+  async closeRoom(sessionId: string): Promise<void> {
+    await this.request(sessionId, '', { op: 'closeRoom' });
+  }
+
   /** Closes a socket's media peer (it left the session or disconnected). */
   async leave(socket: Socket, sessionId: string): Promise<void> {
     const data = socketData(socket);
@@ -117,7 +123,7 @@ export class MediaSignalling {
     const owner = await this.state.mediaOwner(sessionId, this.cluster ? this.podId : undefined, OWNER_TTL_MS);
     if (owner === this.podId) return this.local(sessionId, peerId, request);
     if (owner === null) {
-      if (request.op === 'closePeer') return {};
+      if (request.op === 'closePeer' || request.op === 'closeRoom') return {};
       throw new RoomRefusal('UNAVAILABLE', 'no live-room pod serves media for this session');
     }
     let answers: (Ack<unknown> | null)[];
@@ -135,9 +141,12 @@ export class MediaSignalling {
 
   private async local(sessionId: string, peerId: string, request: MediaOp): Promise<unknown> {
     if (this.cluster === undefined) throw new MediaError('UNAVAILABLE', 'media is disabled on this pod');
-    if (request.op === 'closePeer') {
+    if (request.op === 'closePeer' || request.op === 'closeRoom') {
       const opening = this.cluster.getRoom(sessionId);
-      if (opening !== undefined) await (await opening).closePeer(peerId);
+      if (request.op === 'closePeer') {
+        if (opening !== undefined) await (await opening).closePeer(peerId);
+      } else if (opening !== undefined) (await opening).close();
+      else await this.state.releaseMediaOwner(sessionId, this.podId);
       return {};
     }
     const room = await this.cluster.createRoom(sessionId);
