@@ -1,5 +1,11 @@
 // Seeds the demo through the public API, as the people in it would: a warehouse with two vans,
 // three leaders' pickup points, a live session with products and a flash sale. Skips what exists.
+const seedResult = (what, r) => {
+  if (r.status === 201) return `seeded ${what}`;
+  if (r.status === 409) return `${what} already there`;
+  throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+};
+
 export async function seedDemo(base, log = console.log) {
   const login = async (userId) => {
     const r = await fetch(`${base}/api/v1/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
@@ -33,7 +39,7 @@ export async function seedDemo(base, log = console.log) {
       { id: 'van-2', capacity: 60 },
     ],
   });
-  log(warehouse.status === 201 ? 'seeded warehouse wh-1' : `warehouse wh-1: ${warehouse.status} ${warehouse.body.code ?? ''}`);
+  log(seedResult('warehouse wh-1', warehouse));
   const points = [
     ['pp-1', 'leader-1', '西湖小区自提点 West Lake Garden', 30.2592, 120.1305],
     ['pp-2', 'leader-2', '滨江花园自提点 Binjiang Garden', 30.2084, 120.2119],
@@ -41,7 +47,7 @@ export async function seedDemo(base, log = console.log) {
   ];
   for (const [id, leaderId, name, lat, lng] of points) {
     const r = await admin('POST', '/api/v1/pickup-points', { id, warehouseId: 'wh-1', leaderId, name, lat, lng, opensAt: '08:00', closesAt: '20:00' });
-    log(r.status === 201 ? `seeded pickup point ${id}` : `pickup point ${id}: ${r.status} ${r.body.code ?? ''}`);
+    log(seedResult(`pickup point ${id}`, r));
   }
 
   const sessions = await leader('GET', '/api/v1/live-sessions?leaderId=leader-1');
