@@ -33,16 +33,27 @@ describe('flash-sale storm', () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   });
 
-  it('reservation - 5,000 concurrent attempts on 100 units end with exactly 100 held, within limits, one order per key', async () => {
+  /** inventory, order and gateway in this process, stopped and cleaned up after the suite. */
+  async function startStormCore() {
     const iso = isolate();
     const core = await startCore(iso, { gateway: gatewayOverrides });
     cleanups.push(async () => {
       await core.stop();
       await iso.cleanup();
     });
-    const leader = await Api.login(core.url, 'leader-1');
+    return { iso, core };
+  }
+
+  /** A pool of QUANTITY units with LIMIT per buyer, created by leader-1, and the BUYERS who storm it. */
+  async function poolAndBuyers(url: string) {
+    const leader = await Api.login(url, 'leader-1');
     const { flashSaleId } = await createFlashSale(leader, { quantity: QUANTITY, perBuyerLimit: LIMIT });
-    const buyers = await loginBuyers(core.url, BUYERS);
+    return { leader, flashSaleId, buyers: await loginBuyers(url, BUYERS) };
+  }
+
+  it('reservation - 5,000 concurrent attempts on 100 units end with exactly 100 held, within limits, one order per key', async () => {
+    const { iso, core } = await startStormCore();
+    const { leader, flashSaleId, buyers } = await poolAndBuyers(core.url);
     const result = await storm(buyers, flashSaleId, KEYS_PER_BUYER);
     assert.equal(result.failures, 0);
     const totals = await checkInvariants({ ...schemas(iso), flashSaleId, quantity: QUANTITY, limit: LIMIT, acknowledged: result.acknowledged });
@@ -69,9 +80,7 @@ describe('flash-sale storm', () => {
       await iso.cleanup();
     });
     const url = `http://127.0.0.1:${gateway.runtime.httpPort}`;
-    const leader = await Api.login(url, 'leader-1');
-    const { flashSaleId } = await createFlashSale(leader, { quantity: QUANTITY, perBuyerLimit: LIMIT });
-    const buyers = await loginBuyers(url, BUYERS);
+    const { flashSaleId, buyers } = await poolAndBuyers(url);
     const result = await storm(buyers, flashSaleId, KEYS_PER_BUYER, async () => {
       await new Promise((r) => setTimeout(r, 150));
       inventory.child.kill('SIGKILL');
@@ -83,15 +92,8 @@ describe('flash-sale storm', () => {
   });
 
   it('reservation - the storm survives Redis losing the pool mid-storm (state rebuilt from Postgres)', async () => {
-    const iso = isolate();
-    const core = await startCore(iso, { gateway: gatewayOverrides });
-    cleanups.push(async () => {
-      await core.stop();
-      await iso.cleanup();
-    });
-    const leader = await Api.login(core.url, 'leader-1');
-    const { flashSaleId } = await createFlashSale(leader, { quantity: QUANTITY, perBuyerLimit: LIMIT });
-    const buyers = await loginBuyers(core.url, BUYERS);
+    const { iso, core } = await startStormCore();
+    const { flashSaleId, buyers } = await poolAndBuyers(core.url);
     const redis = new Redis(REDIS_URL);
     const result = await storm(buyers, flashSaleId, KEYS_PER_BUYER, async () => {
       // A flush of this test's keyspace (a FLUSHALL would hit parallel tests' keys too).
@@ -123,9 +125,7 @@ describe('flash-sale storm', () => {
       rmSync(store, { recursive: true, force: true });
       await iso.cleanup().catch(() => undefined);
     });
-    const leader = await Api.login(core.url, 'leader-1');
-    const { flashSaleId } = await createFlashSale(leader, { quantity: QUANTITY, perBuyerLimit: LIMIT });
-    const buyers = await loginBuyers(core.url, BUYERS);
+    const { flashSaleId, buyers } = await poolAndBuyers(core.url);
     const result = await storm(buyers, flashSaleId, KEYS_PER_BUYER, async () => {
       await new Promise((r) => setTimeout(r, 100));
       const exited = once(nats, 'exit');

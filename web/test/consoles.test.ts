@@ -8,6 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
+import { collectErrors } from '../../test-support/browser.js';
+import { poll } from '../../test-support/poll.js';
 import { repoRoot, startCore } from '../../test-support/platform.js';
 import { Api, createFlashSale } from '../../test-support/api.js';
 
@@ -18,28 +20,6 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
 const CONTEXT = { viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
 
 type Core = Awaited<ReturnType<typeof startCore>>;
-
-const poll = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
-/** Page errors, console errors (error toasts included) and failed requests, as the user never caused them. */
-function collectErrors(page: Page, into: string[]): void {
-  page.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // Failed loads are reported with their URL below; the console line has none.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) into.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) into.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-  });
-}
 
 /** Error toasts vanish after a few seconds; report each one as a console error so none is missed. */
 async function reportErrorToasts(context: BrowserContext): Promise<void> {

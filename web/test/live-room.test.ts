@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { RpcClient, parseConfig } from '@lc/kit';
 import { LiveRoomServiceClient } from '@lc/contracts';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
+import { collectErrors } from '../../test-support/browser.js';
 import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
 import { Api } from '../../test-support/api.js';
 import { configShape as liveRoomShape } from '../../services/live-room/src/config.js';
@@ -68,17 +69,6 @@ async function liveSession(grpcAddr: string, title: string): Promise<string> {
   } finally {
     client.close();
   }
-}
-
-function collectErrors(page: Page, into: string[]): void {
-  page.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // Failed loads are reported with their URL below; the console line has none.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) into.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) into.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-  });
 }
 
 async function openLeader(context: BrowserContext, base: string, sessionId: string, rt: string, errors: string[]): Promise<Page> {

@@ -5,18 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'nats';
 import { isolate, NATS_URL } from '../../../test-support/isolation.js';
+import { poll } from '../../../test-support/poll.js';
 import { startCore } from '../../../test-support/platform.js';
 import { Api, createFlashSale } from '../../../test-support/api.js';
-
-const poll = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('fulfillment api', () => {
   const iso = isolate();
