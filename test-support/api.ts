@@ -24,7 +24,7 @@ export class Api {
     return this.request('POST', path, body, headers);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const h: Record<string, string> = { ...headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;

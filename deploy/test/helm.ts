@@ -29,7 +29,7 @@ const cacheDir = path.join(repoRoot, "node_modules/.cache/helm");
 const helmPath = path.join(cacheDir, "helm");
 
 /** A rendered Kubernetes object; tests narrow the fields they assert on. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: any }; [k: string]: any };
 
 export interface HelmResult {

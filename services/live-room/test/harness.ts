@@ -75,7 +75,7 @@ export async function startPlatform(opts: { pods?: number; media?: boolean; env?
 
 export type Platform = Awaited<ReturnType<typeof startPlatform>>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type AckResult = { ok: true; data: any } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
 export function ask(socket: Socket, event: string, payload?: unknown): Promise<AckResult> {
@@ -83,7 +83,7 @@ export function ask(socket: Socket, event: string, payload?: unknown): Promise<A
 }
 
 /** Resolves with the next `event` whose payload satisfies `match`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export function next<T = any>(socket: Socket, event: string, match: (p: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -101,7 +101,7 @@ export function next<T = any>(socket: Socket, event: string, match: (p: T) => bo
 }
 
 /** Collects every `event` payload from now on. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export function collect<T = any>(socket: Socket, event: string): T[] {
   const seen: T[] = [];
   socket.on(event, (p: T) => seen.push(p));
