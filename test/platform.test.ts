@@ -81,7 +81,7 @@ describe('platform', () => {
     const deadline = Date.now() + 15_000;
     let chain: string[] = [];
     while (Date.now() < deadline) {
-      const placeCall = otlp.spans.find((s) => s.service === 'gateway' && s.name.endsWith('OrderService/PlaceOrder'));
+      const placeCall = otlp.spans.find((s) => s.service === 'gateway' && s.name.endsWith('OrderService/PlaceOrders'));
       const candidates = placeCall ? otlp.spans.filter((s) => s.traceId === placeCall.traceId) : [];
       const root = candidates.find((s) => s.service === 'gateway' && s.kind === 2 && !s.parentSpanId);
       const byId = new Map(candidates.map((s) => [s.spanId, s]));

@@ -78,3 +78,21 @@ export function fromGrpcError(error: ServiceError): DomainError {
   const message = code === 'INTERNAL' ? 'internal error' : error.details || code;
   return new DomainError(code, message, details);
 }
+
+/** One failed item of a batched call, carried in the reply as the unary call would have raised it. */
+export interface ItemError {
+  code: string;
+  message: string;
+  detailsJson: string;
+}
+
+export function toItemError(error: unknown): ItemError {
+  if (isDomainError(error)) return { code: error.code, message: error.message, detailsJson: error.details ? JSON.stringify(error.details) : '' };
+  return { code: 'INTERNAL', message: 'internal error', detailsJson: '' };
+}
+
+export function fromItemError(error: ItemError): DomainError {
+  const code = error.code in errorTable ? (error.code as ErrorCode) : 'INTERNAL';
+  const details = error.detailsJson ? (JSON.parse(error.detailsJson) as Record<string, unknown>) : undefined;
+  return new DomainError(code, code === 'INTERNAL' ? 'internal error' : error.message, details);
+}

@@ -34,7 +34,16 @@ export class EventBus {
   ) {}
 
   static async connect(url: string, prefix: string, logger: Logger, name: string): Promise<EventBus> {
-    const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true });
+    const nc = await connect({
+      servers: url,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      waitOnFirstConnect: true,
+      // Capturing a stack for every request (each JetStream publish is one) cost more than the
+      // publish itself; errors still say which subject failed.
+      noAsyncTraces: true,
+    });
     void (async () => {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ nats: s.type }, 'nats connection');

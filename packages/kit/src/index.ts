@@ -10,6 +10,8 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './events.js';
 export * from './outbox.js';
+export * from './batcher.js';
+export * from './batched-rpc.js';
 export * from './lifecycle.js';
 export * from './runtime.js';
 export * from './main.js';

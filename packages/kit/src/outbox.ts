@@ -68,7 +68,9 @@ export class OutboxRelay {
           'SELECT id, subject, msg_id, payload, trace FROM outbox ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED',
         );
         count = rows.length;
-        for (const row of rows) await this.bus.publish(row.subject, row.payload, row.msg_id, row.trace);
+        // Issued together, so they leave in one write and their acks come back together; NATS
+        // keeps the order of one connection's messages, so the stream still gets them in order.
+        await Promise.all(rows.map((row) => this.bus.publish(row.subject, row.payload, row.msg_id, row.trace)));
         if (rows.length) await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
         await client.query('COMMIT');
       } catch (error) {

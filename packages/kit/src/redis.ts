@@ -4,9 +4,11 @@ import type { Logger } from './logger.js';
 
 export { Redis };
 
-export function createRedis(url: string, logger: Logger): Redis {
+export function createRedis(url: string, logger: Logger, options: { autoPipelining?: boolean } = {}): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
+    // Commands issued in the same tick (a batch of reservations) go out in one write.
+    enableAutoPipelining: options.autoPipelining ?? false,
     enableOfflineQueue: true,
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 100, 1000),

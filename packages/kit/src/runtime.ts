@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   /** The service's SQL migrations folder; omit for a service without Postgres. */
   migrationsDir?: string;
   redis?: boolean;
+  /** Send the Redis commands issued in one tick in one write (for batched hot paths). */
+  redisAutoPipelining?: boolean;
   nats?: boolean;
   /** Relay the outbox table to JetStream (default on with Postgres and NATS). */
   outbox?: boolean;
@@ -66,7 +68,7 @@ export class ServiceRuntime {
       pool = createPool(config.DATABASE_URL, config.DB_SCHEMA);
       await migrate(pool, config.DB_SCHEMA, [kitMigrations, options.migrationsDir], logger);
     }
-    const redis = options.redis ? createRedis(config.REDIS_URL, logger) : undefined;
+    const redis = options.redis ? createRedis(config.REDIS_URL, logger, { autoPipelining: options.redisAutoPipelining ?? false }) : undefined;
     const bus = options.nats ? await EventBus.connect(config.NATS_URL, config.EVENT_PREFIX, logger, options.name) : undefined;
     if (bus) await bus.ensureStreams();
     const runtime = new ServiceRuntime(options.name, config, logger, pool, redis, bus);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
 import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
@@ -47,7 +47,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   catalogRoutes(app, { auth, inventory });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
-  orderRoutes(app, { auth, orders, soldOut, rateLimit: new TokenBuckets(config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: new TokenBuckets(config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

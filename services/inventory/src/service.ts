@@ -13,7 +13,7 @@ import { inventoryRpc } from './rpc/inventory-rpc.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startInventory(config: InventoryConfig, logger?: Logger) {
-  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, nats: true, outbox: false, ...(logger ? { logger } : {}) });
+  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, redisAutoPipelining: true, nats: true, outbox: false, ...(logger ? { logger } : {}) });
   const catalog = new CatalogStore(runtime.pool!);
   const holds = new ReservationStore(runtime.pool!);
   const stock = new StockPublisher(runtime.bus!, runtime.logger);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient } from '@lc/contracts';
+import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './events/order-feed.js';
@@ -31,6 +31,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  const placeOrder = batchedOrderPlacement(orders);
   runtime.onClose('clients', () => {
     inventory.close();
     orders.close();
@@ -56,7 +57,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     const { user } = socketData(socket);
     void socket.join(rooms.user(user.id));
     if (user.role === 'leader') void socket.join(rooms.leader(user.id));
-    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, chat, onLeave: (s, id) => signalling.leave(s, id) });
+    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, chat, onLeave: (s, id) => signalling.leave(s, id) });
     signalling.register(socket);
   });
   viewers.start();

@@ -1,8 +1,9 @@
 // Placing, paying, cancelling and expiring orders. The inventory reservation's state decides
 // races between paying and cancelling: whoever settles the hold first wins.
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, RpcClient, type Logger } from '@lc/kit';
-import { ReserveOutcome, type InventoryServiceClient } from '@lc/contracts';
+import { DomainError, type Logger } from '@lc/kit';
+import { ReserveOutcome } from '@lc/contracts';
+import type { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore, type OrderRow } from './adapters/order-store.js';
 import type { PaymentProvider } from './adapters/payment-provider.js';
 import { transition } from './domain/order-status.js';
@@ -31,7 +32,7 @@ const refusals = {
 export class Orders {
   constructor(
     private readonly store: OrderStore,
-    private readonly inventory: RpcClient<InventoryServiceClient>,
+    private readonly inventory: InventoryClient,
     private readonly provider: PaymentProvider,
     private readonly webhookSecret: string,
     private readonly logger: Logger,
@@ -46,13 +47,13 @@ export class Orders {
       .update(JSON.stringify([req.flashSaleId, req.qty, req.liveSessionId, req.leaderId]))
       .digest('hex');
 
-    const reserved = await this.inventory.call((c) => c.reserve, {
+    const reserved = await this.inventory.reserve({
       flashSaleId: req.flashSaleId,
       buyerId: req.buyerId,
       qty: req.qty,
       // The buyer's key, scoped to the buyer: two buyers may pick the same key.
       idempotencyKey: `${req.buyerId}:${req.idempotencyKey}`,
-    }, { idempotent: true });
+    });
     // Inventory saw this key before: the order (if any) the first answer produced is the answer.
     if (reserved.replayed || reserved.outcome !== ReserveOutcome.RESERVE_OUTCOME_RESERVED) {
       const existing = await this.store.byKey(req.buyerId, req.idempotencyKey);
@@ -140,7 +141,7 @@ export class Orders {
       await this.store.settlePayment(payment.id, 'FAILED');
       return { order, duplicate: false };
     }
-    const { confirmed } = await this.inventory.call((c) => c.confirm, { reservationId: order.reservationId }, { idempotent: true });
+    const confirmed = await this.inventory.confirm(order.reservationId);
     if (!confirmed) {
       // The hold had gone (expired or cancelled): the money goes back, the order stays cancelled.
       await this.store.settlePayment(payment.id, 'REFUNDED');
@@ -160,7 +161,7 @@ export class Orders {
     const order = await this.get(orderId, buyerId);
     const allowed = transition(order.status, 'cancel');
     if (!allowed.ok) throw new DomainError('INVALID_STATE', allowed.reason);
-    const { status } = await this.inventory.call((c) => c.release, { reservationId: order.reservationId, reason: 'cancelled by buyer' }, { idempotent: true });
+    const { status } = await this.inventory.release(order.reservationId, 'cancelled by buyer');
     if (status === 'CONFIRMED') {
       // A payment confirmed the hold first and is being applied.
       throw new DomainError('INVALID_STATE', 'the order is being paid and can no longer be cancelled');
@@ -170,7 +171,7 @@ export class Orders {
 
   /** Cancels an unpaid order whose deadline passed, giving its units back exactly once. */
   async expire(order: OrderRow): Promise<void> {
-    const { status } = await this.inventory.call((c) => c.release, { reservationId: order.reservationId, reason: 'payment deadline passed' }, { idempotent: true });
+    const { status } = await this.inventory.release(order.reservationId, 'payment deadline passed');
     // RELEASED also when inventory's own sweeper or an earlier try got there first; CONFIRMED
     // means a payment is being applied and wins.
     if (status === 'RELEASED') await this.store.apply(order.id, 'expire', 'payment deadline passed');

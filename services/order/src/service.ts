@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
 import { InventoryServiceClient, OrderServiceService } from '@lc/contracts';
+import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
 import type { OrderConfig } from './config.js';
@@ -21,7 +22,7 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
     httpWebhook(webhook ?? `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`)(body, sig),
   );
   const store = new OrderStore(runtime.pool!);
-  const orders = new Orders(store, inventory, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  const orders = new Orders(store, new InventoryClient(inventory), provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
 
   runtime.http.register(async (scope) => {

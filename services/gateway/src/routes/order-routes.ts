@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, orderJson, placeOrderOutcomeToJSON, type OrderServiceClient } from '@lc/contracts';
+import { PlaceOrderOutcome, orderJson, placeOrderOutcomeToJSON, type OrderServiceClient, type PlaceOrder } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { SoldOutBoard } from '../domain/sold-out-board.js';
 import type { TokenBuckets } from '../domain/token-bucket.js';
@@ -24,9 +24,9 @@ const idempotencyKey = z
 
 export function orderRoutes(
   app: FastifyInstance,
-  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; soldOut: SoldOutBoard; rateLimit: TokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
+  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; placeOrder: PlaceOrder; soldOut: SoldOutBoard; rateLimit: TokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
 ) {
-  const { auth, orders, soldOut, rateLimit, skuOfSale } = deps;
+  const { auth, orders, placeOrder, soldOut, rateLimit, skuOfSale } = deps;
   const byId = z.object({ id: uuid('id') });
 
   app.post('/api/v1/orders', { preHandler: auth.guard('buyer') }, async (request, reply) => {
@@ -36,14 +36,14 @@ export function orderRoutes(
     if (!rateLimit.take(buyer.id, Date.now())) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down');
     if (soldOut.isSoldOut(body.flashSaleId)) return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
     if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
-    const result = await orders.call((c) => c.placeOrder, {
+    const result = await placeOrder({
       buyerId: buyer.id,
       idempotencyKey: key,
       flashSaleId: body.flashSaleId,
       qty: body.qty,
       liveSessionId: body.liveSessionId ?? '',
       leaderId: body.leaderId ?? '',
-    }, { idempotent: true, deadlineMs: 5000 });
+    });
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || !result.order) {
       const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
       return reply.code(409).send({ code, message: code.toLowerCase().replace(/_/g, ' ') });

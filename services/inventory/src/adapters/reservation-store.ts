@@ -1,5 +1,5 @@
 // Postgres access for reservations, the system of record behind the Redis counters.
-import { inTransaction, type Pool } from '@lc/kit';
+import { Batcher, inTransaction, type Pool } from '@lc/kit';
 import type { PoolSnapshot } from './hot-pool.js';
 
 export interface HoldRow {
@@ -18,15 +18,26 @@ const HOLD_SELECT = `SELECT id, flash_sale_id, buyer_id, qty, idempotency_key, s
 export class ReservationStore {
   constructor(private readonly pool: Pool) {}
 
-  /** Records a won hold; false if the key already has a row (it won before Redis lost it). */
-  async insertHold(hold: Omit<HoldRow, 'status'>): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
-       VALUES ($1, $2, $3, $4, $5, 'HELD', to_timestamp($6 / 1000.0)) ON CONFLICT (flash_sale_id, idempotency_key) DO NOTHING`,
-      [hold.id, hold.flashSaleId, hold.buyerId, hold.qty, hold.key, hold.expiresAtMs],
-    );
-    return rowCount === 1;
+  /**
+   * Records a won hold; false if the key already has a row (it won before Redis lost it). Holds
+   * won together are written together, in one statement.
+   */
+  insertHold(hold: Omit<HoldRow, 'status'>): Promise<boolean> {
+    return this.inserts.add(hold);
   }
+
+  private readonly inserts = new Batcher<Omit<HoldRow, 'status'>, boolean>(async (holds) => {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
+       SELECT id, "flashSaleId", "buyerId", qty, key, 'HELD', to_timestamp("expiresAtMs" / 1000.0)
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "flashSaleId" uuid, "buyerId" text, qty integer, key text, "expiresAtMs" bigint)
+       ON CONFLICT (flash_sale_id, idempotency_key) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(holds)],
+    );
+    const written = new Set(rows.map((r) => r.id));
+    return holds.map((h) => written.has(h.id));
+  }, { name: 'insert holds' });
 
   async byKey(flashSaleId: string, key: string): Promise<HoldRow | undefined> {
     const { rows } = await this.pool.query(`${HOLD_SELECT} WHERE flash_sale_id = $1 AND idempotency_key = $2`, [flashSaleId, key]);

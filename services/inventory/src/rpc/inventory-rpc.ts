@@ -1,10 +1,12 @@
 // InventoryService gRPC handlers: translate messages to the domain and back.
-import { DomainError, unaryService, type Logger } from '@lc/kit';
+import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
 import {
   ReserveOutcome,
   type FlashSale,
   type GetFlashSaleResponse,
   type InventoryServiceServer,
+  type ReserveRequest,
+  type ReserveResponse,
   type Product,
   type Sku,
 } from '@lc/contracts';
@@ -32,6 +34,21 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
       flashSale: toFlashSale(sale),
       stats: { quantity: sale.quantity, held: counts.held, sold: counts.sold, available: available({ quantity: sale.quantity, ...counts }) },
       ...(sku ? { sku: toSku(sku) } : {}),
+    };
+  };
+
+  const reserve = async (req: ReserveRequest): Promise<ReserveResponse> => {
+    const answer = await reservations.reserve({ flashSaleId: req.flashSaleId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
+    return {
+      outcome: outcomes[answer.outcome],
+      reservationId: answer.reservationId,
+      expiresAtMs: answer.expiresAtMs,
+      unitPriceFen: answer.sale.salePriceFen,
+      skuId: answer.sale.skuId,
+      warehouseId: answer.sale.warehouseId,
+      leaderId: answer.sale.leaderId,
+      liveSessionId: answer.sale.liveSessionId,
+      replayed: answer.replayed ?? false,
     };
   };
 
@@ -89,19 +106,9 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
       async endFlashSale(req) {
         return { flashSale: toFlashSale(await reservations.end(req.id, req.leaderId)) };
       },
-      async reserve(req) {
-        const answer = await reservations.reserve({ flashSaleId: req.flashSaleId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
-        return {
-          outcome: outcomes[answer.outcome],
-          reservationId: answer.reservationId,
-          expiresAtMs: answer.expiresAtMs,
-          unitPriceFen: answer.sale.salePriceFen,
-          skuId: answer.sale.skuId,
-          warehouseId: answer.sale.warehouseId,
-          leaderId: answer.sale.leaderId,
-          liveSessionId: answer.sale.liveSessionId,
-          replayed: answer.replayed ?? false,
-        };
+      reserve,
+      async reserveBatch(req) {
+        return { results: await serveBatch('Reserve', req.items, reserve, deps.logger) };
       },
       async confirm(req) {
         return { confirmed: await reservations.confirm(req.reservationId) };

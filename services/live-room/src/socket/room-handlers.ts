@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { isDomainError, type Logger, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient } from '@lc/contracts';
+import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient, type PlaceOrder } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
 import type { RoomState, ChatMessage } from '../store/room-state.js';
@@ -24,6 +24,7 @@ export interface RoomDeps {
   viewers: ViewerCounter;
   inventory: RpcClient<InventoryServiceClient>;
   orders: RpcClient<OrderServiceClient>;
+  placeOrder: PlaceOrder;
   chat: ChatRules & { rateLimit: number; rateWindowMs: number };
   /** Called when a socket leaves its session (closing its media peer). */
   onLeave: (socket: Socket, sessionId: string) => Promise<void>;
@@ -62,7 +63,7 @@ const placePayload = z.object({
 const payPayload = z.object({ orderId: uuid('orderId') });
 
 export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
-  const { io, logger, sessions, state, inventory, orders } = deps;
+  const { io, logger, sessions, state, inventory, orders, placeOrder } = deps;
   const data = socketData(socket);
   const on = <S extends z.ZodType, R>(event: string, schema: S, handler: (p: z.infer<S>) => Promise<R>) => onEvent(socket, logger, event, schema, handler);
 
@@ -250,14 +251,14 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
     const session = await joinedSession();
     if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
-    const result = await orders.call((c) => c.placeOrder, {
+    const result = await placeOrder({
       buyerId: data.user.id,
       idempotencyKey,
       flashSaleId,
       qty,
       liveSessionId: session.id,
       leaderId: session.leaderId,
-    }, { idempotent: true, deadlineMs: 5000 });
+    });
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) {
       const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
       throw new RoomRefusal(code, code.toLowerCase().replace(/_/g, ' '));

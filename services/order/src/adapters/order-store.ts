@@ -1,6 +1,6 @@
 // Postgres access for orders, their timeline, the buyer-leader binding and payments. Every state
 // change writes its event to the outbox in the same transaction.
-import { enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
+import { Batcher, enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
 
 export interface OrderRow {
@@ -48,6 +48,9 @@ const SUBJECT: Partial<Record<OrderStatus, string>> = {
   PICKED_UP: 'order.status.picked_up',
 };
 
+/** An order row as written, with its `order.created` outbox values. */
+type NewOrderRecord = Omit<OrderRow, 'timeline' | 'createdAtMs'> & { createdMs: number; subject: string; msgId: string; payload: string; trace: string };
+
 const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms,
   (extract(epoch from created_at) * 1000)::bigint AS created_ms FROM orders o`;
 
@@ -79,50 +82,76 @@ export class OrderStore {
 
   /**
    * The buyer's leader: their binding, made now with `candidate` if they have none. A binding
-   * never changes once made, so it is cached.
+   * never changes once made, so it is cached; first orders arriving together are bound together.
    */
   async leaderOf(buyerId: string, candidate: string, orderId: string): Promise<string> {
     const known = this.leaders.get(buyerId);
     if (known !== undefined) return known;
-    if (candidate) {
-      await this.pool.query('INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id) VALUES ($1, $2, $3) ON CONFLICT (buyer_id) DO NOTHING', [
-        buyerId,
-        candidate,
-        orderId,
-      ]);
-    }
-    const { rows } = await this.pool.query<{ leader_id: string }>('SELECT leader_id FROM buyer_leader WHERE buyer_id = $1', [buyerId]);
-    const leader = rows[0]?.leader_id;
-    if (leader === undefined) return '';
+    const leader = await this.bindings.add({ buyerId, candidate, orderId });
+    if (leader === '') return '';
     if (this.leaders.size > 100_000) this.leaders.clear();
     this.leaders.set(buyerId, leader);
     return leader;
   }
 
+  private readonly bindings = new Batcher<{ buyerId: string; candidate: string; orderId: string }, string>(async (asks) => {
+    const candidates = asks.filter((a) => a.candidate);
+    if (candidates.length) {
+      // The first ask per buyer in the batch makes the binding; ON CONFLICT keeps an older one.
+      await this.pool.query(
+        `INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id)
+         SELECT DISTINCT ON ("buyerId") "buyerId", candidate, "orderId"
+         FROM jsonb_to_recordset($1::jsonb) AS x("buyerId" text, candidate text, "orderId" uuid)
+         ON CONFLICT (buyer_id) DO NOTHING`,
+        [JSON.stringify(candidates)],
+      );
+    }
+    const { rows } = await this.pool.query<{ buyer_id: string; leader_id: string }>('SELECT buyer_id, leader_id FROM buyer_leader WHERE buyer_id = ANY($1::text[])', [
+      asks.map((a) => a.buyerId),
+    ]);
+    const bound = new Map(rows.map((r) => [r.buyer_id, r.leader_id]));
+    return asks.map((a) => bound.get(a.buyerId) ?? '');
+  }, { name: 'bind buyers' });
+
   /**
-   * Writes a new order with its first timeline entry and its `order.created` event in one
-   * statement (one round trip on the flash-sale path); undefined when the buyer's key already
-   * has an order (a concurrent twin wrote first).
+   * Writes a new order with its first timeline entry and its `order.created` event; undefined
+   * when the buyer's key already has an order (a concurrent twin wrote first). Orders placed
+   * together are written together, in one statement.
    */
   async insert(order: Omit<OrderRow, 'timeline' | 'createdAtMs'>): Promise<OrderRow | undefined> {
     const now = Date.now();
     const row: OrderRow = { ...order, createdAtMs: now, timeline: [{ status: 'PENDING_PAYMENT', atMs: now, note: '' }] };
-    const { rowCount } = await this.pool.query(
-      `WITH placed AS (
+    const [subject, msgId, payload, trace] = outboxValues(SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`);
+    const inserted = await this.inserts.add({ ...order, createdMs: now, subject, msgId, payload, trace });
+    return inserted ? row : undefined;
+  }
+
+  private readonly inserts = new Batcher<NewOrderRecord, boolean>(async (records) => {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+           id uuid, "buyerId" text, "leaderId" text, "liveSessionId" text, "flashSaleId" text, "skuId" text, "warehouseId" text,
+           qty integer, "unitPriceFen" bigint, "totalFen" bigint, status text, "reservationId" uuid, "paymentDeadlineMs" bigint,
+           "idempotencyKey" text, "requestHash" text, "createdMs" bigint, subject text, "msgId" text, payload text, trace text)),
+       placed AS (
          INSERT INTO orders (id, buyer_id, leader_id, live_session_id, flash_sale_id, sku_id, warehouse_id, qty, unit_price_fen, total_fen,
                              status, reservation_id, payment_deadline, idempotency_key, request_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_timestamp($13 / 1000.0), $14, $15, to_timestamp($16 / 1000.0))
+         SELECT id, "buyerId", "leaderId", "liveSessionId", "flashSaleId", "skuId", "warehouseId", qty, "unitPriceFen", "totalFen",
+                status, "reservationId", to_timestamp("paymentDeadlineMs" / 1000.0), "idempotencyKey", "requestHash", to_timestamp("createdMs" / 1000.0)
+         FROM input
          ON CONFLICT DO NOTHING
          RETURNING id),
        noted AS (
-         INSERT INTO order_timeline (order_id, status, note, at) SELECT id, 'PENDING_PAYMENT', '', to_timestamp($16 / 1000.0) FROM placed)
-       INSERT INTO outbox (subject, msg_id, payload, trace) SELECT $17, $18, $19, $20 FROM placed`,
-      [order.id, order.buyerId, order.leaderId, order.liveSessionId, order.flashSaleId, order.skuId, order.warehouseId, order.qty, order.unitPriceFen,
-        order.totalFen, order.status, order.reservationId, order.paymentDeadlineMs, order.idempotencyKey, order.requestHash, now,
-        ...outboxValues(SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`)],
+         INSERT INTO order_timeline (order_id, status, note, at)
+         SELECT id, 'PENDING_PAYMENT', '', to_timestamp("createdMs" / 1000.0) FROM input JOIN placed USING (id)),
+       queued AS (
+         INSERT INTO outbox (subject, msg_id, payload, trace) SELECT subject, "msgId", payload::jsonb, trace::jsonb FROM input JOIN placed USING (id))
+       SELECT id FROM placed`,
+      [JSON.stringify(records)],
     );
-    return rowCount === 1 ? row : undefined;
-  }
+    const placed = new Set(rows.map((r) => r.id));
+    return records.map((r) => placed.has(r.id));
+  }, { name: 'insert orders' });
 
   /**
    * Applies a transition if the order is in one of its source states, with timeline entry and

@@ -1,6 +1,6 @@
 // OrderService gRPC handlers.
-import { unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, PlaceOrderOutcome, type Order, type OrderServiceServer } from '@lc/contracts';
+import { serveBatch, unaryService, type Logger } from '@lc/kit';
+import { OrderStatus, PlaceOrderOutcome, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { Orders } from '../orders.js';
 
@@ -13,12 +13,16 @@ const placeOutcomes = {
 } as const;
 
 export function orderRpc(orders: Orders, logger: Logger): OrderServiceServer {
+  const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
+    const result = await orders.place(req);
+    if (result.outcome !== 'PLACED') return { outcome: placeOutcomes[result.outcome], replayed: false };
+    return { outcome: placeOutcomes.PLACED, order: toOrder(result.order), replayed: result.replayed };
+  };
   return unaryService<OrderServiceServer>(
     {
-      async placeOrder(req) {
-        const result = await orders.place(req);
-        if (result.outcome !== 'PLACED') return { outcome: placeOutcomes[result.outcome], replayed: false };
-        return { outcome: placeOutcomes.PLACED, order: toOrder(result.order), replayed: result.replayed };
+      placeOrder,
+      async placeOrders(req) {
+        return { results: await serveBatch('PlaceOrder', req.items, placeOrder, logger) };
       },
       async getOrder(req) {
         return { order: toOrder(await orders.get(req.orderId, req.buyerId)) };

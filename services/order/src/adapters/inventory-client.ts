@@ -1,0 +1,28 @@
+// The order service's side of inventory: reservations travel in batches (the flash-sale path),
+// settlements one by one.
+import { BatchedRpc, RpcClient } from '@lc/kit';
+import type { InventoryServiceClient, ReleaseResponse, ReserveRequest, ReserveResponse } from '@lc/contracts';
+
+export class InventoryClient {
+  private readonly reservations: BatchedRpc<ReserveRequest, ReserveResponse>;
+
+  constructor(private readonly rpc: RpcClient<InventoryServiceClient>) {
+    // Every item carries its own idempotency key, so a batch may be sent again.
+    this.reservations = new BatchedRpc(
+      async (items) => (await rpc.call((c) => c.reserveBatch, { items }, { idempotent: true })).results,
+      { name: 'ReserveBatch' },
+    );
+  }
+
+  reserve(request: ReserveRequest): Promise<ReserveResponse> {
+    return this.reservations.call(request);
+  }
+
+  async confirm(reservationId: string): Promise<boolean> {
+    return (await this.rpc.call((c) => c.confirm, { reservationId }, { idempotent: true })).confirmed;
+  }
+
+  release(reservationId: string, reason: string): Promise<ReleaseResponse> {
+    return this.rpc.call((c) => c.release, { reservationId, reason }, { idempotent: true });
+  }
+}
