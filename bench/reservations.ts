@@ -14,9 +14,11 @@ import { isolate, REDIS_URL } from '../test-support/isolation.js';
 import { freePort, repoRoot, spawnService } from '../test-support/platform.js';
 import { Api, createFlashSale } from '../test-support/api.js';
 import { closedLoop, type LoadResult } from './load.js';
+import { coresBetween, cpuSeconds } from './process-cpu.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const BUYERS = 2000;
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
@@ -91,7 +93,9 @@ async function main() {
         ),
     };
 
-    const results: { phase: string; path: string; r: LoadResult }[] = [];
+    const results: { phase: string; path: string; r: LoadResult; cores: Record<string, number> }[] = [];
+    const pids = { load: process.pid, baseline: baseline.pid, gateway: gateway.child.pid, order: order.child.pid, inventory: inventory.child.pid };
+    const cpuNow = () => cpuSeconds(pids, ['postgres', 'redis-server', 'nats-server']);
     for (const [phase, pool] of [['while stock lasts', 'big'], ['after sell-out', 'small']] as const) {
       if (pool === 'small') {
         // Sell the one unit and let the sold-out event reach the gateway.
@@ -101,13 +105,15 @@ async function main() {
       for (const path of Object.keys(phases)) {
         run.n++;
         log(`${phase}: ${path} (${CONCURRENCY} concurrent, ${SECONDS} s)…`);
-        results.push({ phase, path, r: await closedLoop(phases[path]!(pool), { concurrency: CONCURRENCY, seconds: SECONDS }) });
+        const started = cpuNow();
+        const r = await closedLoop(phases[path]!(pool), { concurrency: CONCURRENCY, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
+        results.push({ phase, path, r, cores: coresBetween(started, cpuNow(), SECONDS + WARMUP_SECONDS) });
       }
     }
     inventoryRpc.close();
     redis.disconnect();
 
-    const rows = results.map(({ phase, path, r }) => {
+    const rows = results.map(({ phase, path, r, cores }) => {
       const base = results.find((x) => x.phase === phase && x.path === 'baseline')!.r;
       return {
         phase,
@@ -117,9 +123,13 @@ async function main() {
         'p99 ms': r.p99.toFixed(2),
         'ratio to baseline': (r.perSecond / base.perSecond).toFixed(2),
         outcomes: Object.entries(r.outcomes).map(([k, v]) => `${k}:${v}`).join(' '),
+        'busy cores': Object.entries(cores)
+          .filter(([, c]) => c >= 0.05)
+          .map(([k, c]) => `${k.replace('-server', '')} ${c.toFixed(2)}`)
+          .join(', '),
       };
     });
-    console.log(`\nreservation benchmark — one hot pool, ${CONCURRENCY} concurrent clients, ${SECONDS} s per row, this machine`);
+    console.log(`\nreservation benchmark — one hot pool, ${CONCURRENCY} concurrent clients, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
     console.table(rows);
   } finally {
     for (const p of [gateway, order, inventory]) p.child.kill('SIGTERM');
