@@ -58,14 +58,14 @@ export class Api {
 /** A product with stock at `warehouseId` and a flash-sale pool on it, created as `leader`. */
 export async function createFlashSale(
   leader: Api,
-  opts: { quantity: number; perBuyerLimit: number; stock?: number; holdSeconds?: number; salePriceFen?: number; warehouseId?: string; startsAt?: string; endsAt?: string },
+  opts: { quantity: number; perBuyerLimit: number; skuPerBuyerLimit?: number; stock?: number; holdSeconds?: number; salePriceFen?: number; warehouseId?: string; startsAt?: string; endsAt?: string },
 ) {
   const warehouseId = opts.warehouseId ?? 'wh-1';
   const product = await leader.post('/api/v1/products', {
     name: '阳光玫瑰葡萄 Shine Muscat grapes',
     description: '2 jin box',
     warehouseId,
-    skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: 0, initialStock: opts.stock ?? opts.quantity }],
+    skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: opts.skuPerBuyerLimit ?? 0, initialStock: opts.stock ?? opts.quantity }],
   });
   if (product.status !== 201) throw new Error(`product: ${product.status} ${JSON.stringify(product.body)}`);
   const skuId = product.body.skus[0].id as string;

@@ -60,6 +60,19 @@ describe('bad input and settlement', () => {
     }
   });
 
+  it("limits - a pool may not allow more per buyer than its SKU does, and the pool's limit holds", async () => {
+    const tooGenerous = await createFlashSale(leader, { quantity: 4, perBuyerLimit: 3, skuPerBuyerLimit: 2 }).catch((e: Error) => e);
+    assert.ok(tooGenerous instanceof Error);
+    assert.match(tooGenerous.message, /400.*perBuyerLimit: at most 2, the SKU's own limit per buyer/);
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 4, perBuyerLimit: 2, skuPerBuyerLimit: 2 });
+    const over = await buyer.post('/api/v1/orders', { flashSaleId, qty: 3 }, { 'idempotency-key': 'limit-3' });
+    assert.equal(over.status, 409);
+    assert.equal(over.body.code, 'LIMIT_REACHED');
+    assert.equal((await buyer.post('/api/v1/orders', { flashSaleId, qty: 2 }, { 'idempotency-key': 'limit-2' })).status, 201);
+    const stats = await buyer.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.deepEqual([stats.body.held, stats.body.available], [2, 2]);
+  });
+
   it('expiry - unpaid orders are cancelled after the deadline and their units return exactly once', async () => {
     const { flashSaleId } = await createFlashSale(leader, { quantity: 6, perBuyerLimit: 3, holdSeconds: 10 });
     const others = await Promise.all([Api.login(core.url, 'buyer-202'), Api.login(core.url, 'buyer-203')]);

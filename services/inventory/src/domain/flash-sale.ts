@@ -32,6 +32,15 @@ export function flashSaleProblems(t: FlashSaleTerms): string[] {
   return problems;
 }
 
+/**
+ * A pool may not let a buyer take more than the SKU itself allows (0 on the SKU: no limit of its
+ * own), or a flash sale would undo the leader's catalog rule.
+ */
+export function poolLimitProblem(poolLimit: number, skuLimit: number): string | undefined {
+  if (skuLimit > 0 && poolLimit > skuLimit) return `perBuyerLimit: at most ${skuLimit}, the SKU's own limit per buyer`;
+  return undefined;
+}
+
 export interface PoolCounts {
   quantity: number;
   held: number;

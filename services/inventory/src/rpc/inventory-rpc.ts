@@ -13,7 +13,7 @@ import {
 import type { CatalogStore, FlashSaleRow, ProductRow, SkuRow } from '../adapters/catalog-store.js';
 import type { ReservationStore } from '../adapters/reservation-store.js';
 import type { StockPublisher } from '../adapters/stock-publisher.js';
-import { available, flashSaleProblems } from '../domain/flash-sale.js';
+import { available, flashSaleProblems, poolLimitProblem } from '../domain/flash-sale.js';
 import type { Reservations } from '../reservations.js';
 
 const outcomes = {
@@ -92,6 +92,10 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
         };
         const problems = flashSaleProblems(terms);
         if (problems.length) throw new DomainError('INVALID_ARGUMENT', problems[0]!, { problems });
+        const sku = await catalog.sku(terms.skuId);
+        if (!sku) throw new DomainError('NOT_FOUND', `skuId: no SKU ${terms.skuId}`);
+        const limitProblem = poolLimitProblem(terms.perBuyerLimit, sku.perBuyerLimit);
+        if (limitProblem) throw new DomainError('INVALID_ARGUMENT', limitProblem, { problems: [limitProblem] });
         const sale = await catalog.createFlashSale(terms);
         deps.stock.changed(sale.id, { quantity: sale.quantity, held: 0, sold: 0 });
         return { flashSale: toFlashSale(sale) };
