@@ -9,6 +9,8 @@ export interface StormResult {
   acknowledged: { buyer: string; key: string; orderId: string }[];
   refusals: Record<string, number>;
   failures: number;
+  /** 500 answers: faults may make the platform say "try again" (503), never "internal error". */
+  internalErrors: number;
 }
 
 export async function loginBuyers(url: string, count: number, offset = 1000): Promise<Api[]> {
@@ -21,7 +23,7 @@ export async function loginBuyers(url: string, count: number, offset = 1000): Pr
 
 /** Every buyer sends `keysPerBuyer` keys, each twice, all at once: buyers × keys × 2 attempts. */
 export async function storm(buyers: Api[], flashSaleId: string, keysPerBuyer: number, during?: () => Promise<void>): Promise<StormResult> {
-  const result: StormResult = { acknowledged: [], refusals: {}, failures: 0 };
+  const result: StormResult = { acknowledged: [], refusals: {}, failures: 0, internalErrors: 0 };
   const attempts: Promise<void>[] = [];
   buyers.forEach((buyer, b) => {
     for (let k = 0; k < keysPerBuyer; k++) {
@@ -39,6 +41,7 @@ export async function storm(buyers: Api[], flashSaleId: string, keysPerBuyer: nu
                 result.refusals[r.body.code] = (result.refusals[r.body.code] ?? 0) + 1;
                 return;
               }
+              if (r.status === 500) result.internalErrors++;
               // 5xx or a dropped connection mid-fault: the buyer retries with the same key.
               await new Promise((res) => setTimeout(res, 100 + tries * 100));
             }

@@ -56,6 +56,7 @@ describe('flash-sale storm', () => {
     const { leader, flashSaleId, buyers } = await poolAndBuyers(core.url);
     const result = await storm(buyers, flashSaleId, KEYS_PER_BUYER);
     assert.equal(result.failures, 0);
+    assert.equal(result.internalErrors, 0);
     const totals = await checkInvariants({ ...schemas(iso), flashSaleId, quantity: QUANTITY, limit: LIMIT, acknowledged: result.acknowledged });
     assert.equal(totals.heldOrSold, QUANTITY);
     assert.equal(new Set(result.acknowledged.map((a) => a.orderId)).size, totals.orders);
@@ -88,6 +89,7 @@ describe('flash-sale storm', () => {
       inventory = await spawnService('inventory', inventoryEnv);
     });
     assert.equal(result.failures, 0);
+    assert.equal(result.internalErrors, 0);
     await checkInvariants({ ...schemas(iso), flashSaleId, quantity: QUANTITY, limit: LIMIT, acknowledged: result.acknowledged });
   });
 
@@ -105,6 +107,7 @@ describe('flash-sale storm', () => {
     });
     redis.disconnect();
     assert.equal(result.failures, 0);
+    assert.equal(result.internalErrors, 0);
     const totals = await checkInvariants({ ...schemas(iso), flashSaleId, quantity: QUANTITY, limit: LIMIT, acknowledged: result.acknowledged });
     assert.equal(totals.heldOrSold, QUANTITY);
   });
@@ -135,6 +138,7 @@ describe('flash-sale storm', () => {
       nats = startNats();
     });
     assert.equal(result.failures, 0);
+    assert.equal(result.internalErrors, 0);
     const totals = await checkInvariants({ ...schemas(iso), flashSaleId, quantity: QUANTITY, limit: LIMIT, acknowledged: result.acknowledged });
     assert.equal(totals.heldOrSold, QUANTITY);
     // Stock events resume after the restart: the gateway learns the pool sold out.

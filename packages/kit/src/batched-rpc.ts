@@ -3,7 +3,7 @@
 // one trace even though it shared a round trip with others.
 import { context, SpanKind } from '@opentelemetry/api';
 import { Batcher, type BatcherOptions } from './batcher.js';
-import { fromItemError, isDomainError, toItemError, type ItemError } from './errors.js';
+import { asTransient, fromItemError, isDomainError, toItemError, type ItemError } from './errors.js';
 import type { Logger } from './logger.js';
 import { captureTraceContext, inSpan, restoreTraceContext, type TraceCarrier } from './trace-context.js';
 
@@ -53,7 +53,8 @@ export async function serveBatch<Req, Res>(
         const value = await inSpan(name, SpanKind.SERVER, parent, {}, () => handle(request));
         return { result: { $case: 'response', value } };
       } catch (error) {
-        if (!isDomainError(error)) logger.error({ err: error, rpc: name }, 'batch item failed');
+        if (asTransient(error)) logger.warn({ err: (error as Error).message, rpc: name }, 'batch item failed: backing service unavailable');
+          else if (!isDomainError(error)) logger.error({ err: error, rpc: name }, 'batch item failed');
         return { result: { $case: 'error', value: toItemError(error) } };
       }
     }),

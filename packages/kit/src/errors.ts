@@ -45,9 +45,31 @@ export function httpStatusOf(code: ErrorCode): number {
   return errorTable[code].http;
 }
 
+/**
+ * A backing service briefly out of reach (a Postgres pool with no free connection in time, a
+ * dropped Redis or Postgres connection): the caller should try again, so it is UNAVAILABLE, not
+ * an internal error.
+ */
+export function asTransient(error: unknown): DomainError | undefined {
+  const e = error as { message?: unknown; code?: unknown; name?: unknown } | undefined;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  const transient =
+    message === 'timeout exceeded when trying to connect' ||
+    message === 'Connection terminated unexpectedly' ||
+    message === 'Connection is closed.' ||
+    e?.name === 'MaxRetriesPerRequestError' ||
+    e?.code === 'ECONNREFUSED' ||
+    e?.code === 'ECONNRESET' ||
+    // Postgres gave up on one of two conflicting transactions; the same request succeeds again.
+    e?.code === '40P01' ||
+    e?.code === '40001';
+  return transient ? new DomainError('UNAVAILABLE', 'a backing service is briefly unavailable, try again') : undefined;
+}
+
 /** Turns any thrown value into what a gRPC handler sends back; internals never leak. */
-export function toGrpcError(error: unknown): Partial<ServiceError> {
+export function toGrpcError(thrown: unknown): Partial<ServiceError> {
   const metadata = new Metadata();
+  const error = asTransient(thrown) ?? thrown;
   if (isDomainError(error)) {
     metadata.set(CODE_HEADER, error.code);
     if (error.details) metadata.set(DETAILS_HEADER, JSON.stringify(error.details));
@@ -86,7 +108,8 @@ export interface ItemError {
   detailsJson: string;
 }
 
-export function toItemError(error: unknown): ItemError {
+export function toItemError(thrown: unknown): ItemError {
+  const error = asTransient(thrown) ?? thrown;
   if (isDomainError(error)) return { code: error.code, message: error.message, detailsJson: error.details ? JSON.stringify(error.details) : '' };
   return { code: 'INTERNAL', message: 'internal error', detailsJson: '' };
 }

@@ -11,7 +11,7 @@ import {
   type ServerUnaryCall,
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { isDomainError, toGrpcError } from './errors.js';
+import { asTransient, isDomainError, toGrpcError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /** What a service implements: each RPC an async function of the request. */
@@ -29,7 +29,8 @@ export function unaryService<S extends UntypedServiceImplementation>(impl: Async
       fn(call.request, call.metadata, call).then(
         (response) => callback(null, response),
         (error: unknown) => {
-          if (!isDomainError(error)) logger.error({ err: error, rpc: name }, 'rpc failed');
+          if (asTransient(error)) logger.warn({ err: (error as Error).message, rpc: name }, 'rpc failed: backing service unavailable');
+          else if (!isDomainError(error)) logger.error({ err: error, rpc: name }, 'rpc failed');
           callback(toGrpcError(error) as never, null);
         },
       );

@@ -2,7 +2,7 @@
 // dependencies answer), and the error format `{code, message, details?}`.
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
 import { ZodError } from 'zod';
-import { httpStatusOf, isDomainError } from './errors.js';
+import { asTransient, httpStatusOf, isDomainError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
@@ -37,7 +37,9 @@ export function createHttpServer(options: { logger: Logger; readiness: Readiness
   });
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const body = errorBody(error);
-    if (body.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    // A peer or backing service briefly away is expected during faults and says "try again".
+    if (body.status === 503 || body.status === 504) request.log.warn({ err: error.message, url: request.url }, 'request refused: unavailable');
+    else if (body.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     void reply.code(body.status).send({ code: body.code, message: body.message, ...(body.details ? { details: body.details } : {}) });
   });
   app.setNotFoundHandler((request, reply) => {
@@ -46,7 +48,8 @@ export function createHttpServer(options: { logger: Logger; readiness: Readiness
   return app;
 }
 
-export function errorBody(error: unknown): { status: number; code: string; message: string; details?: unknown } {
+export function errorBody(thrown: unknown): { status: number; code: string; message: string; details?: unknown } {
+  const error = asTransient(thrown) ?? thrown;
   if (isDomainError(error)) return { status: httpStatusOf(error.code), code: error.code, message: error.message, details: error.details };
   if (error instanceof ZodError) return zodErrorBody(error);
   const fe = error as FastifyError;

@@ -1,6 +1,7 @@
 // Reserve / confirm / release: the Redis hot path in front, Postgres as the system of record
 // behind it, and the compensations that keep the two agreeing through crashes and Redis loss.
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { DomainError, type Logger } from '@lc/kit';
 import type { HotPools, PoolCounters, SettleAction } from './adapters/hot-pool.js';
 import type { CatalogStore, FlashSaleRow } from './adapters/catalog-store.js';
@@ -27,6 +28,10 @@ export interface ReserveAnswer {
 export class Reservations {
   private readonly sales = new Map<string, FlashSaleRow>();
   private readonly loading = new Map<string, Promise<void>>();
+  // A decision under a row lock may wait for a Redis rebuild, whose snapshot needs a connection of
+  // its own: after a Redis loss a whole batch of replays decides at once, and letting all of them
+  // hold a connection would leave the rebuild none.
+  private readonly decisions = pLimit(4);
 
   constructor(
     private readonly hot: HotPools,
@@ -133,7 +138,9 @@ export class Reservations {
    */
   private async answerWith(sale: FlashSaleRow, req: ReserveRequest, row: HoldRow): Promise<ReserveAnswer> {
     if (row.buyerId !== req.buyerId || row.qty !== req.qty) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
-    const status = await this.holds.decideHeld(row.id, 'lost in redis rebuild', async () => ((await this.adopt(sale, row)) ? 'keep' : 'release'));
+    const status = await this.decisions(() =>
+      this.holds.decideHeld(row.id, 'lost in redis rebuild', async () => ((await this.adopt(sale, row)) ? 'keep' : 'release')),
+    );
     if (status === 'HELD' || status === 'CONFIRMED') return { outcome: 'RESERVED', reservationId: row.id, expiresAtMs: row.expiresAtMs, sale };
     return { outcome: 'SOLD_OUT', reservationId: '', expiresAtMs: 0, sale };
   }

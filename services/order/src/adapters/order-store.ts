@@ -102,6 +102,7 @@ export class OrderStore {
         `INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id)
          SELECT DISTINCT ON ("buyerId") "buyerId", candidate, "orderId"
          FROM jsonb_to_recordset($1::jsonb) AS x("buyerId" text, candidate text, "orderId" uuid)
+         ORDER BY "buyerId"
          ON CONFLICT (buyer_id) DO NOTHING`,
         [JSON.stringify(candidates)],
       );
@@ -139,6 +140,9 @@ export class OrderStore {
          SELECT id, "buyerId", "leaderId", "liveSessionId", "flashSaleId", "skuId", "warehouseId", qty, "unitPriceFen", "totalFen",
                 status, "reservationId", to_timestamp("paymentDeadlineMs" / 1000.0), "idempotencyKey", "requestHash", to_timestamp("createdMs" / 1000.0)
          FROM input
+         -- Every batch takes its keys in the same order, so two batches holding a buyer's twin
+         -- requests wait for each other instead of deadlocking.
+         ORDER BY "buyerId", "idempotencyKey"
          ON CONFLICT DO NOTHING
          RETURNING id),
        noted AS (
