@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { DomainError, type Logger } from '@lc/kit';
 import type { HotPools, PoolCounters, SettleAction } from './adapters/hot-pool.js';
-import type { CatalogStore, FlashSaleRow } from './adapters/catalog-store.js';
-import type { HoldRow, ReservationStore } from './adapters/reservation-store.js';
+import type { CatalogStore, FlashSaleRow, SkuRow } from './adapters/catalog-store.js';
+import type { HoldRow, PoolHold, ReservationStore } from './adapters/reservation-store.js';
 import type { StockPublisher } from './adapters/stock-publisher.js';
 import type { ReserveOutcome } from './domain/flash-sale.js';
 
@@ -25,6 +25,13 @@ export interface ReserveAnswer {
   replayed?: boolean;
 }
 
+export interface StockAnswer {
+  outcome: 'RESERVED' | 'SOLD_OUT' | 'LIMIT_REACHED';
+  sku: SkuRow;
+  hold?: HoldRow;
+  replayed?: boolean;
+}
+
 export class Reservations {
   private readonly sales = new Map<string, FlashSaleRow>();
   private readonly loading = new Map<string, Promise<void>>();
@@ -39,6 +46,7 @@ export class Reservations {
     private readonly catalog: CatalogStore,
     private readonly stock: StockPublisher,
     private readonly logger: Logger,
+    private readonly listPriceHoldSeconds = 900,
   ) {}
 
   /** Pool terms never change once created, so they are cached for the hot path. */
@@ -136,7 +144,7 @@ export class Reservations {
    * into Redis (or refused when that would oversell, which releases it) under the row's lock, so
    * every request asking about the same hold gets the same answer.
    */
-  private async answerWith(sale: FlashSaleRow, req: ReserveRequest, row: HoldRow): Promise<ReserveAnswer> {
+  private async answerWith(sale: FlashSaleRow, req: ReserveRequest, row: PoolHold & Pick<HoldRow, 'status'>): Promise<ReserveAnswer> {
     if (row.buyerId !== req.buyerId || row.qty !== req.qty) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
     const status = await this.decisions(() =>
       this.holds.decideHeld(row.id, 'lost in redis rebuild', async () => ((await this.adopt(sale, row)) ? 'keep' : 'release')),
@@ -145,7 +153,7 @@ export class Reservations {
     return { outcome: 'SOLD_OUT', reservationId: '', expiresAtMs: 0, sale };
   }
 
-  private async adopt(sale: FlashSaleRow, hold: Omit<HoldRow, 'status'>): Promise<boolean> {
+  private async adopt(sale: FlashSaleRow, hold: PoolHold): Promise<boolean> {
     for (let attempt = 0; attempt < 4; attempt++) {
       const result = await this.hot.adopt(sale.id, { holdId: hold.id, buyerId: hold.buyerId, qty: hold.qty, key: hold.key, expiresAtMs: hold.expiresAtMs });
       if (result === 'NOT_LOADED') {
@@ -155,6 +163,34 @@ export class Reservations {
       return result !== 'REFUSED';
     }
     throw new DomainError('UNAVAILABLE', 'stock is being rebuilt, try again');
+  }
+
+  /**
+   * A hold at list price, outside any flash sale: from the SKU's free stock, within the SKU's own
+   * per-buyer limit. Ordinary shopping, not a spike, so Postgres alone decides.
+   */
+  async reserveStock(req: { skuId: string; buyerId: string; qty: number; idempotencyKey: string }): Promise<StockAnswer> {
+    if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+    if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+    if (!req.idempotencyKey || req.idempotencyKey.length > 200) throw new DomainError('INVALID_ARGUMENT', 'idempotencyKey: required, at most 200 characters');
+    const sku = await this.catalog.sku(req.skuId);
+    if (!sku) throw new DomainError('NOT_FOUND', `skuId: no SKU ${req.skuId}`);
+    const r = await this.holds.reserveStock({
+      holdId: randomUUID(),
+      skuId: sku.id,
+      buyerId: req.buyerId,
+      qty: req.qty,
+      key: req.idempotencyKey,
+      perBuyerLimit: sku.perBuyerLimit,
+      expiresAtMs: Date.now() + this.listPriceHoldSeconds * 1000,
+    });
+    if (!('hold' in r)) return { outcome: r.kind, sku };
+    if (r.hold.buyerId !== req.buyerId || r.hold.qty !== req.qty) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
+    }
+    // A replayed hold that has since been released no longer stands.
+    if (r.hold.status === 'RELEASED') return { outcome: 'SOLD_OUT', sku, replayed: true };
+    return { outcome: 'RESERVED', sku, hold: r.hold, replayed: r.kind === 'REPLAY' };
   }
 
   /** Paid: the hold's units become sold. True also when it already was confirmed. */
@@ -188,6 +224,8 @@ export class Reservations {
    * this twice (a retry, the reconciler) changes the counts once.
    */
   async settleHot(row: HoldRow, action: SettleAction): Promise<void> {
+    // A hold at list price has no Redis side: its stock moved with the row.
+    if (!row.flashSaleId) return;
     const sale = await this.sale(row.flashSaleId);
     try {
       for (let attempt = 0; attempt < 3; attempt++) {

@@ -16,6 +16,8 @@ export interface PlaceOrder {
   qty: number;
   liveSessionId: string;
   leaderId: string;
+  /** Set instead of `flashSaleId` for an order at list price. */
+  skuId: string;
 }
 
 export type PlaceResult =
@@ -41,19 +43,22 @@ export class Orders {
   async place(req: PlaceOrder): Promise<PlaceResult> {
     if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
     if (!req.idempotencyKey || req.idempotencyKey.length > 100) throw new DomainError('INVALID_ARGUMENT', 'Idempotency-Key: required, at most 100 characters');
-    if (!req.flashSaleId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId: required');
+    if (!req.flashSaleId === !req.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: exactly one is required');
     if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([req.flashSaleId, req.qty, req.liveSessionId, req.leaderId]))
+      .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId]))
       .digest('hex');
 
-    const reserved = await this.inventory.reserve({
-      flashSaleId: req.flashSaleId,
+    const hold = {
       buyerId: req.buyerId,
       qty: req.qty,
       // The buyer's key, scoped to the buyer: two buyers may pick the same key.
       idempotencyKey: `${req.buyerId}:${req.idempotencyKey}`,
-    });
+    };
+    // A flash sale goes through the batched hot path; an order at list price holds SKU stock.
+    const reserved = req.flashSaleId
+      ? await this.inventory.reserve({ flashSaleId: req.flashSaleId, ...hold })
+      : await this.inventory.reserveStock({ skuId: req.skuId, ...hold });
     // Inventory saw this key before: the order (if any) the first answer produced is the answer.
     if (reserved.replayed || reserved.outcome !== ReserveOutcome.RESERVE_OUTCOME_RESERVED) {
       const existing = await this.store.byKey(req.buyerId, req.idempotencyKey);

@@ -10,7 +10,8 @@ import type { TokenBuckets } from '../domain/token-bucket.js';
 import { id, parse, uuid } from './validation.js';
 
 const placeBody = z.object({
-  flashSaleId: uuid('flashSaleId'),
+  // A flash sale, or (without one) a SKU bought at its list price.
+  flashSaleId: uuid('flashSaleId').optional(),
   skuId: uuid('skuId').optional(),
   qty: z.number({ error: 'qty must be an integer' }).int('qty must be an integer').min(1, 'qty must be at least 1').max(1000, 'qty must be at most 1000'),
   liveSessionId: z.string().max(100).optional(),
@@ -34,12 +35,17 @@ export function orderRoutes(
     const key = parse(idempotencyKey, request.headers['idempotency-key']);
     const body = parse(placeBody, request.body);
     if (!rateLimit.take(buyer.id, Date.now())) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down');
-    if (soldOut.isSoldOut(body.flashSaleId)) return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
-    if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
+    if (body.flashSaleId) {
+      if (soldOut.isSoldOut(body.flashSaleId)) return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
+      if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
+    } else if (!body.skuId) {
+      throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: one is required');
+    }
     const result = await placeOrder({
       buyerId: buyer.id,
       idempotencyKey: key,
-      flashSaleId: body.flashSaleId,
+      flashSaleId: body.flashSaleId ?? '',
+      skuId: body.flashSaleId ? '' : body.skuId!,
       qty: body.qty,
       liveSessionId: body.liveSessionId ?? '',
       leaderId: body.leaderId ?? '',

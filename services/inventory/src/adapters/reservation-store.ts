@@ -4,7 +4,10 @@ import type { PoolSnapshot } from './hot-pool.js';
 
 export interface HoldRow {
   id: string;
+  /** The pool the hold came from; '' for a hold at list price, taken from `skuId`'s stock. */
   flashSaleId: string;
+  skuId: string;
+  warehouseId: string;
   buyerId: string;
   qty: number;
   key: string;
@@ -12,8 +15,26 @@ export interface HoldRow {
   expiresAtMs: number;
 }
 
-const HOLD_SELECT = `SELECT id, flash_sale_id, buyer_id, qty, idempotency_key, status,
-  (extract(epoch from expires_at) * 1000)::bigint AS expires_ms FROM reservations`;
+const HOLD_COLUMNS = `id, flash_sale_id, sku_id, warehouse_id, buyer_id, qty, idempotency_key, status,
+  (extract(epoch from expires_at) * 1000)::bigint AS expires_ms`;
+const HOLD_SELECT = `SELECT ${HOLD_COLUMNS} FROM reservations`;
+
+/**
+ * Settling list-price holds moves their stock in the same statement: released units are free
+ * again, sold units leave the shelf. Follows a CTE named `settled` returning HOLD_COLUMNS.
+ */
+const RESTOCK = `restocked AS (
+  UPDATE stock SET allocated = stock.allocated - t.qty, on_hand = stock.on_hand - t.sold
+  FROM (SELECT sku_id, warehouse_id, SUM(qty)::int AS qty, COALESCE(SUM(qty) FILTER (WHERE status = 'CONFIRMED'), 0)::int AS sold
+        FROM settled WHERE sku_id IS NOT NULL GROUP BY 1, 2) t
+  WHERE stock.sku_id = t.sku_id AND stock.warehouse_id = t.warehouse_id)`;
+
+/** A hold from a flash-sale pool, as the hot path records it. */
+export type PoolHold = Omit<HoldRow, 'status' | 'skuId' | 'warehouseId'>;
+
+export type StockReserveResult =
+  | { kind: 'RESERVED' | 'REPLAY'; hold: HoldRow }
+  | { kind: 'SOLD_OUT' | 'LIMIT_REACHED' };
 
 export class ReservationStore {
   constructor(private readonly pool: Pool) {}
@@ -22,11 +43,11 @@ export class ReservationStore {
    * Records a won hold; false if the key already has a row (it won before Redis lost it). Holds
    * won together are written together, in one statement.
    */
-  insertHold(hold: Omit<HoldRow, 'status'>): Promise<boolean> {
+  insertHold(hold: PoolHold): Promise<boolean> {
     return this.inserts.add(hold);
   }
 
-  private readonly inserts = new Batcher<Omit<HoldRow, 'status'>, boolean>(async (holds) => {
+  private readonly inserts = new Batcher<PoolHold, boolean>(async (holds) => {
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
        SELECT id, "flashSaleId", "buyerId", qty, key, 'HELD', to_timestamp("expiresAtMs" / 1000.0)
@@ -59,12 +80,52 @@ export class ReservationStore {
   /** HELD → CONFIRMED or RELEASED; only one caller ever wins the transition. */
   async settle(id: string, to: 'CONFIRMED' | 'RELEASED', reason = ''): Promise<HoldRow | undefined> {
     const { rows } = await this.pool.query(
-      `UPDATE reservations SET status = $2, settled_at = now(), release_reason = NULLIF($3, '')
-       WHERE id = $1 AND status = 'HELD'
-       RETURNING id, flash_sale_id, buyer_id, qty, idempotency_key, status, (extract(epoch from expires_at) * 1000)::bigint AS expires_ms`,
+      `WITH settled AS (
+         UPDATE reservations SET status = $2, settled_at = now(), release_reason = NULLIF($3, '')
+         WHERE id = $1 AND status = 'HELD'
+         RETURNING ${HOLD_COLUMNS}),
+       ${RESTOCK}
+       SELECT * FROM settled`,
       [id, to, reason],
     );
     return rows[0] ? toHold(rows[0]) : undefined;
+  }
+
+  /**
+   * A hold at list price from the SKU's free stock (the warehouse with the most free units), within
+   * the SKU's per-buyer limit; the same key returns the first hold. One transaction, serialised per
+   * buyer and SKU so a buyer's concurrent orders cannot pass the limit together.
+   */
+  async reserveStock(req: { holdId: string; skuId: string; buyerId: string; qty: number; key: string; perBuyerLimit: number; expiresAtMs: number }): Promise<StockReserveResult> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stock:${req.skuId}:${req.buyerId}`]);
+      const first = await client.query(`${HOLD_SELECT} WHERE sku_id = $1 AND idempotency_key = $2`, [req.skuId, req.key]);
+      if (first.rows[0]) return { kind: 'REPLAY', hold: toHold(first.rows[0]) };
+      if (req.perBuyerLimit > 0) {
+        const { rows } = await client.query<{ n: number }>(
+          `SELECT COALESCE(SUM(qty), 0)::int AS n FROM reservations WHERE sku_id = $1 AND buyer_id = $2 AND status <> 'RELEASED'`,
+          [req.skuId, req.buyerId],
+        );
+        if (rows[0]!.n + req.qty > req.perBuyerLimit) return { kind: 'LIMIT_REACHED' };
+      }
+      // The WHERE is checked again on the locked row, so concurrent buyers never take more than is free.
+      const allocated = await client.query<{ warehouse_id: string }>(
+        `UPDATE stock SET allocated = allocated + $2
+         WHERE sku_id = $1 AND on_hand - allocated >= $2
+           AND warehouse_id = (SELECT warehouse_id FROM stock WHERE sku_id = $1 AND on_hand - allocated >= $2
+                               ORDER BY on_hand - allocated DESC, warehouse_id LIMIT 1)
+         RETURNING warehouse_id`,
+        [req.skuId, req.qty],
+      );
+      const warehouseId = allocated.rows[0]?.warehouse_id;
+      if (warehouseId === undefined) return { kind: 'SOLD_OUT' };
+      const { rows } = await client.query(
+        `INSERT INTO reservations (id, sku_id, warehouse_id, buyer_id, qty, idempotency_key, status, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'HELD', to_timestamp($7 / 1000.0)) RETURNING ${HOLD_COLUMNS}`,
+        [req.holdId, req.skuId, warehouseId, req.buyerId, req.qty, req.key, req.expiresAtMs],
+      );
+      return { kind: 'RESERVED', hold: toHold(rows[0]) };
+    });
   }
 
   /**
@@ -86,10 +147,13 @@ export class ReservationStore {
   /** Claims HELD rows whose expiry (plus grace) passed, marking them RELEASED. */
   async releaseExpired(graceMs: number, limit = 500): Promise<HoldRow[]> {
     const { rows } = await this.pool.query(
-      `UPDATE reservations SET status = 'RELEASED', settled_at = now(), release_reason = 'expired'
-       WHERE id IN (SELECT id FROM reservations WHERE status = 'HELD' AND expires_at < now() - make_interval(secs => $1 / 1000.0)
-                    ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, flash_sale_id, buyer_id, qty, idempotency_key, status, (extract(epoch from expires_at) * 1000)::bigint AS expires_ms`,
+      `WITH settled AS (
+         UPDATE reservations SET status = 'RELEASED', settled_at = now(), release_reason = 'expired'
+         WHERE id IN (SELECT id FROM reservations WHERE status = 'HELD' AND expires_at < now() - make_interval(secs => $1 / 1000.0)
+                      ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING ${HOLD_COLUMNS}),
+       ${RESTOCK}
+       SELECT * FROM settled`,
       [graceMs, limit],
     );
     return rows.map(toHold);
@@ -122,7 +186,9 @@ export class ReservationStore {
 function toHold(r: any): HoldRow {
   return {
     id: r.id,
-    flashSaleId: r.flash_sale_id,
+    flashSaleId: r.flash_sale_id ?? '',
+    skuId: r.sku_id ?? '',
+    warehouseId: r.warehouse_id ?? '',
     buyerId: r.buyer_id,
     qty: r.qty,
     key: r.idempotency_key,

@@ -114,6 +114,22 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
       async reserveBatch(req) {
         return { results: await serveBatch('Reserve', req.items, reserve, deps.logger) };
       },
+      async reserveStock(req) {
+        const answer = await reservations.reserveStock({ skuId: req.skuId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
+        return {
+          reservation: {
+            outcome: outcomes[answer.outcome],
+            reservationId: answer.hold?.id ?? '',
+            expiresAtMs: answer.hold?.expiresAtMs ?? 0,
+            unitPriceFen: answer.sku.listPriceFen,
+            skuId: answer.sku.id,
+            warehouseId: answer.hold?.warehouseId ?? '',
+            leaderId: '',
+            liveSessionId: '',
+            replayed: answer.replayed ?? false,
+          },
+        };
+      },
       async confirm(req) {
         return { confirmed: await reservations.confirm(req.reservationId) };
       },

@@ -258,6 +258,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
       qty,
       liveSessionId: session.id,
       leaderId: session.leaderId,
+      skuId: '',
     });
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) {
       const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');

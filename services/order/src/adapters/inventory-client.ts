@@ -18,6 +18,13 @@ export class InventoryClient {
     return this.reservations.call(request);
   }
 
+  /** A hold at list price: ordinary shopping, one call each. */
+  async reserveStock(request: { skuId: string; buyerId: string; qty: number; idempotencyKey: string }): Promise<ReserveResponse> {
+    const { reservation } = await this.rpc.call((c) => c.reserveStock, request, { idempotent: true });
+    if (!reservation) throw new Error('ReserveStock answered without a reservation');
+    return reservation;
+  }
+
   async confirm(reservationId: string): Promise<boolean> {
     return (await this.rpc.call((c) => c.confirm, { reservationId }, { idempotent: true })).confirmed;
   }
