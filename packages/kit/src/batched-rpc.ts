@@ -54,7 +54,7 @@ export async function serveBatch<Req, Res>(
         return { result: { $case: 'response', value } };
       } catch (error) {
         if (asTransient(error)) logger.warn({ err: (error as Error).message, rpc: name }, 'batch item failed: backing service unavailable');
-          else if (!isDomainError(error)) logger.error({ err: error, rpc: name }, 'batch item failed');
+        else if (!isDomainError(error)) logger.error({ err: error, rpc: name }, 'batch item failed');
         return { result: { $case: 'error', value: toItemError(error) } };
       }
     }),
