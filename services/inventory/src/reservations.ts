@@ -195,28 +195,30 @@ export class Reservations {
 
   /** Paid: the hold's units become sold. True also when it already was confirmed. */
   async confirm(reservationId: string): Promise<boolean> {
-    const row = await this.holds.settle(reservationId, 'CONFIRMED');
-    if (!row) {
-      const existing = await this.holds.byId(reservationId);
-      if (!existing) throw new DomainError('NOT_FOUND', `reservationId: no reservation ${reservationId}`);
-      if (existing.status === 'CONFIRMED') await this.settleHot(existing, 'CONFIRM');
-      return existing.status === 'CONFIRMED';
-    }
-    await this.settleHot(row, 'CONFIRM');
-    return true;
+    return (await this.settle(reservationId, 'CONFIRMED')).status === 'CONFIRMED';
   }
 
   /** Gives the units back; `released` is true only for the call that actually released them. */
   async release(reservationId: string, reason: string): Promise<{ released: boolean; status: HoldRow['status'] }> {
-    const row = await this.holds.settle(reservationId, 'RELEASED', reason);
-    if (!row) {
-      const existing = await this.holds.byId(reservationId);
-      if (!existing) throw new DomainError('NOT_FOUND', `reservationId: no reservation ${reservationId}`);
-      if (existing.status === 'RELEASED') await this.settleHot(existing, 'RELEASE');
-      return { released: false, status: existing.status };
+    const { changed, status } = await this.settle(reservationId, 'RELEASED', reason);
+    return { released: changed, status };
+  }
+
+  /**
+   * Postgres decides (only one caller moves a HELD row), then Redis mirrors it. A repeat for a row
+   * already in `to` mirrors it again, which heals a crash between the two steps.
+   */
+  private async settle(reservationId: string, to: 'CONFIRMED' | 'RELEASED', reason = ''): Promise<{ changed: boolean; status: HoldRow['status'] }> {
+    const action = to === 'CONFIRMED' ? 'CONFIRM' : 'RELEASE';
+    const row = await this.holds.settle(reservationId, to, reason);
+    if (row) {
+      await this.settleHot(row, action);
+      return { changed: true, status: to };
     }
-    await this.settleHot(row, 'RELEASE');
-    return { released: true, status: 'RELEASED' };
+    const existing = await this.holds.byId(reservationId);
+    if (!existing) throw new DomainError('NOT_FOUND', `reservationId: no reservation ${reservationId}`);
+    if (existing.status === to) await this.settleHot(existing, action);
+    return { changed: false, status: existing.status };
   }
 
   /**
