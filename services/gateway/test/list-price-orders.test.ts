@@ -32,6 +32,12 @@ describe('orders at list price', () => {
     return [rows[0]!.on_hand, rows[0]!.allocated];
   };
 
+  /** What a buyer sees as orderable at list price. */
+  const shownAvailable = async (buyer: Api, skuId: string) => {
+    const { body } = await buyer.get('/api/v1/products');
+    return (body.products as { skus: { id: string; available: number }[] }[]).flatMap((p) => p.skus).find((s) => s.id === skuId)?.available;
+  };
+
   before(async () => {
     core = await startCore(iso, { inventory: { LIST_PRICE_HOLD_SECONDS: '3', SWEEP_GRACE_MS: '500' }, order: { EXPIRY_INTERVAL_MS: '200' } });
     leader = await Api.login(core.url, 'leader-1');
@@ -53,6 +59,7 @@ describe('orders at list price', () => {
     assert.deepEqual([placed.body.skuId, placed.body.flashSaleId, placed.body.unitPriceFen, placed.body.totalFen], [skuId, '', 2590, 5180]);
     assert.equal(placed.body.warehouseId, 'wh-1');
     assert.deepEqual(await stock(skuId), [5, 2]);
+    assert.equal(await shownAvailable(buyer, skuId), 3, 'the catalog shows what is left');
 
     const replay = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'eggs-1' });
     assert.equal(replay.status, 200);
@@ -72,6 +79,7 @@ describe('orders at list price', () => {
     assert.equal(more.body.code, 'SOLD_OUT');
     assert.equal((await buyer.post(`/api/v1/orders/${second.body.id}/cancel`)).body.status, 'CANCELLED');
     assert.deepEqual(await stock(skuId), [3, 0], 'cancelled units are free again');
+    assert.equal(await shownAvailable(buyer, skuId), 3);
   });
 
   it('list price - 20 buyers tapping twice at once on 5 units with limit 1: exactly 5 orders, one per buyer at most', async () => {

@@ -9,7 +9,11 @@ export interface SkuRow {
   name: string;
   listPriceFen: number;
   perBuyerLimit: number;
+  /** Free units over all warehouses: what can still be ordered at list price. */
+  available: number;
 }
+
+const SKU_SELECT = `SELECT s.*, COALESCE((SELECT SUM(on_hand - allocated) FROM stock WHERE sku_id = s.id), 0)::int AS available FROM skus s`;
 
 export interface ProductRow {
   id: string;
@@ -60,7 +64,7 @@ export class CatalogStore {
         if (input.warehouseId && sku.initialStock > 0) {
           await client.query('INSERT INTO stock (sku_id, warehouse_id, on_hand) VALUES ($1, $2, $3)', [id, input.warehouseId, sku.initialStock]);
         }
-        skus.push({ id, productId, name: sku.name, listPriceFen: sku.listPriceFen, perBuyerLimit: sku.perBuyerLimit });
+        skus.push({ id, productId, name: sku.name, listPriceFen: sku.listPriceFen, perBuyerLimit: sku.perBuyerLimit, available: input.warehouseId ? sku.initialStock : 0 });
       }
       return { id: productId, name: input.name, description: input.description, imageUrls: input.imageUrls, createdBy: input.createdBy, skus };
     });
@@ -75,7 +79,7 @@ export class CatalogStore {
     );
     if (!rows.length) return [];
     const skus = await this.pool.query<{ id: string; product_id: string; name: string; list_price_fen: string; per_buyer_limit: number }>(
-      'SELECT * FROM skus WHERE product_id = ANY($1::uuid[]) ORDER BY name',
+      `${SKU_SELECT} WHERE s.product_id = ANY($1::uuid[]) ORDER BY s.name`,
       [rows.map((r) => r.id)],
     );
     return rows.map((r) => ({
@@ -90,7 +94,7 @@ export class CatalogStore {
 
   async sku(id: string): Promise<SkuRow | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.pool.query('SELECT * FROM skus WHERE id = $1', [id]);
+    const { rows } = await this.pool.query(`${SKU_SELECT} WHERE s.id = $1`, [id]);
     return rows[0] ? toSku(rows[0]) : undefined;
   }
 
@@ -164,5 +168,5 @@ function toFlashSale(r: any): FlashSaleRow {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toSku(r: any): SkuRow {
-  return { id: r.id, productId: r.product_id, name: r.name, listPriceFen: Number(r.list_price_fen), perBuyerLimit: r.per_buyer_limit };
+  return { id: r.id, productId: r.product_id, name: r.name, listPriceFen: Number(r.list_price_fen), perBuyerLimit: r.per_buyer_limit, available: r.available };
 }

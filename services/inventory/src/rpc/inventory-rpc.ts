@@ -143,7 +143,7 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
 
 const isUuidish = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
 
-const toSku = (s: SkuRow): Sku => ({ id: s.id, productId: s.productId, name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit });
+const toSku = (s: SkuRow): Sku => ({ id: s.id, productId: s.productId, name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, available: s.available });
 
 const toProduct = (p: ProductRow): Product => ({
   id: p.id,
