@@ -24,14 +24,11 @@ export function startTelemetry(serviceName: string, endpoint = process.env.OTEL_
     spanProcessors: base
       ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }), { scheduledDelayMillis: 500 })]
       : [],
-    ...(base
-      ? {
-          metricReader: new PeriodicExportingMetricReader({
-            exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
-            exportIntervalMillis: 10_000,
-          }),
-        }
-      : {}),
+    // Without an endpoint there is nobody to read metrics, so none are recorded (left unset, the
+    // SDK would default to exporting them to localhost:4318).
+    metricReaders: base
+      ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }), exportIntervalMillis: 10_000 })]
+      : [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz',
