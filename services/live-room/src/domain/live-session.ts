@@ -1,16 +1,7 @@
 // A live session's life: SCHEDULED → LIVE → ENDED, started and ended by its own leader only.
+import type { LiveSessionJson, Pin, SessionStatus } from '../wire-types.js';
 
-export type SessionStatus = 'SCHEDULED' | 'LIVE' | 'ENDED';
-
-export interface Pin {
-  productId: string;
-  skuId: string;
-  name: string;
-  description: string;
-  imageUrls: string[];
-  sku: { id: string; name: string; listPriceFen: number } | null;
-  pinnedAtMs: number;
-}
+export type { Pin, SessionStatus };
 
 export interface LiveSession {
   id: string;
@@ -46,7 +37,7 @@ export function endSession(session: LiveSession, leaderId: string, nowMs: number
   return { ok: true, session: { ...session, status: 'ENDED', endedAtMs: nowMs, activeFlashSaleId: null } };
 }
 
-export function sessionJson(s: LiveSession) {
+export function sessionJson(s: LiveSession): LiveSessionJson {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     id: s.id,

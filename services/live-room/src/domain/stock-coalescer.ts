@@ -1,14 +1,8 @@
 // Coalesces a flash sale's stock changes so a room sees at most one update per interval, and
 // always the latest state: a burst of thousands of reservations becomes a few broadcasts.
+import type { Stock } from '../wire-types.js';
 
-export interface StockChange {
-  flashSaleId: string;
-  quantity: number;
-  held: number;
-  sold: number;
-  available: number;
-  atMs: number;
-}
+export type StockChange = Stock;
 
 interface SaleSlot {
   latest: StockChange;

@@ -5,6 +5,7 @@
 import type { Server } from 'socket.io';
 import type { EventBus, Logger } from '@lc/kit';
 import { rooms } from '../socket/room-names.js';
+import type { OrderStatus, OrderStatusPush } from '../wire-types.js';
 
 interface OrderEvent {
   orderId: string;
@@ -15,7 +16,7 @@ interface OrderEvent {
   skuId: string;
   qty: number;
   totalFen: number;
-  status: string;
+  status: OrderStatus;
   atMs: number;
 }
 
@@ -27,7 +28,7 @@ export function startOrderFeed(io: Server, bus: EventBus, logger: Logger): () =>
       try {
         const e = JSON.parse(decoder.decode(msg.data)) as OrderEvent;
         if (typeof e.orderId !== 'string' || typeof e.buyerId !== 'string') return;
-        const status = { orderId: e.orderId, status: e.status, flashSaleId: e.flashSaleId, liveSessionId: e.liveSessionId, skuId: e.skuId, qty: e.qty, totalFen: e.totalFen, atMs: e.atMs };
+        const status: OrderStatusPush = { orderId: e.orderId, status: e.status, flashSaleId: e.flashSaleId, liveSessionId: e.liveSessionId, skuId: e.skuId, qty: e.qty, totalFen: e.totalFen, atMs: e.atMs };
         io.local.to(rooms.user(e.buyerId)).emit('order:status', status);
         if (e.leaderId) io.local.to(rooms.leader(e.leaderId)).emit('order:feed', { ...status, buyerId: e.buyerId });
       } catch {

@@ -6,6 +6,7 @@ import { MediaError } from './media-error.js';
 import type { MediaLogger } from './media-logger.js';
 import { SerialQueue } from './serial-queue.js';
 import type { RouterHandle, RouterRole, WorkerSlot } from './worker-slot.js';
+import type { ProducerInfo } from '../wire-types.js';
 
 /** What a room needs from the cluster: routers on workers, and the placement threshold. */
 export interface RouterHost {
@@ -23,12 +24,7 @@ export interface TransportParams {
   dtlsParameters: types.DtlsParameters;
 }
 
-export interface ProducerInfo {
-  id: string;
-  peerId: string;
-  kind: types.MediaKind;
-  paused: boolean;
-}
+export type { ProducerInfo };
 
 /** What mediasoup-client's RecvTransport.consume needs. */
 export interface ConsumerParams {

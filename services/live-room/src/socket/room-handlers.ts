@@ -14,7 +14,8 @@ import { onEvent, RoomRefusal, zodMessage } from './ack.js';
 import { rooms } from './room-names.js';
 import { socketData, type SocketData } from './socket-auth.js';
 import type { ViewerCounter } from './viewer-counter.js';
-import { orderJson, saleView, type SaleView } from './wire-json.js';
+import { orderJson, saleView } from './wire-json.js';
+import type { JoinResult, Sale } from '../wire-types.js';
 
 export interface RoomDeps {
   io: Server;
@@ -80,7 +81,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     return session;
   }
 
-  async function activeSaleView(flashSaleId: string | null): Promise<SaleView | null> {
+  async function activeSaleView(flashSaleId: string | null): Promise<Sale | null> {
     if (flashSaleId === null) return null;
     return saleView(await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true, deadlineMs: 3000 }), Date.now());
   }
@@ -107,7 +108,8 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     if (sale !== null) await socket.join(rooms.sale(sale.id));
     deps.viewers.changed(sessionId);
     const viewers = Math.max(await state.viewers(sessionId, Date.now()), deps.viewers.localCount(sessionId));
-    return { session: sessionJson(session), isHost, viewers, sale, serverNowMs: Date.now(), chat, muted };
+    const joined: JoinResult = { session: sessionJson(session), isHost, viewers, sale, serverNowMs: Date.now(), chat, muted };
+    return joined;
   });
 
   on('session:leave', empty, async () => {

@@ -1,22 +1,10 @@
 // Contract messages turned into the JSON the socket protocol sends (same shapes as the REST API).
 import { orderJson, type GetFlashSaleResponse } from '@lc/contracts';
-import type { StockChange } from '../domain/stock-coalescer.js';
+import type { Sale } from '../wire-types.js';
 
 export { orderJson };
 
-export interface SaleView {
-  id: string;
-  skuId: string;
-  sku: { id: string; name: string; productId: string; listPriceFen: number } | null;
-  salePriceFen: number;
-  perBuyerLimit: number;
-  holdSeconds: number;
-  startsAtMs: number;
-  endsAtMs: number;
-  stock: StockChange;
-}
-
-export function saleView(r: GetFlashSaleResponse, nowMs: number): SaleView {
+export function saleView(r: GetFlashSaleResponse, nowMs: number): Sale {
   const fs = r.flashSale!;
   return {
     id: fs.id,

@@ -2,21 +2,9 @@
 // muted, how many messages a user sent in the current window, recent chat, viewers per pod, and
 // which pod owns a session's media. Keys carry REDIS_PREFIX so tests and tenants stay apart.
 import type { Redis } from '@lc/kit';
+import type { ChatMessage, Mute } from '../wire-types.js';
 
-export interface ChatMessage {
-  id: string;
-  sessionId: string;
-  userId: string;
-  name: string;
-  role: string;
-  text: string;
-  atMs: number;
-}
-
-export interface Mute {
-  untilMs: number;
-  reason: string;
-}
+export type { ChatMessage, Mute };
 
 /** A pod's viewer count older than this is from a pod that died; it no longer counts. */
 const VIEWER_FIELD_TTL_MS = 30_000;
