@@ -1,7 +1,7 @@
 // Both ends of a batched RPC (a repeated request answered by a repeated oneof of response or
 // ItemError). Each item carries its own request's trace context, so every buyer's request stays
 // one trace even though it shared a round trip with others.
-import { context, SpanKind } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { asTransient, fromItemError, isDomainError, toItemError, type ItemError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -49,8 +49,8 @@ export async function serveBatch<Req, Res>(
       try {
         if (!item.request) throw new TypeError('batch item without a request');
         const request = item.request;
-        const parent = Object.keys(item.trace).length ? restoreTraceContext(item.trace) : context.active();
-        const value = await inSpan(name, SpanKind.SERVER, parent, {}, () => handle(request));
+        // An empty carrier leaves the active context as it is.
+        const value = await inSpan(name, SpanKind.SERVER, restoreTraceContext(item.trace), {}, () => handle(request));
         return { result: { $case: 'response', value } };
       } catch (error) {
         if (asTransient(error)) logger.warn({ err: (error as Error).message, rpc: name }, 'batch item failed: backing service unavailable');

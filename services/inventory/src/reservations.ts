@@ -32,6 +32,20 @@ export interface StockAnswer {
   replayed?: boolean;
 }
 
+/** What every hold request must carry, from a pool or from stock. */
+function checkHoldRequest(req: { qty: number; buyerId: string; idempotencyKey: string }): void {
+  if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+  if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+  if (!req.idempotencyKey || req.idempotencyKey.length > 200) throw new DomainError('INVALID_ARGUMENT', 'idempotencyKey: required, at most 200 characters');
+}
+
+/** A key seen before answers only the same buyer asking for the same quantity. */
+function checkSameRequest(first: { buyerId: string; qty: number }, req: { buyerId: string; qty: number }): void {
+  if (first.buyerId !== req.buyerId || first.qty !== req.qty) {
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
+  }
+}
+
 export class Reservations {
   private readonly sales = new Map<string, FlashSaleRow>();
   private readonly loading = new Map<string, Promise<void>>();
@@ -76,9 +90,7 @@ export class Reservations {
   }
 
   async reserve(req: ReserveRequest): Promise<ReserveAnswer> {
-    if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
-    if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
-    if (!req.idempotencyKey || req.idempotencyKey.length > 200) throw new DomainError('INVALID_ARGUMENT', 'idempotencyKey: required, at most 200 characters');
+    checkHoldRequest(req);
     const sale = await this.sale(req.flashSaleId);
     for (let attempt = 0; attempt < 4; attempt++) {
       const nowMs = Date.now();
@@ -90,9 +102,7 @@ export class Reservations {
           await this.ensureLoaded(sale);
           continue;
         case 'REPLAY':
-          if (r.buyerId !== req.buyerId || r.qty !== req.qty) {
-            throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
-          }
+          checkSameRequest(r, req);
           if (r.outcome === 'RESERVED') return { ...(await this.replayedHold(sale, req, r.holdId)), replayed: true };
           return { outcome: r.outcome as ReserveOutcome, reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale, replayed: true };
         case 'RESERVED':
@@ -145,7 +155,7 @@ export class Reservations {
    * every request asking about the same hold gets the same answer.
    */
   private async answerWith(sale: FlashSaleRow, req: ReserveRequest, row: PoolHold & Pick<HoldRow, 'status'>): Promise<ReserveAnswer> {
-    if (row.buyerId !== req.buyerId || row.qty !== req.qty) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
+    checkSameRequest(row, req);
     const status = await this.decisions(() =>
       this.holds.decideHeld(row.id, 'lost in redis rebuild', async () => ((await this.adopt(sale, row)) ? 'keep' : 'release')),
     );
@@ -170,9 +180,7 @@ export class Reservations {
    * per-buyer limit. Ordinary shopping, not a spike, so Postgres alone decides.
    */
   async reserveStock(req: { skuId: string; buyerId: string; qty: number; idempotencyKey: string }): Promise<StockAnswer> {
-    if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
-    if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
-    if (!req.idempotencyKey || req.idempotencyKey.length > 200) throw new DomainError('INVALID_ARGUMENT', 'idempotencyKey: required, at most 200 characters');
+    checkHoldRequest(req);
     const sku = await this.catalog.sku(req.skuId);
     if (!sku) throw new DomainError('NOT_FOUND', `skuId: no SKU ${req.skuId}`);
     const r = await this.holds.reserveStock({
@@ -185,9 +193,7 @@ export class Reservations {
       expiresAtMs: Date.now() + this.listPriceHoldSeconds * 1000,
     });
     if (!('hold' in r)) return { outcome: r.kind, sku };
-    if (r.hold.buyerId !== req.buyerId || r.hold.qty !== req.qty) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey: already used for a different request');
-    }
+    checkSameRequest(r.hold, req);
     // A replayed hold that has since been released no longer stands.
     if (r.hold.status === 'RELEASED') return { outcome: 'SOLD_OUT', sku, replayed: true };
     return { outcome: 'RESERVED', sku, hold: r.hold, replayed: r.kind === 'REPLAY' };

@@ -23,19 +23,11 @@ export interface OrderRow {
   timeline: { status: OrderStatus; atMs: number; note: string }[];
 }
 
-export interface OrderEvent {
+/** The payload of every order.* event: the order's public fields when it changed. */
+export type OrderEvent = Pick<OrderRow, 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'warehouseId' | 'qty' | 'totalFen' | 'status'> & {
   orderId: string;
-  buyerId: string;
-  leaderId: string;
-  liveSessionId: string;
-  flashSaleId: string;
-  skuId: string;
-  warehouseId: string;
-  qty: number;
-  totalFen: number;
-  status: OrderStatus;
   atMs: number;
-}
+};
 
 const SUBJECT: Partial<Record<OrderStatus, string>> = {
   PENDING_PAYMENT: 'order.created',
