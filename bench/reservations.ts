@@ -1,7 +1,8 @@
 // `npm run bench`: reservation attempts/s and p50/p99 on one hot pool through (a) inventory's gRPC
 // and (b) the gateway's REST API, each as a ratio to a single-hop baseline measured in this run
 // (a minimal HTTP server doing the same Lua step on the same Redis) — while stock lasts and after
-// sell-out. Services run as their own processes, as in production.
+// sell-out. Services run as their own processes, as in production. To see where a row's time goes,
+// SERVICE_NODE_ARGS passes flags to every service process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';

@@ -71,7 +71,7 @@ export interface ServiceProcess {
 export async function spawnService(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
   const httpPort = env.HTTP_PORT && env.HTTP_PORT !== '0' ? Number(env.HTTP_PORT) : await freePort();
   const grpcPort = env.GRPC_PORT && env.GRPC_PORT !== '0' ? Number(env.GRPC_PORT) : await freePort();
-  const child = spawn(process.execPath, ['--import', '@lc/kit/telemetry-register', join(repoRoot, 'services', name, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...(process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', '@lc/kit/telemetry-register', join(repoRoot, 'services', name, 'dist', 'main.js')], {
     cwd: repoRoot,
     env: { ...process.env, ...env, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), OTEL_SERVICE_NAME: name },
     stdio: ['ignore', 'pipe', 'pipe'],
