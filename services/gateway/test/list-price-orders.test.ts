@@ -1,22 +1,17 @@
 // Ordering a SKU at its list price, outside any flash sale: the hold comes from the SKU's free
 // stock within its own per-buyer limit, paying sells the units, cancelling or expiry frees them.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
-import { DATABASE_URL, isolate } from '../../../test-support/isolation.js';
-import { startCore } from '../../../test-support/platform.js';
 import { Api } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
+import { coreWithStock, shownAvailable } from '../../../test-support/stock.js';
 
 describe('orders at list price', () => {
-  const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
-  let leader: Api;
-  let db: pg.Client;
+  const ctx = coreWithStock({ inventory: { LIST_PRICE_HOLD_SECONDS: '3', SWEEP_GRACE_MS: '500' }, order: { EXPIRY_INTERVAL_MS: '200' } });
 
   /** A product with one SKU: its id. */
   const sku = async (opts: { listPriceFen: number; perBuyerLimit: number; stock: number }) => {
-    const product = await leader.post('/api/v1/products', {
+    const product = await ctx.leader.post('/api/v1/products', {
       name: '土鸡蛋 Free-range eggs',
       warehouseId: 'wh-1',
       skus: [{ name: '30 eggs', listPriceFen: opts.listPriceFen, perBuyerLimit: opts.perBuyerLimit, initialStock: opts.stock }],
@@ -24,35 +19,11 @@ describe('orders at list price', () => {
     assert.equal(product.status, 201, JSON.stringify(product.body));
     return product.body.skus[0].id as string;
   };
-  const stock = async (skuId: string) => {
-    const { rows } = await db.query<{ on_hand: number; allocated: number }>(
-      `SELECT on_hand, allocated FROM ${iso.env('inventory').DB_SCHEMA}.stock WHERE sku_id = $1`,
-      [skuId],
-    );
-    return [rows[0]!.on_hand, rows[0]!.allocated];
-  };
-
-  /** What a buyer sees as orderable at list price. */
-  const shownAvailable = async (buyer: Api, skuId: string) => {
-    const { body } = await buyer.get('/api/v1/products');
-    return (body.products as { skus: { id: string; available: number }[] }[]).flatMap((p) => p.skus).find((s) => s.id === skuId)?.available;
-  };
-
-  before(async () => {
-    core = await startCore(iso, { inventory: { LIST_PRICE_HOLD_SECONDS: '3', SWEEP_GRACE_MS: '500' }, order: { EXPIRY_INTERVAL_MS: '200' } });
-    leader = await Api.login(core.url, 'leader-1');
-    db = new pg.Client({ connectionString: DATABASE_URL });
-    await db.connect();
-  });
-  after(async () => {
-    await db?.end();
-    await core?.stop();
-    await iso.cleanup();
-  });
+  const stock = (skuId: string) => ctx.stocks.of(skuId);
 
   it('list price - order, replay, pay and cancel move the SKU stock; the price is the list price in fen', async () => {
     const skuId = await sku({ listPriceFen: 2590, perBuyerLimit: 0, stock: 5 });
-    const buyer = await Api.login(core.url, 'buyer-301');
+    const buyer = await Api.login(ctx.core.url, 'buyer-301');
     const placed = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'eggs-1' });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal(placed.body.status, 'PENDING_PAYMENT');
@@ -84,7 +55,7 @@ describe('orders at list price', () => {
 
   it('list price - 20 buyers tapping twice at once on 5 units with limit 1: exactly 5 orders, one per buyer at most', async () => {
     const skuId = await sku({ listPriceFen: 990, perBuyerLimit: 1, stock: 5 });
-    const buyers = await Promise.all(Array.from({ length: 20 }, (_, i) => Api.login(core.url, `buyer-${400 + i}`)));
+    const buyers = await Promise.all(Array.from({ length: 20 }, (_, i) => Api.login(ctx.core.url, `buyer-${400 + i}`)));
     const answers = await Promise.all(
       buyers.flatMap((b, i) => [`a-${i}`, `b-${i}`].map((key) => b.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': key }))),
     );
@@ -97,14 +68,14 @@ describe('orders at list price', () => {
 
   it('list price - an unpaid order expires and its units come back exactly once', async () => {
     const skuId = await sku({ listPriceFen: 1500, perBuyerLimit: 0, stock: 4 });
-    const buyer = await Api.login(core.url, 'buyer-501');
+    const buyer = await Api.login(ctx.core.url, 'buyer-501');
     const placed = await buyer.post('/api/v1/orders', { skuId, qty: 3 }, { 'idempotency-key': 'late' });
     assert.equal(placed.status, 201);
     assert.deepEqual(await stock(skuId), [4, 3]);
     await poll('the order to expire', async () => ((await buyer.get(`/api/v1/orders/${placed.body.id}`)).body.status === 'CANCELLED' ? true : undefined));
     // Expiry, the sweeper and late releases all race; the stock moves once.
-    const reservationId = (await core.order.orders.get(placed.body.id, '')).reservationId;
-    const releases = await Promise.all(Array.from({ length: 5 }, () => core.inventory.reservations.release(reservationId, 'test race')));
+    const reservationId = (await ctx.core.order.orders.get(placed.body.id, '')).reservationId;
+    const releases = await Promise.all(Array.from({ length: 5 }, () => ctx.core.inventory.reservations.release(reservationId, 'test race')));
     assert.equal(releases.filter((r) => r.released).length, 0, 'already released by expiry');
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(await stock(skuId), [4, 0]);
@@ -112,7 +83,7 @@ describe('orders at list price', () => {
 
   it('list price - bad requests name the problem and change nothing', async () => {
     const skuId = await sku({ listPriceFen: 100, perBuyerLimit: 0, stock: 2 });
-    const buyer = await Api.login(core.url, 'buyer-601');
+    const buyer = await Api.login(ctx.core.url, 'buyer-601');
     const key = { 'idempotency-key': 'bad' };
     const cases: [unknown, number, RegExp][] = [
       [{ qty: 1 }, 400, /flashSaleId or skuId/],

@@ -8,6 +8,9 @@ export const configShape = serviceConfigShape(
     SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
     // Expired holds wait this long for the order service to cancel them first.
     SWEEP_GRACE_MS: z.coerce.number().int().nonnegative().default(5000),
+    // An ended pool returns its unsold units this long after its end: a hold won in Redis just
+    // before the end may still be on its way to Postgres.
+    POOL_CLOSE_DELAY_MS: z.coerce.number().int().nonnegative().default(30_000),
     // How long an order at list price holds its units waiting for payment.
     LIST_PRICE_HOLD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   },

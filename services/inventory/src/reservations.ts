@@ -268,9 +268,10 @@ export class Reservations {
 
   /**
    * One sweep: releases holds past expiry (plus grace, so the order service normally cancels
-   * first), then makes Redis agree with Postgres for holds Redis still lists as expired.
+   * first), makes Redis agree with Postgres for holds Redis still lists as expired, and gives
+   * ended pools' unsold units back to the warehouse.
    */
-  async sweep(graceMs: number): Promise<number> {
+  async sweep(graceMs: number, poolCloseDelayMs: number): Promise<number> {
     const expired = await this.holds.releaseExpired(graceMs);
     for (const row of expired) await this.settleHot(row, 'RELEASE');
     for (const sale of this.knownPools()) {
@@ -285,6 +286,9 @@ export class Reservations {
         } else if (row.status === 'CONFIRMED') await this.settleHot(row, 'CONFIRM');
         else if (row.status === 'RELEASED') await this.settleHot(row, 'RELEASE');
       }
+    }
+    for (const pool of await this.holds.returnUnsold(poolCloseDelayMs)) {
+      if (pool.units || pool.closed) this.logger.info(pool, pool.closed ? 'pool closed, unsold units returned to stock' : 'unsold units returned to stock');
     }
     return expired.length;
   }

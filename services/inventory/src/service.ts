@@ -23,7 +23,7 @@ export async function startInventory(config: InventoryConfig, logger?: Logger) {
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweeper = setInterval(() => {
-    sweeping = reservations.sweep(config.SWEEP_GRACE_MS).catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'sweep failed'));
+    sweeping = reservations.sweep(config.SWEEP_GRACE_MS, config.POOL_CLOSE_DELAY_MS).catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'sweep failed'));
   }, config.SWEEP_INTERVAL_MS);
   runtime.onStopTakingWork('sweeper', async () => {
     clearInterval(sweeper);

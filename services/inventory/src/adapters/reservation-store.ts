@@ -20,14 +20,18 @@ const HOLD_COLUMNS = `id, flash_sale_id, sku_id, warehouse_id, buyer_id, qty, id
 const HOLD_SELECT = `SELECT ${HOLD_COLUMNS} FROM reservations`;
 
 /**
- * Settling list-price holds moves their stock in the same statement: released units are free
- * again, sold units leave the shelf. Follows a CTE named `settled` returning HOLD_COLUMNS.
+ * Settling a hold moves its warehouse stock in the same statement. Sold units leave the shelf
+ * (and the allocation they came from); a released list-price hold frees its units, while a
+ * released pool hold goes back to its pool, which returns what it never sold when it closes.
+ * Follows a CTE named `settled` returning HOLD_COLUMNS.
  */
 const RESTOCK = `restocked AS (
-  UPDATE stock SET allocated = stock.allocated - t.qty, on_hand = stock.on_hand - t.sold
-  FROM (SELECT sku_id, warehouse_id, SUM(qty)::int AS qty, COALESCE(SUM(qty) FILTER (WHERE status = 'CONFIRMED'), 0)::int AS sold
-        FROM settled WHERE sku_id IS NOT NULL GROUP BY 1, 2) t
-  WHERE stock.sku_id = t.sku_id AND stock.warehouse_id = t.warehouse_id)`;
+  UPDATE stock SET allocated = stock.allocated - t.freed, on_hand = stock.on_hand - t.sold
+  FROM (SELECT COALESCE(h.sku_id, f.sku_id) AS sku_id, COALESCE(h.warehouse_id, f.warehouse_id) AS warehouse_id,
+               SUM(h.qty) FILTER (WHERE h.sku_id IS NOT NULL OR h.status = 'CONFIRMED')::int AS freed,
+               COALESCE(SUM(h.qty) FILTER (WHERE h.status = 'CONFIRMED'), 0)::int AS sold
+        FROM settled h LEFT JOIN flash_sales f ON f.id = h.flash_sale_id GROUP BY 1, 2) t
+  WHERE stock.sku_id = t.sku_id AND stock.warehouse_id = t.warehouse_id AND t.freed > 0)`;
 
 /** A hold from a flash-sale pool, as the hot path records it. */
 export type PoolHold = Omit<HoldRow, 'status' | 'skuId' | 'warehouseId'>;
@@ -157,6 +161,44 @@ export class ReservationStore {
       [graceMs, limit],
     );
     return rows.map(toHold);
+  }
+
+  /**
+   * Closes ended pools: the units nobody holds or bought go back to the warehouse's free stock,
+   * each unit once, and a pool with no hold left waiting for payment is closed. A pool is touched
+   * only `delayMs` after its end, so that a hold its Lua step won just before the end has reached
+   * Postgres. The pools are locked first and counted in a second statement, which therefore sees
+   * every settle that committed while it waited; a second sweeper skips pools being closed. Should
+   * a hold still arrive later, the next pass takes its units back (a negative return).
+   */
+  async returnUnsold(delayMs: number): Promise<{ flashSaleId: string; units: number; closed: boolean }[]> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows: ended } = await client.query<{ id: string }>(
+        `SELECT id FROM flash_sales WHERE closed_at IS NULL AND ends_at < now() - make_interval(secs => $1 / 1000.0)
+         ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        [delayMs],
+      );
+      if (!ended.length) return [];
+      const { rows } = await client.query<{ id: string; units: number; closed: boolean }>(
+        `WITH counted AS (
+           SELECT f.id, f.sku_id, f.warehouse_id, f.returned,
+                  f.quantity - COALESCE(SUM(r.qty) FILTER (WHERE r.status <> 'RELEASED'), 0)::int AS unsold,
+                  COALESCE(SUM(r.qty) FILTER (WHERE r.status = 'HELD'), 0)::int AS held
+           FROM flash_sales f LEFT JOIN reservations r ON r.flash_sale_id = f.id
+           WHERE f.id = ANY($1::uuid[]) GROUP BY f.id),
+         closed AS (
+           UPDATE flash_sales f SET returned = c.unsold, closed_at = CASE WHEN c.held = 0 THEN now() END
+           FROM counted c WHERE f.id = c.id
+           RETURNING f.id, c.sku_id, c.warehouse_id, c.unsold - c.returned AS units, c.held = 0 AS closed),
+         restocked AS (
+           UPDATE stock s SET allocated = s.allocated - t.units
+           FROM (SELECT sku_id, warehouse_id, SUM(units)::int AS units FROM closed GROUP BY 1, 2) t
+           WHERE s.sku_id = t.sku_id AND s.warehouse_id = t.warehouse_id AND t.units <> 0)
+         SELECT id, units, closed FROM closed`,
+        [ended.map((r) => r.id)],
+      );
+      return rows.map((r) => ({ flashSaleId: r.id, units: r.units, closed: r.closed }));
+    });
   }
 
   async snapshot(sale: { id: string; quantity: number; perBuyerLimit: number; startsAtMs: number; endsAtMs: number }): Promise<PoolSnapshot> {

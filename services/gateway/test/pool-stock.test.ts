@@ -1,0 +1,79 @@
+// A flash-sale pool's units and the warehouse's stock: creating the pool sets its units aside,
+// paying takes units off the shelf, and once the sale is over what nobody bought is free again,
+// each unit once however many sweepers race.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReservationStore } from '../../inventory/src/adapters/reservation-store.js';
+import { Api, createFlashSale } from '../../../test-support/api.js';
+import { poll } from '../../../test-support/poll.js';
+import { coreWithStock, shownAvailable } from '../../../test-support/stock.js';
+
+describe('flash-sale pools and warehouse stock', () => {
+  const ctx = coreWithStock({ inventory: { POOL_CLOSE_DELAY_MS: '300', SWEEP_INTERVAL_MS: '200' } });
+
+  const order = async (buyer: Api, flashSaleId: string, qty: number, key: string) => {
+    const placed = await buyer.post('/api/v1/orders', { flashSaleId, qty }, { 'idempotency-key': key });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    return placed.body.id as string;
+  };
+  const pool = async (flashSaleId: string) =>
+    (await ctx.stocks.query<{ returned: number; closed: boolean }>((s) => `SELECT returned, closed_at IS NOT NULL AS closed FROM ${s}.flash_sales WHERE id = $1`, [flashSaleId]))[0]!;
+  const stockBecomes = (skuId: string, expected: [number, number]) =>
+    poll(`stock ${JSON.stringify(expected)}`, async () => (JSON.stringify(await ctx.stocks.of(skuId)) === JSON.stringify(expected) ? true : undefined));
+
+  it('pool stock - sold units leave the shelf, and what nobody bought is free again once the sale ends', async () => {
+    const { skuId, flashSaleId } = await createFlashSale(ctx.leader, { quantity: 6, perBuyerLimit: 2, stock: 10 });
+    const [a, b, c, d] = await Promise.all(['buyer-701', 'buyer-702', 'buyer-703', 'buyer-704'].map((id) => Api.login(ctx.core.url, id)));
+    assert.deepEqual(await ctx.stocks.of(skuId), [10, 6], 'the pool sets its units aside');
+    assert.equal(await shownAvailable(a!, skuId), 4);
+
+    const paid = await order(a!, flashSaleId, 2, 'a');
+    assert.equal((await a!.post(`/api/v1/orders/${paid}/pay`)).body.status, 'PAID');
+    assert.deepEqual(await ctx.stocks.of(skuId), [8, 4], 'sold units leave the shelf and the pool');
+    const payLater = await order(b!, flashSaleId, 1, 'b');
+    const cancelLater = await order(c!, flashSaleId, 1, 'c');
+    const cancelNow = await order(d!, flashSaleId, 1, 'd');
+    assert.equal((await d!.post(`/api/v1/orders/${cancelNow}/cancel`)).body.status, 'CANCELLED');
+    assert.deepEqual(await ctx.stocks.of(skuId), [8, 4], 'a unit released during the sale goes back to the pool, not the shelf');
+
+    assert.equal((await ctx.leader.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 200);
+    // 6 units: 2 sold, 2 still held by orders awaiting payment, 2 unsold.
+    await stockBecomes(skuId, [8, 2]);
+    assert.deepEqual(await pool(flashSaleId), { returned: 2, closed: false }, 'still open: two holds may yet be paid');
+    assert.equal(await shownAvailable(a!, skuId), 6);
+
+    assert.equal((await b!.post(`/api/v1/orders/${payLater}/pay`)).body.status, 'PAID', 'a hold outlives the sale until its deadline');
+    assert.deepEqual(await ctx.stocks.of(skuId), [7, 1]);
+    assert.equal((await c!.post(`/api/v1/orders/${cancelLater}/cancel`)).body.status, 'CANCELLED');
+    await stockBecomes(skuId, [7, 0]);
+    await poll('the pool to close', async () => ((await pool(flashSaleId)).closed ? true : undefined));
+    assert.deepEqual(await pool(flashSaleId), { returned: 3, closed: true });
+
+    // Later sweeps change nothing.
+    await new Promise((r) => setTimeout(r, 800));
+    assert.deepEqual(await ctx.stocks.of(skuId), [7, 0]);
+    assert.equal(await shownAvailable(a!, skuId), 7);
+    const left = await a!.post('/api/v1/orders', { skuId, qty: 7 }, { 'idempotency-key': 'after' });
+    assert.equal(left.status, 201, 'the returned units can be bought at list price');
+  });
+
+  it('pool stock - sweepers racing to close a pool return each unit once', async () => {
+    const { skuId, flashSaleId } = await createFlashSale(ctx.leader, { quantity: 5, perBuyerLimit: 5, stock: 5 });
+    const buyer = await Api.login(ctx.core.url, 'buyer-801');
+    const held = await order(buyer, flashSaleId, 2, 'held');
+    assert.equal((await ctx.leader.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 200);
+    const stores = Array.from({ length: 6 }, () => new ReservationStore(ctx.core.inventory.runtime.pool!));
+    const race = () => Promise.all(stores.map((s) => s.returnUnsold(0)));
+    const unitsOf = (passes: Awaited<ReturnType<typeof race>>) => passes.flat().filter((p) => p.flashSaleId === flashSaleId).reduce((n, p) => n + p.units, 0);
+
+    const first = unitsOf(await race());
+    await stockBecomes(skuId, [5, 2]);
+    assert.ok(first <= 3, `returned ${first} of 3 unsold units in one race`);
+    assert.equal((await buyer.post(`/api/v1/orders/${held}/cancel`)).body.status, 'CANCELLED');
+    await race();
+    await stockBecomes(skuId, [5, 0]);
+    await race();
+    assert.deepEqual(await ctx.stocks.of(skuId), [5, 0]);
+    assert.deepEqual(await pool(flashSaleId), { returned: 5, closed: true });
+  });
+});
