@@ -1,5 +1,5 @@
 // Browser flows of the fulfillment consoles, end to end with real services and Debian's Chromium:
-// warehouse staff pack a closed wave's bags, plan and dispatch routes; a driver marks a stop
+// warehouse staff see their stock, pack a closed wave's bags, plan and dispatch routes; a driver marks a stop
 // arrived; the leader at that stop sees only their parcels and verifies buyers' pickup codes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,6 +55,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
   const errors: string[] = [];
   const orders: { id: string; buyer: string; leader: string }[] = [];
   let waveId = '';
+  let skuId = '';
   let arrivedStop: { id: string; pickupPointId: string } | undefined;
 
   before(async () => {
@@ -83,7 +84,9 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       const r = await leader.post('/api/v1/pickup-points', { id, warehouseId: 'wh-1', name: `${leaderId} 自提点`, address: `${id} 弄`, lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5 });
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
-    const { flashSaleId } = await createFlashSale(await Api.login(core.url, 'leader-1'), { quantity: 30, perBuyerLimit: 5 });
+    const sale = await createFlashSale(await Api.login(core.url, 'leader-1'), { quantity: 30, perBuyerLimit: 5 });
+    const { flashSaleId } = sale;
+    skuId = sale.skuId;
     for (let i = 0; i < 6; i++) {
       const buyerId = `buyer-${800 + i}`;
       const leaderId = `leader-${(i % 3) + 1}`;
@@ -114,6 +117,10 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       const page = await context.newPage();
       collectErrors(page, errors);
       await page.goto(`${core.url}/warehouse.html`);
+      const stockRow = page.locator(`#stock-levels li[data-sku-id="${skuId}"]`);
+      await stockRow.waitFor({ timeout: 10_000 });
+      assert.deepEqual([await stockRow.getAttribute('data-on-hand'), await stockRow.getAttribute('data-free')], ['21', '0'], '9 of the pool\'s 30 units sold and off the shelf');
+      assert.match(await stockRow.textContent() ?? '', /活动锁定 in pools 21/);
       const waveRow = page.locator(`#wave-list li[data-wave-id="${waveId}"]`);
       await waveRow.waitFor({ timeout: 10_000 });
       assert.match(await waveRow.textContent() ?? '', /CLOSED.*6 单 orders/);

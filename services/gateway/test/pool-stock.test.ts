@@ -1,6 +1,6 @@
 // A flash-sale pool's units and the warehouse's stock: creating the pool sets its units aside,
 // paying takes units off the shelf, and once the sale is over what nobody bought is free again,
-// each unit once however many sweepers race.
+// each unit once however many sweepers race; warehouse staff see that stock per SKU.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReservationStore } from '../../inventory/src/adapters/reservation-store.js';
@@ -52,6 +52,9 @@ describe('flash-sale pools and warehouse stock', () => {
     // Later sweeps change nothing.
     await new Promise((r) => setTimeout(r, 800));
     assert.deepEqual(await ctx.stocks.of(skuId), [7, 0]);
+    const staff = await Api.login(ctx.core.url, 'warehouse-1');
+    const level = (await staff.get('/api/v1/stock?warehouseId=wh-1')).body.levels.find((l: { skuId: string }) => l.skuId === skuId);
+    assert.deepEqual([level.onHand, level.inPools, level.heldAtListPrice, level.free], [7, 0, 0, 7], 'the warehouse sees the same stock');
     assert.equal(await shownAvailable(a!, skuId), 7);
     const left = await a!.post('/api/v1/orders', { skuId, qty: 7 }, { 'idempotency-key': 'after' });
     assert.equal(left.status, 201, 'the returned units can be bought at list price');
@@ -75,5 +78,31 @@ describe('flash-sale pools and warehouse stock', () => {
     await race();
     assert.deepEqual(await ctx.stocks.of(skuId), [5, 0]);
     assert.deepEqual(await pool(flashSaleId), { returned: 5, closed: true });
+  });
+
+  it('stock - a warehouse sees its stock split into pools, list-price holds and free units; buyers may not look', async () => {
+    const { skuId, flashSaleId } = await createFlashSale(ctx.leader, { quantity: 4, perBuyerLimit: 4, stock: 10, warehouseId: 'wh-stock' });
+    const buyer = await Api.login(ctx.core.url, 'buyer-901');
+    await order(buyer, flashSaleId, 1, 'pool');
+    const atListPrice = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'list' });
+    assert.equal(atListPrice.status, 201, JSON.stringify(atListPrice.body));
+
+    const staff = await Api.login(ctx.core.url, 'warehouse-1');
+    const seen = await staff.get('/api/v1/stock?warehouseId=wh-stock');
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.equal(seen.body.warehouseId, 'wh-stock');
+    assert.deepEqual(
+      seen.body.levels.map((l: Record<string, unknown>) => [l.skuId, l.onHand, l.inPools, l.heldAtListPrice, l.free]),
+      [[skuId, 10, 4, 2, 4]],
+      'a unit held in a pool is still the pool\'s; the list-price hold is its own',
+    );
+    assert.equal((await ctx.leader.get('/api/v1/stock?warehouseId=wh-stock')).status, 200, 'leaders make pools from it');
+    assert.deepEqual((await staff.get('/api/v1/stock?warehouseId=nowhere')).body.levels, []);
+
+    const refused = await buyer.get('/api/v1/stock?warehouseId=wh-stock');
+    assert.equal(refused.status, 403);
+    const missing = await staff.get('/api/v1/stock');
+    assert.equal(missing.status, 400);
+    assert.match(missing.body.message, /warehouseId/);
   });
 });

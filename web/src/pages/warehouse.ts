@@ -1,8 +1,9 @@
-// Warehouse console: close a delivery day's wave, work its pick lists (pack bags, CSV, print),
+// Warehouse console: see the warehouse's stock, close a delivery day's wave, work its pick lists (pack bags, CSV, print),
 // plan routes with visible progress, see them on a map, dispatch them and follow the stops live.
 import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
+import { stockLevels, type StockLevel } from '../components/stock-levels.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
 import { BAG_STATUS, type PickList, type RoutePlan, type Warehouse, type Wave } from '../fulfillment-types.js';
@@ -22,10 +23,12 @@ async function main(): Promise<void> {
   byId('plan-progress-slot').append(progress.element);
   byId('wave-form').addEventListener('submit', (e) => void closeWave(e));
   byId('refresh-waves').addEventListener('click', () => void refreshWaves());
+  byId('refresh-stock').addEventListener('click', () => void refreshStock());
+  byId('warehouse-id').addEventListener('change', () => void Promise.all([refreshWaves(), refreshStock()]));
   byId('plan').addEventListener('click', () => void planRoutes());
   byId('csv').addEventListener('click', () => void download('pick-lists.csv', 'text/csv'));
   byId('print').addEventListener('click', () => void download('pick-lists/print', 'text/html'));
-  await refreshWaves();
+  await Promise.all([refreshWaves(), refreshStock()]);
 }
 
 const warehouseId = () => byId<HTMLInputElement>('warehouse-id').value.trim();
@@ -46,6 +49,15 @@ async function refreshWaves(): Promise<void> {
       ),
     );
     if (!waves.length) fill(byId('wave-list'), h('li', { class: 'muted' }, '暂无波次 No waves yet'));
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+async function refreshStock(): Promise<void> {
+  try {
+    const { levels } = await api.get<{ levels: StockLevel[] }>(`/stock?warehouseId=${encodeURIComponent(warehouseId())}`);
+    fill(byId('stock-levels'), stockLevels(levels));
   } catch (e) {
     toast(describeError(e), 'error');
   }

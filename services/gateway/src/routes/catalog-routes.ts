@@ -1,4 +1,5 @@
-// Catalog and flash-sale endpoints: anyone signed in reads; leaders and admins create.
+// Catalog, stock and flash-sale endpoints: anyone signed in reads the catalog; leaders and admins
+// create; warehouse staff, leaders and admins read a warehouse's stock.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
@@ -118,6 +119,12 @@ export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventor
     const user = currentUser(request);
     await inventory.call((c) => c.endFlashSale, { id: params.id, leaderId: user.role === 'admin' ? '' : user.id });
     return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: params.id }, read));
+  });
+
+  // Warehouse stock per SKU; leaders see it too, since their pools are made from it.
+  app.get('/api/v1/stock', { preHandler: auth.guard('warehouse', 'leader', 'admin') }, async (request) => {
+    const { warehouseId } = parse(z.object({ warehouseId: id('warehouseId') }), request.query);
+    return { warehouseId, ...(await inventory.call((c) => c.listStock, { warehouseId }, read)) };
   });
 
   app.get('/api/v1/flash-sales/:id', { preHandler: auth.guard() }, async (request) => {

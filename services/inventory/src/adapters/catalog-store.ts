@@ -28,6 +28,19 @@ export interface FlashSaleRow extends FlashSaleTerms {
   id: string;
 }
 
+/** One SKU's stock in one warehouse; onHand = inPools + heldAtListPrice + free. */
+export interface StockLevelRow {
+  skuId: string;
+  skuName: string;
+  productId: string;
+  productName: string;
+  warehouseId: string;
+  onHand: number;
+  inPools: number;
+  heldAtListPrice: number;
+  free: number;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: string) => UUID.test(v);
 
@@ -121,6 +134,29 @@ export class CatalogStore {
       );
       return { id, ...terms };
     });
+  }
+
+  /** A warehouse's stock per SKU: what is set aside for pools, held at list price, and free. */
+  async stockLevels(warehouseId: string): Promise<StockLevelRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT s.sku_id, k.name AS sku_name, p.id AS product_id, p.name AS product_name, s.warehouse_id, s.on_hand, s.allocated,
+              COALESCE((SELECT SUM(r.qty) FROM reservations r
+                        WHERE r.sku_id = s.sku_id AND r.warehouse_id = s.warehouse_id AND r.status = 'HELD'), 0)::int AS held
+       FROM stock s JOIN skus k ON k.id = s.sku_id JOIN products p ON p.id = k.product_id
+       WHERE s.warehouse_id = $1 ORDER BY p.created_at DESC, k.name`,
+      [warehouseId],
+    );
+    return rows.map((r) => ({
+      skuId: r.sku_id,
+      skuName: r.sku_name,
+      productId: r.product_id,
+      productName: r.product_name,
+      warehouseId: r.warehouse_id,
+      onHand: r.on_hand,
+      inPools: r.allocated - r.held,
+      heldAtListPrice: r.held,
+      free: r.on_hand - r.allocated,
+    }));
   }
 
   async flashSale(id: string): Promise<FlashSaleRow | undefined> {

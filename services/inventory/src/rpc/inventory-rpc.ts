@@ -110,6 +110,10 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
       async endFlashSale(req) {
         return { flashSale: toFlashSale(await reservations.end(req.id, req.leaderId)) };
       },
+      async listStock(req) {
+        if (!req.warehouseId) throw new DomainError('INVALID_ARGUMENT', 'warehouseId: required');
+        return { levels: await catalog.stockLevels(req.warehouseId) };
+      },
       reserve,
       async reserveBatch(req) {
         return { results: await serveBatch('Reserve', req.items, reserve, deps.logger) };
