@@ -1,4 +1,4 @@
-// A buyer's order: total, payment, and the timeline 已支付 → 已打包 → 配送中 → 已到达自提点 → 已提货
+// A buyer's order: total, payment (or cancelling it unpaid), and the timeline 已支付 → 已打包 → 配送中 → 已到达自提点 → 已提货
 // with the time of each step reached.
 import { h, fill } from '../dom.js';
 import { ORDER_PROGRESS, clockTime, countdown, statusLabel, yuan } from '../format.js';
@@ -10,15 +10,22 @@ export class OrderCard {
   private readonly timelineEl = h('ol', { class: 'timeline' });
   private readonly payRow = h('div', { class: 'row pay-row' });
   private readonly payButton = h('button', { class: 'primary pay' }, '立即支付 Pay now');
+  private readonly cancelButton = h('button', { class: 'small cancel' }, '取消订单 Cancel');
   private readonly deadlineEl = h('span', { class: 'muted' });
   private readonly reached = new Map<string, string>();
 
+  /** `onCancel`, when given, lets the buyer cancel an order they have not paid for yet. */
   constructor(
     public order: Order,
     private readonly onPay: (card: OrderCard) => Promise<void>,
+    private readonly onCancel?: (card: OrderCard) => Promise<void>,
   ) {
-    this.payButton.addEventListener('click', () => void this.pay());
+    this.payButton.addEventListener('click', () => void this.act(this.onPay));
     this.payRow.append(this.payButton, this.deadlineEl);
+    if (onCancel) {
+      this.cancelButton.addEventListener('click', () => void this.act(onCancel));
+      this.payRow.append(this.cancelButton);
+    }
     this.element = h(
       'div',
       { class: 'card order', 'data-order-id': order.id },
@@ -52,12 +59,13 @@ export class OrderCard {
     this.payButton.disabled = left <= 0;
   }
 
-  private async pay(): Promise<void> {
-    this.payButton.disabled = true;
+  /** Paying and cancelling exclude each other while one is under way. */
+  private async act(action: (card: OrderCard) => Promise<void>): Promise<void> {
+    this.payButton.disabled = this.cancelButton.disabled = true;
     try {
-      await this.onPay(this);
+      await action(this);
     } finally {
-      this.payButton.disabled = this.order.status !== 'PENDING_PAYMENT';
+      this.payButton.disabled = this.cancelButton.disabled = this.order.status !== 'PENDING_PAYMENT';
     }
   }
 

@@ -1,0 +1,104 @@
+// The buyer shop in Debian's Chromium against real services: ordering at list price within the
+// SKU's limit, paying, cancelling, and the stock shown moving with each step.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { isolate } from '../../test-support/isolation.js';
+import { collectErrors } from '../../test-support/browser.js';
+import { repoRoot, startCore } from '../../test-support/platform.js';
+import { Api } from '../../test-support/api.js';
+
+const webDir = join(repoRoot, 'web');
+const artifacts = join(repoRoot, 'test-artifacts');
+
+describe('web buyer shop', { timeout: 120_000 }, () => {
+  const iso = isolate();
+  let core: Awaited<ReturnType<typeof startCore>>;
+  let browser: Browser;
+  let eggs = '';
+  let rice = '';
+
+  before(async () => {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
+    mkdirSync(artifacts, { recursive: true });
+    core = await startCore(iso, { gateway: { WEB_DIR: join(webDir, 'dist') } });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    const leader = await Api.login(core.url, 'leader-1');
+    const product = await leader.post('/api/v1/products', {
+      name: '农家早餐 Farm breakfast',
+      warehouseId: 'wh-1',
+      skus: [
+        { name: '土鸡蛋 30 eggs', listPriceFen: 2590, perBuyerLimit: 2, initialStock: 3 },
+        { name: '五常大米 5 kg rice', listPriceFen: 6900, perBuyerLimit: 0, initialStock: 10 },
+      ],
+    });
+    assert.equal(product.status, 201, JSON.stringify(product.body));
+    [eggs, rice] = product.body.skus.map((s: { id: string }) => s.id);
+  });
+  after(async () => {
+    await browser?.close();
+    await core?.stop();
+    await iso.cleanup();
+  });
+
+  const sku = (page: Page, id: string) => page.locator(`#products li.sku[data-sku-id="${id}"]`);
+  const availableOf = (page: Page, id: string) => sku(page, id).getAttribute('data-available');
+
+  it('shop - a buyer orders at list price within the limit, pays one order and cancels another; the stock shown follows', async () => {
+    const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    collectErrors(page, errors);
+    await page.goto(`${core.url}/shop.html?buyer=buyer-950`);
+    await sku(page, eggs).waitFor({ timeout: 10_000 });
+    assert.equal(await availableOf(page, eggs), '3');
+    assert.match((await sku(page, eggs).textContent()) ?? '', /每人限购 2 per buyer.*¥25\.90/);
+
+    await sku(page, eggs).locator('input.qty').fill('2');
+    await sku(page, eggs).locator('button.buy-sku').click();
+    const first = page.locator('#orders .order').first();
+    await first.waitFor({ timeout: 10_000 });
+    assert.equal(await first.getAttribute('data-status'), 'PENDING_PAYMENT');
+    assert.match((await first.locator('.total').textContent()) ?? '', /¥51\.80/, 'twice the list price, in fen');
+    await page.waitForFunction((id) => document.querySelector(`li.sku[data-sku-id="${id}"]`)?.getAttribute('data-available') === '1', eggs);
+
+    // Over the SKU's per-buyer limit: refused, and nothing changes.
+    await sku(page, eggs).locator('button.buy-sku').click();
+    await page.locator('.toast.error', { hasText: '已达限购' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#orders .order').count(), 1);
+    assert.equal(await availableOf(page, eggs), '1');
+
+    await first.locator('button.pay').click();
+    await page.waitForFunction(() => document.querySelector('#orders .order')?.getAttribute('data-status') === 'PAID', null, { timeout: 10_000 });
+
+    await sku(page, rice).locator('button.buy-sku').click();
+    await page.waitForFunction(() => document.querySelectorAll('#orders .order').length === 2, null, { timeout: 10_000 });
+    await page.waitForFunction((id) => document.querySelector(`li.sku[data-sku-id="${id}"]`)?.getAttribute('data-available') === '9', rice);
+    await page.locator('#orders .order').first().locator('button.cancel').click();
+    await page.waitForFunction(() => document.querySelector('#orders .order')?.getAttribute('data-status') === 'CANCELLED', null, { timeout: 10_000 });
+    await page.waitForFunction((id) => document.querySelector(`li.sku[data-sku-id="${id}"]`)?.getAttribute('data-available') === '10', rice);
+    await page.screenshot({ path: join(artifacts, 'shop.png'), fullPage: true });
+
+    // What the page showed is what the API has.
+    const buyer = await Api.login(core.url, 'buyer-950');
+    const mine = (await buyer.get('/api/v1/orders')).body.orders as { skuId: string; status: string; totalFen: number }[];
+    assert.deepEqual(
+      mine.map((o) => [o.skuId, o.status, o.totalFen]).sort(),
+      [
+        [eggs, 'PAID', 5180],
+        [rice, 'CANCELLED', 6900],
+      ].sort(),
+    );
+    // The refused tap is the only failed request; the page itself raised nothing.
+    assert.deepEqual(errors, ['409 POST /api/v1/orders']);
+
+    // Reloading shows the same orders, newest first.
+    await page.reload();
+    await page.locator('#orders .order').nth(1).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await page.locator('#orders .order').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status)), ['CANCELLED', 'PAID']);
+    await context.close();
+  });
+});
