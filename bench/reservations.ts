@@ -124,6 +124,9 @@ async function main() {
         'p99 ms': r.p99.toFixed(2),
         'ratio to baseline': (r.perSecond / base.perSecond).toFixed(2),
         outcomes: Object.entries(r.outcomes).map(([k, v]) => `${k}:${v}`).join(' '),
+        // What one attempt costs the whole machine: with the cores at their limit, this is what
+        // caps attempts/s, whatever the latency.
+        'CPU ms/attempt': ((Object.values(cores).reduce((a, c) => a + c, 0) / r.perSecond) * 1000).toFixed(2),
         'busy cores': Object.entries(cores)
           .filter(([, c]) => c >= 0.05)
           .map(([k, c]) => `${k.replace('-server', '')} ${c.toFixed(2)}`)
