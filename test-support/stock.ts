@@ -1,4 +1,5 @@
-// What a SKU's warehouse stock is, read from inventory's schema, and what the catalog shows buyers.
+// For tests about stock: a SKU's warehouse stock read from inventory's schema, what the catalog
+// shows buyers, and the core services set up around them.
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { DATABASE_URL, isolate, type Isolation } from './isolation.js';

@@ -1,5 +1,6 @@
-// Warehouse console: see the warehouse's stock, close a delivery day's wave, work its pick lists (pack bags, CSV, print),
-// plan routes with visible progress, see them on a map, dispatch them and follow the stops live.
+// Warehouse console: see the warehouse's stock, close a delivery day's wave, work its pick lists
+// (pack bags, CSV, print), plan routes with visible progress, see them on a map, dispatch them and
+// follow the stops live.
 import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
