@@ -160,7 +160,7 @@ describe('web live room', { timeout: 240_000 }, () => {
     await iso?.cleanup();
   });
 
-  it('live room - the buyer watches, chats, buys in the flash sale, pays and follows the order; the leader sees it', async () => {
+  it('live room - the buyer watches, chats, buys in the flash sale, pays and follows the order, cancels a second one; the leader sees it', async () => {
     const errors: string[] = [];
     const sessionId = await liveSession(roomA.grpc, '今晚橙子秒杀 Oranges tonight');
     const leaderContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -212,6 +212,15 @@ describe('web live room', { timeout: 240_000 }, () => {
         { step: 'READY_FOR_PICKUP', done: false },
         { step: 'PICKED_UP', done: false },
       ]);
+
+      // A second unit (the limit is 2), cancelled before paying: the unit goes back on sale.
+      await buyer.click('#buy');
+      const second = buyer.locator('.order[data-status=PENDING_PAYMENT]');
+      await second.waitFor({ timeout: 10_000 });
+      await buyer.waitForFunction(() => document.getElementById('stock')?.dataset.available === '8', null, { timeout: 10_000 });
+      await second.locator('button.cancel').click();
+      await buyer.locator('.order[data-status=CANCELLED]').waitFor({ timeout: 10_000 });
+      await buyer.waitForFunction(() => document.getElementById('stock')?.dataset.available === '9', null, { timeout: 10_000 });
 
       const feedItem = leader.locator(`#order-feed li[data-order-id="${orderId}"]`);
       await feedItem.waitFor({ timeout: 10_000 });

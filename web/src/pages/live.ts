@@ -1,5 +1,5 @@
-// Buyer live room: watch the leader, chat, see the pinned product and flash sale, buy, pay, and
-// follow the order. URL: /live.html?session=<id>&leader=<leaderId>
+// Buyer live room: watch the leader, chat, see the pinned product and flash sale, buy, pay (or
+// cancel unpaid), and follow the order. URL: /live.html?session=<id>&leader=<leaderId>
 import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
 import { ChatPanel } from '../components/chat-panel.js';
 import { OrderCard } from '../components/order-timeline.js';
@@ -11,12 +11,14 @@ import type { JoinResult, LiveSession, Order, OrderStatusPush, Pin, Sale, Stock 
 import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { Viewing } from '../media/live-media.js';
 import { playWithSound } from '../media/playback.js';
+import { orderAction } from '../order-actions.js';
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
 const orders = new Map<string, OrderCard>();
 let sale: Sale | null = null;
 let pin: Pin | null = null;
+let api: Api;
 let live: LiveSocket;
 let sessionId: string;
 
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   }
   sessionId = session;
   byId('stock-slot').append(stockBar.element);
-  const api = await Api.as(buyerIdForThisBrowser());
+  api = await Api.as(buyerIdForThisBrowser());
   byId('who').textContent = api.user.name;
   live = await LiveSocket.connect(await liveRoomUrl(), api.session.token);
   const chat = new ChatPanel(live, { host: false, selfId: api.user.id });
@@ -210,7 +212,8 @@ function addOrder(order: Order): void {
     existing.update(order);
     return;
   }
-  const card = new OrderCard(order, pay);
+  // Paying goes over the live socket (the room sees it at once); cancelling is a plain REST call.
+  const card = new OrderCard(order, pay, (c) => orderAction(api, c, 'cancel'));
   orders.set(order.id, card);
   byId('orders').prepend(card.element);
   card.tick(clock.now());

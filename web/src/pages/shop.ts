@@ -5,6 +5,7 @@ import { OrderCard } from '../components/order-timeline.js';
 import { byId, fill, h, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { newIdempotencyKey } from '../idempotency.js';
+import { orderAction } from '../order-actions.js';
 import type { Order } from '../live-protocol.js';
 
 interface Sku {
@@ -103,12 +104,7 @@ function addOrder(order: Order): void {
 }
 
 async function act(card: OrderCard, action: 'pay' | 'cancel'): Promise<void> {
-  try {
-    card.update(await api.post<Order>(`/orders/${card.order.id}/${action}`));
-    toast(action === 'pay' ? '支付成功 Paid' : '已取消 Cancelled');
-  } catch (e) {
-    toast(describeError(e), 'error');
-  }
+  await orderAction(api, card, action);
   if (action === 'cancel') await refreshProducts();
 }
 
