@@ -1,6 +1,7 @@
 // Leader console: schedule or pick a session, go live with camera and microphone, pin products,
 // run flash sales, watch orders arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
 import { Api, describeError } from '../api.js';
+import type { Product } from '../catalog-types.js';
 import { ChatPanel } from '../components/chat-panel.js';
 import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
@@ -9,13 +10,6 @@ import type { JoinResult, LiveSession, OrderStatusPush, Pin, Sale, Stock } from 
 import { LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { endSession, listSessions, scheduleSession, startSession } from '../live-sessions.js';
 import { Publication } from '../media/live-media.js';
-
-interface Product {
-  id: string;
-  name: string;
-  description: string;
-  skus: { id: string; name: string; listPriceFen: number }[];
-}
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
