@@ -52,16 +52,17 @@ export class ReservationStore {
   }
 
   private readonly inserts = new Batcher<PoolHold, boolean>(async (holds) => {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
+    const { rows } = await this.pool.query<{ id: string }>({
+      name: 'insert-holds',
+      text: `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
        SELECT id, "flashSaleId", "buyerId", qty, key, 'HELD', to_timestamp("expiresAtMs" / 1000.0)
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "flashSaleId" uuid, "buyerId" text, qty integer, key text, "expiresAtMs" bigint)
        -- Keys in the same order in every batch: concurrent batches with twin keys wait, never deadlock.
        ORDER BY "flashSaleId", key
        ON CONFLICT (flash_sale_id, idempotency_key) DO NOTHING
        RETURNING id`,
-      [JSON.stringify(holds)],
-    );
+      values: [JSON.stringify(holds)],
+    });
     const written = new Set(rows.map((r) => r.id));
     return holds.map((h) => written.has(h.id));
   }, { name: 'insert holds' });

@@ -120,8 +120,9 @@ export class OrderStore {
   }
 
   private readonly inserts = new Batcher<NewOrderRecord, boolean>(async (records) => {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `WITH input AS (
+    const { rows } = await this.pool.query<{ id: string }>({
+      name: 'insert-orders',
+      text: `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
            id uuid, "buyerId" text, "leaderId" text, "liveSessionId" text, "flashSaleId" text, "skuId" text, "warehouseId" text,
            qty integer, "unitPriceFen" bigint, "totalFen" bigint, status text, "reservationId" uuid, "paymentDeadlineMs" bigint,
@@ -143,8 +144,8 @@ export class OrderStore {
        queued AS (
          INSERT INTO outbox (subject, msg_id, payload, trace) SELECT subject, "msgId", payload::jsonb, trace::jsonb FROM input JOIN placed USING (id))
        SELECT id FROM placed`,
-      [JSON.stringify(records)],
-    );
+      values: [JSON.stringify(records)],
+    });
     const placed = new Set(rows.map((r) => r.id));
     return records.map((r) => placed.has(r.id));
   }, { name: 'insert orders' });
