@@ -2,7 +2,8 @@
 // and (b) the gateway's REST API, each as a ratio to a single-hop baseline measured in this run
 // (a minimal HTTP server doing the same Lua step on the same Redis) — while stock lasts and after
 // sell-out. Services run as their own processes, as in production. To see where a row's time goes,
-// SERVICE_NODE_ARGS passes flags to every service process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// SERVICE_NODE_ARGS passes flags to every service process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
+// and BENCH_PHASES / BENCH_PATHS pick rows; BENCH_CONCURRENCY and BENCH_SECONDS shape the load.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -21,6 +22,10 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const BUYERS = 2000;
+// Only some rows, e.g. BENCH_PHASES='while stock lasts' BENCH_PATHS=gateway, when profiling one.
+const PHASES = process.env.BENCH_PHASES?.split(',');
+const PATHS = process.env.BENCH_PATHS?.split(',');
+const chosen = (list: string[] | undefined, name: string) => !list || list.includes(name);
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
@@ -97,13 +102,14 @@ async function main() {
     const results: { phase: string; path: string; r: LoadResult; cores: Record<string, number> }[] = [];
     const pids = { load: process.pid, baseline: baseline.pid, gateway: gateway.child.pid, order: order.child.pid, inventory: inventory.child.pid };
     const cpuNow = () => cpuSeconds(pids, ['postgres', 'redis-server', 'nats-server']);
-    for (const [phase, pool] of [['while stock lasts', 'big'], ['after sell-out', 'small']] as const) {
+    for (const [phase, pool] of ([['while stock lasts', 'big'], ['after sell-out', 'small']] as const).filter(([p]) => chosen(PHASES, p))) {
       if (pool === 'small') {
         // Sell the one unit and let the sold-out event reach the gateway.
         await post(`${gatewayUrl}/api/v1/orders`, { flashSaleId: small.flashSaleId, qty: 1 }, { authorization: `Bearer ${tokens[0]}`, 'idempotency-key': 'sellout' });
         await new Promise((r) => setTimeout(r, 1500));
       }
-      for (const path of Object.keys(phases)) {
+      // The baseline always runs: every ratio is to it.
+      for (const path of Object.keys(phases).filter((p) => p === 'baseline' || chosen(PATHS, p))) {
         run.n++;
         log(`${phase}: ${path} (${CONCURRENCY} concurrent, ${SECONDS} s)…`);
         const started = cpuNow();
