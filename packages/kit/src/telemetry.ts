@@ -11,7 +11,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -20,10 +20,13 @@ export function startTelemetry(serviceName: string, endpoint = process.env.OTEL_
   const base = endpoint?.replace(/\/$/, '');
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    // Without an endpoint spans are still created, so trace ids propagate and reach the logs.
+    // Without an endpoint nothing is recorded, but every span still gets real ids, so a request's
+    // trace id still crosses services and reaches the logs. (With no processor at all the SDK
+    // registers no tracer, and every id would be zeros.)
     spanProcessors: base
       ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }), { scheduledDelayMillis: 500 })]
-      : [],
+      : [new NoopSpanProcessor()],
+    ...(base ? {} : { sampler: new AlwaysOffSampler() }),
     // Without an endpoint there is nobody to read metrics, so none are recorded (left unset, the
     // SDK would default to exporting them to localhost:4318).
     metricReaders: base
