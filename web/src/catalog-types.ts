@@ -8,6 +8,8 @@ export interface Sku {
   perBuyerLimit: number;
   /** Free units over all warehouses: what can still be ordered at list price. */
   available: number;
+  /** For a buyer: units they hold or bought at list price, counted against the limit. */
+  boughtByYou?: number;
 }
 
 export interface Product {

@@ -55,7 +55,13 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     await page.goto(`${core.url}/shop.html?buyer=buyer-950`);
     await sku(page, eggs).waitFor({ timeout: 10_000 });
     assert.equal(await availableOf(page, eggs), '3');
-    assert.match((await sku(page, eggs).textContent()) ?? '', /每人限购 2 per buyer.*¥25\.90/);
+    assert.match((await sku(page, eggs).textContent()) ?? '', /每人限购 2 per buyer · 已买 0 you have 0.*¥25\.90/);
+    // The same buyer's shop in a second tab, opened now: it will be out of date.
+    const staleTab = await context.newPage();
+    const staleErrors: string[] = [];
+    collectErrors(staleTab, staleErrors);
+    await staleTab.goto(`${core.url}/shop.html?buyer=buyer-950`);
+    await sku(staleTab, eggs).waitFor({ timeout: 10_000 });
 
     await sku(page, eggs).locator('input.qty').fill('2');
     await sku(page, eggs).locator('button.buy-sku').click();
@@ -64,12 +70,22 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     assert.equal(await first.getAttribute('data-status'), 'PENDING_PAYMENT');
     assert.match((await first.locator('.total').textContent()) ?? '', /¥51\.80/, 'twice the list price, in fen');
     await page.waitForFunction((id) => document.querySelector(`li.sku[data-sku-id="${id}"]`)?.getAttribute('data-available') === '1', eggs);
+    // The limit is used up: the shop says so and offers no more.
+    assert.equal(await sku(page, eggs).getAttribute('data-bought'), '2');
+    assert.match((await sku(page, eggs).textContent()) ?? '', /已买 2 you have 2/);
+    assert.equal(await sku(page, eggs).locator('button.buy-sku').textContent(), '已达限购 Limit reached');
+    assert.ok(await sku(page, eggs).locator('button.buy-sku').isDisabled());
 
-    // Over the SKU's per-buyer limit: refused, and nothing changes.
-    await sku(page, eggs).locator('button.buy-sku').click();
-    await page.locator('.toast.error', { hasText: '已达限购' }).waitFor({ timeout: 10_000 });
-    assert.equal(await page.locator('#orders .order').count(), 1);
-    assert.equal(await availableOf(page, eggs), '1');
+    // The out-of-date tab still offers a unit: the server refuses it, nothing changes, and the
+    // tab catches up.
+    assert.equal(await sku(staleTab, eggs).getAttribute('data-bought'), '0');
+    await sku(staleTab, eggs).locator('button.buy-sku').click();
+    await staleTab.locator('.toast.error', { hasText: '已达限购' }).waitFor({ timeout: 10_000 });
+    await staleTab.waitForFunction((id) => document.querySelector(`li.sku[data-sku-id="${id}"]`)?.getAttribute('data-bought') === '2', eggs);
+    assert.equal(await availableOf(staleTab, eggs), '1');
+    assert.ok(await sku(staleTab, eggs).locator('button.buy-sku').isDisabled());
+    assert.deepEqual(staleErrors, ['409 POST /api/v1/orders']);
+    await staleTab.close();
 
     await first.locator('button.pay').click();
     await page.waitForFunction(() => document.querySelector('#orders .order')?.getAttribute('data-status') === 'PAID', null, { timeout: 10_000 });
@@ -92,8 +108,8 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
         [rice, 'CANCELLED', 6900],
       ].sort(),
     );
-    // The refused tap is the only failed request; the page itself raised nothing.
-    assert.deepEqual(errors, ['409 POST /api/v1/orders']);
+    // This tab made no failed request and raised nothing.
+    assert.deepEqual(errors, []);
 
     // Reloading shows the same orders, newest first.
     await page.reload();

@@ -53,6 +53,33 @@ describe('orders at list price', () => {
     assert.equal(await shownAvailable(buyer, skuId), 3);
   });
 
+  it('list price - a buyer sees how much of the limit they have used; others see their own, staff see none', async () => {
+    const skuId = await sku({ listPriceFen: 1200, perBuyerLimit: 3, stock: 10 });
+    const buyer = await Api.login(ctx.core.url, 'buyer-330');
+    const other = await Api.login(ctx.core.url, 'buyer-331');
+    const shown = async (who: Api) => {
+      const { body } = await who.get('/api/v1/products');
+      return (body.products as { skus: { id: string; productId: string; boughtByYou?: number }[] }[]).flatMap((p) => p.skus).find((s) => s.id === skuId)!;
+    };
+    assert.equal((await shown(buyer)).boughtByYou, 0);
+
+    const kept = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'used-1' });
+    const dropped = await buyer.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': 'used-2' });
+    assert.deepEqual([kept.status, dropped.status], [201, 201]);
+    assert.equal((await shown(buyer)).boughtByYou, 3, 'held units count against the limit');
+    assert.equal((await buyer.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': 'used-3' })).body.code, 'LIMIT_REACHED');
+
+    assert.equal((await buyer.post(`/api/v1/orders/${kept.body.id}/pay`)).body.status, 'PAID');
+    assert.equal((await buyer.post(`/api/v1/orders/${dropped.body.id}/cancel`)).body.status, 'CANCELLED');
+    assert.equal((await shown(buyer)).boughtByYou, 2, 'bought units still count, a cancelled one no longer does');
+    assert.equal((await shown(other)).boughtByYou, 0);
+    assert.equal('boughtByYou' in (await shown(ctx.leader)), false);
+    // Reads of one product, for anyone, carry no buyer's count.
+    const one = await buyer.get(`/api/v1/products/${(await shown(buyer)).productId}`);
+    assert.equal(one.status, 200);
+    assert.equal(JSON.stringify(one.body).includes('bought'), false);
+  });
+
   it('list price - 20 buyers tapping twice at once on 5 units with limit 1: exactly 5 orders, one per buyer at most', async () => {
     const skuId = await sku({ listPriceFen: 990, perBuyerLimit: 1, stock: 5 });
     const buyers = await Promise.all(Array.from({ length: 20 }, (_, i) => Api.login(ctx.core.url, `buyer-${400 + i}`)));

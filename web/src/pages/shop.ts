@@ -36,9 +36,15 @@ async function refreshProducts(): Promise<void> {
 }
 
 function skuRow(product: Product, sku: Sku): HTMLElement {
-  const most = sku.perBuyerLimit > 0 ? Math.min(sku.perBuyerLimit, sku.available) : sku.available;
+  const bought = sku.boughtByYou ?? 0;
+  const limitLeft = sku.perBuyerLimit > 0 ? sku.perBuyerLimit - bought : Infinity;
+  const most = Math.min(limitLeft, sku.available);
   const qty = h('input', { type: 'number', class: 'qty', min: '1', max: String(Math.max(1, most)), value: '1', style: 'width: 64px', 'aria-label': '数量 Quantity' });
-  const buy = h('button', { class: 'primary buy-sku', disabled: sku.available <= 0 }, sku.available > 0 ? '购买 Buy' : '已售罄 Sold out');
+  const buy = h(
+    'button',
+    { class: 'primary buy-sku', disabled: most <= 0 },
+    sku.available <= 0 ? '已售罄 Sold out' : limitLeft <= 0 ? '已达限购 Limit reached' : '购买 Buy',
+  );
   buy.addEventListener('click', () => {
     buy.disabled = true;
     const key = unansweredTaps.get(sku.id) ?? newIdempotencyKey();
@@ -50,13 +56,18 @@ function skuRow(product: Product, sku: Sku): HTMLElement {
   });
   return h(
     'li',
-    { class: 'row sku', 'data-sku-id': sku.id, 'data-available': String(sku.available) },
+    { class: 'row sku', 'data-sku-id': sku.id, 'data-available': String(sku.available), 'data-bought': String(bought) },
     product.imageUrls[0] ? h('img', { src: product.imageUrls[0], alt: '', style: 'width: 48px; height: 48px; object-fit: cover; border-radius: 6px' }) : null,
     h(
       'div',
       { class: 'grow' },
       h('div', {}, `${product.name} · ${sku.name}`),
-      h('div', { class: 'muted' }, `剩余 ${sku.available} left`, sku.perBuyerLimit > 0 ? ` · 每人限购 ${sku.perBuyerLimit} per buyer` : ''),
+      h(
+        'div',
+        { class: 'muted' },
+        `剩余 ${sku.available} left`,
+        sku.perBuyerLimit > 0 ? ` · 每人限购 ${sku.perBuyerLimit} per buyer · 已买 ${bought} you have ${bought}` : '',
+      ),
     ),
     h('strong', { class: 'price' }, yuan(sku.listPriceFen)),
     qty,

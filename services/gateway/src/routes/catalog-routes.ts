@@ -65,9 +65,17 @@ export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventor
   const { auth, inventory } = deps;
   const read = { idempotent: true };
 
-  app.get('/api/v1/products', { preHandler: auth.guard() }, async () => {
-    const { products } = await inventory.call((c) => c.listProducts, { limit: 100 }, read);
-    return { products };
+  // A buyer also sees, per SKU, how many units they hold or bought against its per-buyer limit.
+  app.get('/api/v1/products', { preHandler: auth.guard() }, async (request) => {
+    const user = currentUser(request);
+    const buyerId = user.role === 'buyer' ? user.id : '';
+    const { products } = await inventory.call((c) => c.listProducts, { limit: 100, buyerId }, read);
+    return {
+      products: products.map((p) => ({
+        ...p,
+        skus: p.skus.map(({ boughtByBuyer, ...sku }) => (boughtByBuyer === undefined ? sku : { ...sku, boughtByYou: boughtByBuyer })),
+      })),
+    };
   });
 
   app.get('/api/v1/products/:id', { preHandler: auth.guard() }, async (request) => {

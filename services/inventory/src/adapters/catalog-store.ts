@@ -11,6 +11,8 @@ export interface SkuRow {
   perBuyerLimit: number;
   /** Free units over all warehouses: what can still be ordered at list price. */
   available: number;
+  /** Units the asking buyer holds or bought at list price (when a buyer asked). */
+  boughtByBuyer?: number;
 }
 
 const SKU_SELECT = `SELECT s.*, COALESCE((SELECT SUM(on_hand - allocated) FROM stock WHERE sku_id = s.id), 0)::int AS available FROM skus s`;
@@ -83,7 +85,8 @@ export class CatalogStore {
     });
   }
 
-  async products(ids?: string[], limit = 100): Promise<ProductRow[]> {
+  /** Products with their SKUs; naming a buyer counts what they hold or bought of each SKU. */
+  async products(ids?: string[], limit = 100, buyerId = ''): Promise<ProductRow[]> {
     const { rows } = await this.pool.query<{ id: string; name: string; description: string; image_urls: string[]; created_by: string }>(
       ids
         ? 'SELECT * FROM products WHERE id = ANY($1::uuid[])'
@@ -91,9 +94,12 @@ export class CatalogStore {
       [ids ?? limit],
     );
     if (!rows.length) return [];
-    const skus = await this.pool.query<{ id: string; product_id: string; name: string; list_price_fen: string; per_buyer_limit: number }>(
-      `${SKU_SELECT} WHERE s.product_id = ANY($1::uuid[]) ORDER BY s.name`,
-      [rows.map((r) => r.id)],
+    // The same count the per-buyer limit is checked against when a list-price hold is taken.
+    const skus = await this.pool.query(
+      `SELECT b.*, CASE WHEN $2::text = '' THEN NULL ELSE COALESCE((SELECT SUM(qty) FROM reservations r
+         WHERE r.sku_id = b.id AND r.buyer_id = $2 AND r.status <> 'RELEASED'), 0)::int END AS bought
+       FROM (${SKU_SELECT} WHERE s.product_id = ANY($1::uuid[])) b ORDER BY b.name`,
+      [rows.map((r) => r.id), buyerId],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -204,5 +210,13 @@ function toFlashSale(r: any): FlashSaleRow {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toSku(r: any): SkuRow {
-  return { id: r.id, productId: r.product_id, name: r.name, listPriceFen: Number(r.list_price_fen), perBuyerLimit: r.per_buyer_limit, available: r.available };
+  return {
+    id: r.id,
+    productId: r.product_id,
+    name: r.name,
+    listPriceFen: Number(r.list_price_fen),
+    perBuyerLimit: r.per_buyer_limit,
+    available: r.available,
+    ...(r.bought != null ? { boughtByBuyer: r.bought } : {}),
+  };
 }

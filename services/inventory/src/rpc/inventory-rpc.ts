@@ -73,7 +73,7 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
         return { product: toProduct(product) };
       },
       async listProducts(req) {
-        return { products: (await catalog.products(undefined, req.limit > 0 ? Math.min(req.limit, 500) : 100)).map(toProduct) };
+        return { products: (await catalog.products(undefined, req.limit > 0 ? Math.min(req.limit, 500) : 100, req.buyerId)).map(toProduct) };
       },
       async createFlashSale(req) {
         const fs = req.flashSale;
@@ -147,7 +147,15 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
 
 const isUuidish = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
 
-const toSku = (s: SkuRow): Sku => ({ id: s.id, productId: s.productId, name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, available: s.available });
+const toSku = (s: SkuRow): Sku => ({
+  id: s.id,
+  productId: s.productId,
+  name: s.name,
+  listPriceFen: s.listPriceFen,
+  perBuyerLimit: s.perBuyerLimit,
+  available: s.available,
+  boughtByBuyer: s.boughtByBuyer,
+});
 
 const toProduct = (p: ProductRow): Product => ({
   id: p.id,
