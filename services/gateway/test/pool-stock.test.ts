@@ -3,6 +3,7 @@
 // each unit once however many sweepers race; warehouse staff see that stock per SKU.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { HotPools } from '../../inventory/src/adapters/hot-pool.js';
 import { ReservationStore } from '../../inventory/src/adapters/reservation-store.js';
 import { Api, createFlashSale } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
@@ -78,6 +79,47 @@ describe('flash-sale pools and warehouse stock', () => {
     await race();
     assert.deepEqual(await ctx.stocks.of(skuId), [5, 0]);
     assert.deepEqual(await pool(flashSaleId), { returned: 5, closed: true });
+  });
+
+  it('pool stock - a hold in flight keeps the pool open; one reaching Postgres after the close is refused and given back', async () => {
+    const { skuId, flashSaleId } = await createFlashSale(ctx.leader, { quantity: 3, perBuyerLimit: 3, stock: 5 });
+    const buyer = await Api.login(ctx.core.url, 'buyer-901');
+    await order(buyer, flashSaleId, 1, 'warm'); // loads the pool into Redis
+    const [warm] = (await buyer.get('/api/v1/orders')).body.orders as { id: string }[];
+    assert.equal((await buyer.post(`/api/v1/orders/${warm!.id}/cancel`)).body.status, 'CANCELLED');
+
+    // A hold insert still in flight when the sale ends: no sweeper pass closes the pool under it.
+    const db = await ctx.core.inventory.runtime.pool!.connect();
+    try {
+      await db.query('BEGIN');
+      await db.query(
+        `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
+         VALUES (gen_random_uuid(), $1, 'buyer-902', 1, 'in-flight', 'HELD', now() + interval '1 minute')`,
+        [flashSaleId],
+      );
+      assert.equal((await ctx.leader.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 200);
+      await new Promise((r) => setTimeout(r, 1000)); // five sweeper passes, past the close delay
+      assert.deepEqual(await pool(flashSaleId), { returned: 0, closed: false });
+      assert.deepEqual(await ctx.stocks.of(skuId), [5, 3]);
+    } finally {
+      await db.query('ROLLBACK');
+      db.release();
+    }
+    await poll('the pool to close', async () => ((await pool(flashSaleId)).closed ? true : undefined));
+    assert.deepEqual(await ctx.stocks.of(skuId), [5, 0], 'all three units are free again');
+
+    // Redis still takes a hold (as a Lua step just before the end would have), but Postgres
+    // refuses it: the buyer hears the sale ended, and the unit goes back in Redis too.
+    const hot = new HotPools(ctx.core.inventory.runtime.redis!, ctx.iso.env('inventory').REDIS_PREFIX!);
+    const [state] = hot.keys(flashSaleId);
+    await ctx.core.inventory.runtime.redis!.hset(state!, 'ends', Date.now() + 60_000);
+    const late = await ctx.core.inventory.reservations.reserve({ flashSaleId, buyerId: 'buyer-903', qty: 2, idempotencyKey: 'late' });
+    assert.equal(late.outcome, 'ENDED');
+    assert.equal(await ctx.core.inventory.runtime.redis!.hget(state!, 'held'), '0');
+    const holds = await ctx.stocks.query<{ n: number }>((sc) => `SELECT count(*)::int AS n FROM ${sc}.reservations WHERE flash_sale_id = $1 AND status <> 'RELEASED'`, [flashSaleId]);
+    assert.equal(holds[0]!.n, 0);
+    assert.deepEqual(await ctx.stocks.of(skuId), [5, 0], 'no unit is spent twice');
+    assert.equal((await buyer.post('/api/v1/orders', { skuId, qty: 5 }, { 'idempotency-key': 'all' })).status, 201, 'all five can be bought at list price');
   });
 
   it('stock - a warehouse sees its stock split into pools, list-price holds and free units; buyers may not look', async () => {

@@ -126,9 +126,11 @@ export class Reservations {
       throw new DomainError('UNAVAILABLE', 'could not record the reservation, try again');
     }
     if (!inserted) {
-      // The key won before Redis lost it: this hold goes back and the first one answers.
+      // The key won before Redis lost it, or the pool was closed before this hold reached
+      // Postgres: this hold goes back, and the first one answers or the sale is over.
       await this.hot.settle(sale.id, r.holdId, 'UNDO');
       const first = await this.holds.byKey(sale.id, req.idempotencyKey);
+      if (!first && (await this.holds.poolClosed(sale.id))) return { outcome: 'ENDED', reservationId: '', expiresAtMs: 0, sale };
       if (!first) throw new DomainError('UNAVAILABLE', 'try again');
       return { ...(await this.answerWith(sale, req, first)), replayed: true };
     }

@@ -57,6 +57,10 @@ export class ReservationStore {
       text: `INSERT INTO reservations (id, flash_sale_id, buyer_id, qty, idempotency_key, status, expires_at)
        SELECT id, "flashSaleId", "buyerId", qty, key, 'HELD', to_timestamp("expiresAtMs" / 1000.0)
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "flashSaleId" uuid, "buyerId" text, qty integer, key text, "expiresAtMs" bigint)
+       -- A closed pool has given its unsold units back to stock: a hold arriving later would spend
+       -- a unit twice. The lock (the one the foreign key takes anyway) orders this with a close:
+       -- a close skips a pool with holds in flight, and a hold waiting on a close sees it closed.
+       WHERE EXISTS (SELECT 1 FROM flash_sales f WHERE f.id = x."flashSaleId" AND f.closed_at IS NULL FOR KEY SHARE)
        -- Keys in the same order in every batch: concurrent batches with twin keys wait, never deadlock.
        ORDER BY "flashSaleId", key
        ON CONFLICT (flash_sale_id, idempotency_key) DO NOTHING
@@ -66,6 +70,11 @@ export class ReservationStore {
     const written = new Set(rows.map((r) => r.id));
     return holds.map((h) => written.has(h.id));
   }, { name: 'insert holds' });
+
+  async poolClosed(flashSaleId: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM flash_sales WHERE id = $1 AND closed_at IS NOT NULL', [flashSaleId]);
+    return rows.length > 0;
+  }
 
   async byKey(flashSaleId: string, key: string): Promise<HoldRow | undefined> {
     const { rows } = await this.pool.query(`${HOLD_SELECT} WHERE flash_sale_id = $1 AND idempotency_key = $2`, [flashSaleId, key]);
@@ -169,8 +178,10 @@ export class ReservationStore {
    * each unit once, and a pool with no hold left waiting for payment is closed. A pool is touched
    * only `delayMs` after its end, so that a hold its Lua step won just before the end has reached
    * Postgres. The pools are locked first and counted in a second statement, which therefore sees
-   * every settle that committed while it waited; a second sweeper skips pools being closed. Should
-   * a hold still arrive later, the next pass takes its units back (a negative return).
+   * every settle that committed while it waited; a second sweeper skips pools being closed, and
+   * so does a pass while a hold insert is in flight. Should a hold still arrive later, the next
+   * pass takes its units back (a negative return) while the pool is open; once it is closed, the
+   * hold is refused (see `inserts`).
    */
   async returnUnsold(delayMs: number): Promise<{ flashSaleId: string; units: number; closed: boolean }[]> {
     return inTransaction(this.pool, async (client) => {
