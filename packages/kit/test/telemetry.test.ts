@@ -10,7 +10,7 @@ const run = promisify(execFile);
 // endpoint, as `npm start` runs them: it serves a request that came with a caller's trace, then
 // starts a trace of its own, logging inside each and passing each on as a carrier would.
 const script = `
-import { context, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { captureTraceContext, createLogger, inSpan, restoreTraceContext, SpanKind } from '@lc/kit';
 const logger = createLogger('probe', 'info');
 const caller = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00' };

@@ -84,9 +84,8 @@ describe('flash-sale pools and warehouse stock', () => {
   it('pool stock - a hold in flight keeps the pool open; one reaching Postgres after the close is refused and given back', async () => {
     const { skuId, flashSaleId } = await createFlashSale(ctx.leader, { quantity: 3, perBuyerLimit: 3, stock: 5 });
     const buyer = await Api.login(ctx.core.url, 'buyer-901');
-    await order(buyer, flashSaleId, 1, 'warm'); // loads the pool into Redis
-    const [warm] = (await buyer.get('/api/v1/orders')).body.orders as { id: string }[];
-    assert.equal((await buyer.post(`/api/v1/orders/${warm!.id}/cancel`)).body.status, 'CANCELLED');
+    const warm = await order(buyer, flashSaleId, 1, 'warm'); // loads the pool into Redis
+    assert.equal((await buyer.post(`/api/v1/orders/${warm}/cancel`)).body.status, 'CANCELLED');
 
     // A hold insert still in flight when the sale ends: no sweeper pass closes the pool under it.
     const db = await ctx.core.inventory.runtime.pool!.connect();
