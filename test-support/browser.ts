@@ -12,3 +12,16 @@ export function collectErrors(page: Page, into: string[]): void {
     if (r.status() >= 400) into.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
   });
 }
+
+/**
+ * Waits for `selector` on `page`; on timeout the error also says what the page met and what it
+ * showed the user (its toasts), so a failure in CI explains itself.
+ */
+export async function waitForOrExplain(page: Page, selector: string, timeout: number, errors: string[]): Promise<void> {
+  try {
+    await page.locator(selector).waitFor({ timeout });
+  } catch (error) {
+    const toasts = await page.locator('.toast').allTextContents().catch(() => []);
+    throw new Error(`${selector} not shown in ${timeout} ms at ${page.url()}; errors: ${JSON.stringify(errors)}; toasts: ${JSON.stringify(toasts)}`, { cause: error });
+  }
+}

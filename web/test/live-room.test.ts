@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { RpcClient, parseConfig } from '@lc/kit';
 import { LiveRoomServiceClient } from '@lc/contracts';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { collectErrors } from '../../test-support/browser.js';
+import { collectErrors, waitForOrExplain } from '../../test-support/browser.js';
 import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
 import { Api } from '../../test-support/api.js';
 import { configShape as liveRoomShape } from '../../services/live-room/src/config.js';
@@ -75,7 +75,7 @@ async function openLeader(context: BrowserContext, base: string, sessionId: stri
   const page = await context.newPage();
   collectErrors(page, errors);
   await page.goto(`${base}/leader.html?leader=leader-1&session=${sessionId}&rt=${encodeURIComponent(rt)}`);
-  await page.locator('#room:not(.hidden)').waitFor({ timeout: 15_000 });
+  await waitForOrExplain(page, '#room:not(.hidden)', 15_000, errors);
   await page.click('#go-live');
   await page.waitForFunction(() => (document.getElementById('media-state')?.dataset.publishing ?? '').split(',').sort().join() === 'audio,video', null, {
     timeout: 20_000,
@@ -87,7 +87,7 @@ async function openBuyer(context: BrowserContext, base: string, sessionId: strin
   const page = await context.newPage();
   collectErrors(page, errors);
   await page.goto(`${base}/live.html?session=${sessionId}&leader=leader-1&buyer=${buyerId}&rt=${encodeURIComponent(rt)}`);
-  await page.locator('#chat-list').waitFor({ timeout: 15_000 });
+  await waitForOrExplain(page, '#chat-list', 15_000, errors);
   return page;
 }
 
