@@ -1,5 +1,21 @@
-// What browser tests share: collecting the errors a page meets, which the user never caused.
+// What browser tests share: the web app built for them, and collecting the errors a page meets,
+// which the user never caused.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { repoRoot } from './platform.js';
+
+/**
+ * Builds the web app into a folder of the calling suite's own: browser suites run at once, and
+ * a build into the shared web/dist empties it under another suite's gateway (its pages 404).
+ */
+export function buildWeb(id: string): { dir: string; remove: () => void } {
+  const dir = join(tmpdir(), `livecommerce-web-${id}`);
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], { cwd: join(repoRoot, 'web'), stdio: 'inherit' });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 /** Page errors, console errors and failed requests (4xx/5xx) of `page`, appended to `into`. */
 export function collectErrors(page: Page, into: string[]): void {

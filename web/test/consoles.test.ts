@@ -3,17 +3,15 @@
 // arrived; the leader at that stop sees only their parcels and verifies buyers' pickup codes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { collectErrors } from '../../test-support/browser.js';
+import { buildWeb, collectErrors } from '../../test-support/browser.js';
 import { poll } from '../../test-support/poll.js';
 import { repoRoot, startCore } from '../../test-support/platform.js';
 import { Api, createFlashSale } from '../../test-support/api.js';
 
-const webDir = join(repoRoot, 'web');
 const artifacts = join(repoRoot, 'test-artifacts');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
 // The consoles show clock times in the browser's zone; staff sit in the warehouse's zone.
@@ -57,12 +55,13 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
   let waveId = '';
   let skuId = '';
   let arrivedStop: { id: string; pickupPointId: string } | undefined;
+  let web: ReturnType<typeof buildWeb> | undefined;
 
   before(async () => {
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
     mkdirSync(artifacts, { recursive: true });
     iso = isolate();
-    core = await startCore(iso, { gateway: { WEB_DIR: join(webDir, 'dist') } }, { fulfillment: true });
+    web = buildWeb(iso.id);
+    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } }, { fulfillment: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     context = await browser.newContext(CONTEXT);
     await reportErrorToasts(context);
@@ -110,6 +109,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
     await browser?.close();
     await core?.stop();
     await iso?.cleanup();
+    web?.remove();
   });
 
   it('warehouse console - pick lists per pickup point, packing every bag, routes planned with progress and drawn, dispatched', async () => {

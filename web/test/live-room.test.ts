@@ -10,13 +10,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { RpcClient, parseConfig } from '@lc/kit';
 import { LiveRoomServiceClient } from '@lc/contracts';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
 import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
 import { Api } from '../../test-support/api.js';
 import { configShape as liveRoomShape } from '../../services/live-room/src/config.js';
 import { startLiveRoom } from '../../services/live-room/src/service.js';
 
-const webDir = join(repoRoot, 'web');
 const artifacts = join(repoRoot, 'test-artifacts');
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -129,15 +128,16 @@ describe('web live room', { timeout: 240_000 }, () => {
   let browser: Browser;
   let leaderApi: Api;
   let skuId: string;
+  let web: ReturnType<typeof buildWeb> | undefined;
 
   before(async () => {
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
     mkdirSync(artifacts, { recursive: true });
     const workerBin = workerBinary();
     iso = isolate();
+    web = buildWeb(iso.id);
     // The gateway relays /api/v1/live-sessions to live-room A, which starts after the core.
     const roomAGrpcPort = await freePort();
-    core = await startCore(iso, { gateway: { WEB_DIR: join(webDir, 'dist'), LIVE_ROOM_ADDR: `127.0.0.1:${roomAGrpcPort}` } });
+    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${roomAGrpcPort}` } });
     roomA = await startLiveRoomProcess(iso, core, workerBin, roomAGrpcPort);
     roomB = await startLiveRoomProcess(iso, core, workerBin);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -158,6 +158,7 @@ describe('web live room', { timeout: 240_000 }, () => {
     await roomA?.room.runtime.stop();
     await core?.stop();
     await iso?.cleanup();
+    web?.remove();
   });
 
   it('live room - the buyer watches, chats, buys in the flash sale, pays and follows the order, cancels a second one; the leader sees it', async () => {

@@ -2,16 +2,14 @@
 // SKU's limit, paying, cancelling, and the stock shown moving with each step.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
-import { collectErrors } from '../../test-support/browser.js';
+import { buildWeb, collectErrors } from '../../test-support/browser.js';
 import { repoRoot, startCore } from '../../test-support/platform.js';
 import { Api } from '../../test-support/api.js';
 
-const webDir = join(repoRoot, 'web');
 const artifacts = join(repoRoot, 'test-artifacts');
 
 describe('web buyer shop', { timeout: 120_000 }, () => {
@@ -20,11 +18,12 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
   let browser: Browser;
   let eggs = '';
   let rice = '';
+  let web: ReturnType<typeof buildWeb> | undefined;
 
   before(async () => {
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
     mkdirSync(artifacts, { recursive: true });
-    core = await startCore(iso, { gateway: { WEB_DIR: join(webDir, 'dist') } });
+    web = buildWeb(iso.id);
+    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
     const leader = await Api.login(core.url, 'leader-1');
     const product = await leader.post('/api/v1/products', {
@@ -42,6 +41,7 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     await browser?.close();
     await core?.stop();
     await iso.cleanup();
+    web?.remove();
   });
 
   const sku = (page: Page, id: string) => page.locator(`#products li.sku[data-sku-id="${id}"]`);
