@@ -117,9 +117,11 @@ export class CatalogStore {
     return rows[0] ? toSku(rows[0]) : undefined;
   }
 
-  /** Creates a pool, allocating its units from the warehouse's free stock. */
+  /**
+   * Creates a pool of an existing SKU (the caller has looked it up, to check the pool's limit
+   * against it), allocating its units from the warehouse's free stock.
+   */
   async createFlashSale(terms: FlashSaleTerms): Promise<FlashSaleRow> {
-    if (!(await this.sku(terms.skuId))) throw new DomainError('NOT_FOUND', `skuId: no SKU ${terms.skuId}`);
     const id = randomUUID();
     return inTransaction(this.pool, async (client) => {
       const allocated = await client.query(
