@@ -32,10 +32,15 @@ export class StockReader {
   }
 }
 
+/** A SKU as `who` sees it in the catalog (a buyer also sees how much of its limit they used). */
+export async function shownSku(who: Api, skuId: string): Promise<{ id: string; productId: string; available: number; boughtByYou?: number } | undefined> {
+  const { body } = await who.get('/api/v1/products');
+  return (body.products as { skus: { id: string; productId: string; available: number; boughtByYou?: number }[] }[]).flatMap((p) => p.skus).find((s) => s.id === skuId);
+}
+
 /** What a buyer sees as orderable at list price. */
 export async function shownAvailable(buyer: Api, skuId: string): Promise<number | undefined> {
-  const { body } = await buyer.get('/api/v1/products');
-  return (body.products as { skus: { id: string; available: number }[] }[]).flatMap((p) => p.skus).find((s) => s.id === skuId)?.available;
+  return (await shownSku(buyer, skuId))?.available;
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Api } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
-import { coreWithStock, shownAvailable } from '../../../test-support/stock.js';
+import { coreWithStock, shownAvailable, shownSku } from '../../../test-support/stock.js';
 
 describe('orders at list price', () => {
   const ctx = coreWithStock({ inventory: { LIST_PRICE_HOLD_SECONDS: '3', SWEEP_GRACE_MS: '500' }, order: { EXPIRY_INTERVAL_MS: '200' } });
@@ -57,10 +57,7 @@ describe('orders at list price', () => {
     const skuId = await sku({ listPriceFen: 1200, perBuyerLimit: 3, stock: 10 });
     const buyer = await Api.login(ctx.core.url, 'buyer-330');
     const other = await Api.login(ctx.core.url, 'buyer-331');
-    const shown = async (who: Api) => {
-      const { body } = await who.get('/api/v1/products');
-      return (body.products as { skus: { id: string; productId: string; boughtByYou?: number }[] }[]).flatMap((p) => p.skus).find((s) => s.id === skuId)!;
-    };
+    const shown = async (who: Api) => (await shownSku(who, skuId))!;
     assert.equal((await shown(buyer)).boughtByYou, 0);
 
     const kept = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'used-1' });
