@@ -1,9 +1,11 @@
 // `npm run bench`: reservation attempts/s and p50/p99 on one hot pool through (a) inventory's gRPC
 // and (b) the gateway's REST API, each as a ratio to a single-hop baseline measured in this run
 // (a minimal HTTP server doing the same Lua step on the same Redis) — while stock lasts and after
-// sell-out. Services run as their own processes, as in production. To see where a row's time goes,
+// sell-out. Services run as their own processes, as in production. While stock lasts, two floor
+// rows show what the path's hops alone cost here (hot-path-floor.ts). To see where a row's time goes,
 // SERVICE_NODE_ARGS passes flags to every service process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
-// and BENCH_PHASES / BENCH_PATHS pick rows; BENCH_CONCURRENCY and BENCH_SECONDS shape the load.
+// and BENCH_PHASES / BENCH_PATHS pick rows; BENCH_CONCURRENCY and BENCH_SECONDS shape the load, and
+// BENCH_RATE offers a fixed rate instead of the closed loop (to compare CPU per attempt).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -12,15 +14,17 @@ import { RpcClient } from '@lc/kit';
 import { InventoryServiceClient, ReserveOutcome } from '@lc/contracts';
 import { ensureBackingServices } from '../scripts/backing-services.js';
 import { HotPools } from '../services/inventory/src/adapters/hot-pool.js';
-import { isolate, REDIS_URL } from '../test-support/isolation.js';
+import { DATABASE_URL, isolate, REDIS_URL } from '../test-support/isolation.js';
 import { freePort, repoRoot, spawnService } from '../test-support/platform.js';
 import { Api, createFlashSale } from '../test-support/api.js';
-import { closedLoop, type LoadResult } from './load.js';
+import { closedLoop, openLoop, type LoadResult } from './load.js';
+import { startFloors } from './hot-path-floor.js';
 import { coresBetween, cpuSeconds } from './process-cpu.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const BUYERS = 2000;
 // Only some rows, e.g. BENCH_PHASES='while stock lasts' BENCH_PATHS=gateway, when profiling one.
 const PHASES = process.env.BENCH_PHASES?.split(',');
@@ -63,6 +67,7 @@ async function main() {
   });
   const baselinePort = await new Promise<number>((resolve) => baseline.stdout!.once('data', (d) => resolve(Number(String(d).split(' ')[1]))));
   const gatewayUrl = `http://127.0.0.1:${gateway.httpPort}`;
+  const floors = await startFloors(DATABASE_URL, REDIS_URL, `${iso.id}_floor`, `${iso.id}:floor:`);
 
   try {
     const leader = await Api.login(gatewayUrl, 'leader-1');
@@ -73,6 +78,7 @@ async function main() {
     const window = { startsAtMs: Date.now() - 1000, endsAtMs: Date.now() + 3600_000, holds: [] };
     await basePools.load('big', { quantity: 1_000_000, limit: 1_000_000, ...window }, 'g');
     await basePools.load('small', { quantity: 0, limit: 1, ...window }, 'g');
+    await new HotPools(redis, `${iso.id}:floor:`).load('big', { quantity: 1_000_000, limit: 1_000_000, ...window }, 'g');
     log(`signing in ${BUYERS} buyers…`);
     const tokens: string[] = [];
     for (let b = 0; b < BUYERS; b += 100) {
@@ -84,8 +90,10 @@ async function main() {
     const run = { n: 0 };
     const key = () => `bench-${run.n}-${Math.random().toString(36).slice(2)}`;
 
+    // The baseline and the floors take the same minimal request.
+    const bare = (url: string) => (pool: 'big' | 'small') => async (i: number) => String(await post(url, { poolId: pool, buyerId: `buyer-${(i % BUYERS) + 1}`, key: key() }));
     const phases: Record<string, (pool: 'big' | 'small') => (i: number) => Promise<string>> = {
-      baseline: (pool) => async (i) => String(await post(`http://127.0.0.1:${baselinePort}/reserve`, { poolId: pool, buyerId: `buyer-${(i % BUYERS) + 1}`, key: key() })),
+      baseline: bare(`http://127.0.0.1:${baselinePort}/reserve`),
       'inventory gRPC': (pool) => async (i) => {
         const r = await inventoryRpc.call((c) => c.reserve, { flashSaleId: pool === 'big' ? big.flashSaleId : small.flashSaleId, buyerId: `buyer-${(i % BUYERS) + 1}`, qty: 1, idempotencyKey: key() });
         return outcomeName(r.outcome);
@@ -97,10 +105,22 @@ async function main() {
             'idempotency-key': key(),
           }),
         ),
+      'floor: 3 hops': bare(floors.threeHops.url),
+      'floor: 2 hops': bare(floors.twoHops.url),
     };
+    // The skeletons have no sold-out board, so after sell-out they would measure something else.
+    const inPhase = (path: string, pool: 'big' | 'small') => !path.startsWith('floor') || pool === 'big';
 
     const results: { phase: string; path: string; r: LoadResult; cores: Record<string, number> }[] = [];
-    const pids = { load: process.pid, baseline: baseline.pid, gateway: gateway.child.pid, order: order.child.pid, inventory: inventory.child.pid };
+    const pids = {
+      load: process.pid,
+      baseline: baseline.pid,
+      gateway: gateway.child.pid,
+      order: order.child.pid,
+      inventory: inventory.child.pid,
+      ...floors.threeHops.pids,
+      ...floors.twoHops.pids,
+    };
     const cpuNow = () => cpuSeconds(pids, ['postgres', 'redis-server', 'nats-server']);
     for (const [phase, pool] of ([['while stock lasts', 'big'], ['after sell-out', 'small']] as const).filter(([p]) => chosen(PHASES, p))) {
       if (pool === 'small') {
@@ -109,11 +129,12 @@ async function main() {
         await new Promise((r) => setTimeout(r, 1500));
       }
       // The baseline always runs: every ratio is to it.
-      for (const path of Object.keys(phases).filter((p) => p === 'baseline' || chosen(PATHS, p))) {
+      for (const path of Object.keys(phases).filter((p) => (p === 'baseline' || chosen(PATHS, p)) && inPhase(p, pool))) {
         run.n++;
-        log(`${phase}: ${path} (${CONCURRENCY} concurrent, ${SECONDS} s)…`);
+        log(`${phase}: ${path} (${RATE ? `${RATE}/s offered` : `${CONCURRENCY} concurrent`}, ${SECONDS} s)…`);
         const started = cpuNow();
-        const r = await closedLoop(phases[path]!(pool), { concurrency: CONCURRENCY, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
+        const load = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS };
+        const r = RATE ? await openLoop(phases[path]!(pool), { rate: RATE, ...load }) : await closedLoop(phases[path]!(pool), { concurrency: CONCURRENCY, ...load });
         results.push({ phase, path, r, cores: coresBetween(started, cpuNow(), SECONDS + WARMUP_SECONDS) });
       }
     }
@@ -139,10 +160,12 @@ async function main() {
           .join(', '),
       };
     });
-    console.log(`\nreservation benchmark — one hot pool, ${CONCURRENCY} concurrent clients, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
+    const shape = RATE ? `${RATE} attempts/s offered` : `${CONCURRENCY} concurrent clients`;
+    console.log(`\nreservation benchmark — one hot pool, ${shape}, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
     console.table(rows);
   } finally {
     for (const p of [gateway, order, inventory]) p.child.kill('SIGTERM');
+    await floors.stop();
     baseline.kill('SIGTERM');
     await Promise.all([gateway, order, inventory].map((p) => p.exited));
     await iso.cleanup();
