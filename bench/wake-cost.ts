@@ -1,7 +1,7 @@
 // `npm run bench:wake`: what this machine charges a Node process for waking up. A pinger sends a
 // UDP datagram every `period` ms (or, with period 0, as soon as the last one came back) to an
 // echo process; the echo's CPU per message is the price of one wake-up after that long asleep
-// (plus, with `touch`, of allocating ~100 KB per message, as a request handler does).
+// (plus, with `touch`, of allocating 2,000 small objects per message, as a request handler does).
 // Every hop of a multi-process path pays it once per message or batch it wakes for, which is why
 // the bench's CPU per attempt falls as the offered rate (and so the batch size) rises.
 import { fork } from 'node:child_process';
@@ -45,7 +45,7 @@ if (process.argv[2] === 'echo') await echo(Number(process.argv[3]));
 else {
   const rows = [];
   for (const periodMs of [0, 1, 5, 20])
-    for (const touch of [0, 2000]) rows.push({ 'period ms': periodMs, 'allocates per message': touch ? '~100 KB' : 'nothing', 'CPU ms per wake-up': (await measure(periodMs, touch)).toFixed(3) });
+    for (const touch of [0, 2000]) rows.push({ 'period ms': periodMs, 'allocates per message': touch ? `${touch} objects` : 'nothing', 'CPU ms per wake-up': (await measure(periodMs, touch)).toFixed(3) });
   console.log('wake-up cost of a Node process on this machine, by how long it slept before each message');
   console.table(rows);
 }
