@@ -25,6 +25,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
+const LOAD_SHAPE = RATE ? `${RATE} attempts/s offered` : `${CONCURRENCY} concurrent clients`;
 const BUYERS = 2000;
 // Only some rows, e.g. BENCH_PHASES='while stock lasts' BENCH_PATHS=gateway, when profiling one.
 const PHASES = process.env.BENCH_PHASES?.split(',');
@@ -131,7 +132,7 @@ async function main() {
       // The baseline always runs: every ratio is to it.
       for (const path of Object.keys(phases).filter((p) => (p === 'baseline' || chosen(PATHS, p)) && inPhase(p, pool))) {
         run.n++;
-        log(`${phase}: ${path} (${RATE ? `${RATE}/s offered` : `${CONCURRENCY} concurrent`}, ${SECONDS} s)…`);
+        log(`${phase}: ${path} (${LOAD_SHAPE}, ${SECONDS} s)…`);
         const started = cpuNow();
         const load = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS };
         const r = RATE ? await openLoop(phases[path]!(pool), { rate: RATE, ...load }) : await closedLoop(phases[path]!(pool), { concurrency: CONCURRENCY, ...load });
@@ -160,8 +161,7 @@ async function main() {
           .join(', '),
       };
     });
-    const shape = RATE ? `${RATE} attempts/s offered` : `${CONCURRENCY} concurrent clients`;
-    console.log(`\nreservation benchmark — one hot pool, ${shape}, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
+    console.log(`\nreservation benchmark — one hot pool, ${LOAD_SHAPE}, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
     console.table(rows);
   } finally {
     for (const p of [gateway, order, inventory]) p.child.kill('SIGTERM');
