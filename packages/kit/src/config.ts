@@ -41,7 +41,45 @@ export const baseConfigShape = {
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
 };
 
-export const configTypes = { url, port, bool };
+/**
+ * Checks a variable must pass when NODE_ENV=production, keyed by the variable's schema: each gets
+ * the raw value and returns the problem, if any. Kept beside the schemas (rather than in each
+ * service) so every service refuses the same things the same way.
+ */
+const productionRules = new WeakMap<z.ZodType, (value: string | undefined) => string | undefined>();
+
+/** Every secret's committed development default: production refuses each of them for any secret. */
+const committedSecrets = new Set<string>();
+
+/** Shortest secret production accepts: 32 bytes, as much as an HMAC-SHA256 key can use. */
+export const PRODUCTION_SECRET_BYTES = 32;
+
+/**
+ * A secret with a committed default that only development and tests may use. In production it
+ * must be set, at least 32 bytes long and not any committed default.
+ */
+const secret = (devDefault: string, devMinLength = 16) => {
+  committedSecrets.add(devDefault);
+  const schema = z.string().min(devMinLength, `must be at least ${devMinLength} characters`).default(devDefault);
+  productionRules.set(schema, (value) => {
+    if (value === undefined) return 'must be set in production';
+    if (committedSecrets.has(value)) return 'is a committed development default, refused in production';
+    if (Buffer.byteLength(value) < PRODUCTION_SECRET_BYTES) return `must be at least ${PRODUCTION_SECRET_BYTES} bytes in production`;
+    return undefined;
+  });
+  return schema;
+};
+
+/** A switch for developer conveniences (e.g. the dev login) that production refuses to turn on. */
+const devOnlyFlag = () => {
+  const schema = bool.optional();
+  productionRules.set(schema, (value) =>
+    value !== undefined && bool.safeParse(value).data === true ? 'must not be on in production' : undefined,
+  );
+  return schema;
+};
+
+export const configTypes = { url, port, bool, secret, devOnlyFlag };
 
 /** The base variables with this service's own defaults for ports and schema, plus its extras. */
 export function serviceConfigShape<E extends z.ZodRawShape>(defaults: { HTTP_PORT: number; GRPC_PORT: number; DB_SCHEMA: string }, extra: E) {
@@ -75,16 +113,21 @@ export function parseConfig<S extends z.ZodRawShape>(shape: S, env: Env = proces
     if (value !== undefined && value !== '') cleaned[key] = value;
   }
   const result = z.object(shape).safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const value = env[name];
         const shown = value === undefined ? 'unset' : `got ${JSON.stringify(redact(name, value))}`;
         return `${name}: ${issue.message} (${shown})`;
-      }),
-    );
+      });
+  if (cleaned.NODE_ENV === 'production') {
+    for (const [name, schema] of Object.entries(shape)) {
+      const problem = productionRules.get(schema as z.ZodType)?.(cleaned[name]);
+      if (problem) problems.push(`${name}: ${problem}`);
+    }
   }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
 }
 

@@ -6,7 +6,7 @@ export const configShape = serviceConfigShape(
   { HTTP_PORT: 8084, GRPC_PORT: 50054, DB_SCHEMA: 'fulfillment' },
   {
     // Keys the pickup codes (derivation and stored hash); rotating it invalidates codes not yet used.
-    PICKUP_CODE_SECRET: z.string().min(16).default('pickup-code-secret-dev-only-0123'),
+    PICKUP_CODE_SECRET: configTypes.secret('pickup-code-secret-dev-only-0123'),
     // An OSRM-compatible router for travel times; great-circle distance when unset.
     OSRM_URL: configTypes.url(['http:', 'https:']).optional(),
     ROAD_FACTOR: z.coerce.number().min(1).max(3).default(1.3),

@@ -2,6 +2,7 @@
 // limit, sold-out answered from memory, and no dev login in production.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@lc/kit';
 import { isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
@@ -77,7 +78,7 @@ describe('gateway guards', () => {
   });
 
   it('production - the dev login is off', async () => {
-    const prod = await startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production' }));
+    const prod = await startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') }));
     try {
       const r = await new Api(`http://127.0.0.1:${prod.runtime.httpPort}`).post('/api/v1/auth/dev-login', { userId: 'buyer-1' });
       assert.deepEqual([r.status, r.body.code], [403, 'FORBIDDEN']);

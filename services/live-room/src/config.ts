@@ -9,7 +9,7 @@ export const configShape = serviceConfigShape(
     INVENTORY_ADDR: localAddresses.INVENTORY_ADDR,
     ORDER_ADDR: localAddresses.ORDER_ADDR,
     // Same secret and default as the gateway's: the gateway issues the tokens sockets present.
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-jwt-secret-change-me-0123456789'),
+    JWT_SECRET: configTypes.secret('dev-only-jwt-secret-change-me-0123456789', 32),
     // Origins allowed to open sockets (comma-separated); '*' reflects any origin (the web app is
     // served by the gateway on another port).
     SOCKET_CORS_ORIGIN: z.string().default('*'),
