@@ -20,7 +20,9 @@ const serviceNames = readdirSync(path.join(repoRoot, "services"), { withFileType
 
 const HTTP_PORT = 8080;
 const GRPC_PORT = 50051;
-const SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "PAYMENT_WEBHOOK_SECRET"];
+const SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET"];
+/** The keys the services refuse in production when under 32 bytes: the chart must generate them long enough. */
+const HMAC_KEYS = ["JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET"];
 
 const ofKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const component = (o: K8sObject): string | undefined => o.metadata.labels?.["app.kubernetes.io/component"];
@@ -207,6 +209,8 @@ describe("chart - every service", () => {
     assert.deepEqual(Object.keys(data).sort(), SECRET_KEYS);
     const secretValues = Object.values(data).map((v) => Buffer.from(v, "base64").toString());
     assert.ok(secretValues.every((v) => v.length >= 16));
+    for (const key of HMAC_KEYS) assert.ok(Buffer.from(data[key]!, "base64").byteLength >= 32, `${key} is generated at least 32 bytes long`);
+    assert.equal(new Set(HMAC_KEYS.map((k) => data[k])).size, HMAC_KEYS.length, "each secret is generated on its own");
     for (const cm of ofKind(defaults, "ConfigMap")) {
       for (const [key, value] of Object.entries<string>(cm.data)) {
         assert.ok(!SECRET_KEYS.includes(key), `${cm.metadata.name} holds ${key}`);
@@ -218,7 +222,7 @@ describe("chart - every service", () => {
       "live-room": ["DATABASE_URL", "JWT_SECRET"],
       order: ["DATABASE_URL", "PAYMENT_WEBHOOK_SECRET"],
       inventory: ["DATABASE_URL"],
-      fulfillment: ["DATABASE_URL"],
+      fulfillment: ["DATABASE_URL", "PICKUP_CODE_SECRET"],
     };
     for (const name of serviceNames) {
       const d = forService(defaults, "Deployment", name);
@@ -227,6 +231,7 @@ describe("chart - every service", () => {
         assert.deepEqual(ref, { name: secret[0]!.metadata.name, key }, `${name}: ${key}`);
       }
       assert.equal(envVar(d, "PAYMENT_WEBHOOK_SECRET") !== undefined, name === "order", `${name}: only order gets the webhook secret`);
+      assert.equal(envVar(d, "PICKUP_CODE_SECRET") !== undefined, name === "fulfillment", `${name}: only fulfillment gets the pickup-code secret`);
     }
   });
 
@@ -276,6 +281,15 @@ describe("chart - scaling and disruption", () => {
   test("chart - maxReplicas below minReplicas is refused", async () => {
     const stderr = await helmFails(["--set", "services.gateway.autoscaling.minReplicas=5", "--set", "services.gateway.autoscaling.maxReplicas=3"]);
     assert.match(stderr, /maxReplicas/);
+  });
+
+  test("chart - the dev login is refused under nodeEnv production and allowed under development", async () => {
+    for (const on of ["true", "1", "YES"]) {
+      const stderr = await helmFails(["--set-string", `services.gateway.env.DEV_LOGIN=${on}`]);
+      assert.match(stderr, /services\.gateway\.env\.DEV_LOGIN: the dev login cannot be on with config\.nodeEnv=production/);
+    }
+    const demo = await helmTemplate(["--set-string", "services.gateway.env.DEV_LOGIN=true", "--set", "config.nodeEnv=development"]);
+    assert.equal(configOf(demo, forService(demo, "Deployment", "gateway")).DEV_LOGIN, "true");
   });
 });
 
@@ -451,9 +465,11 @@ describe("chart - secrets", () => {
 
   test("chart - given secret values are used as they are", async () => {
     const jwt = "j".repeat(40);
-    const objs = await helmTemplate(["--set", `secrets.jwtSecret=${jwt}`, "--set", "secrets.databaseUrl=postgres://u:p@db.internal:5432/lc"]);
+    const pickup = "p".repeat(32);
+    const objs = await helmTemplate(["--set", `secrets.jwtSecret=${jwt}`, "--set", `secrets.pickupCodeSecret=${pickup}`, "--set", "secrets.databaseUrl=postgres://u:p@db.internal:5432/lc"]);
     const data = ofKind(objs, "Secret")[0]!.data;
     assert.equal(Buffer.from(data.JWT_SECRET, "base64").toString(), jwt);
+    assert.equal(Buffer.from(data.PICKUP_CODE_SECRET, "base64").toString(), pickup);
     assert.equal(Buffer.from(data.DATABASE_URL, "base64").toString(), "postgres://u:p@db.internal:5432/lc");
   });
 });
@@ -469,6 +485,10 @@ describe("chart - values schema", () => {
     ["zero mediasoup workers", ["--set", "services.live-room.mediasoup.workers=0"]],
     ["a secret as plain env", ["--set-string", "services.gateway.env.JWT_SECRET=oops"]],
     ["a short JWT secret", ["--set", "secrets.jwtSecret=short"]],
+    ["a 31-character JWT secret", ["--set", `secrets.jwtSecret=${"j".repeat(31)}`]],
+    ["a webhook secret under 32 characters", ["--set", `secrets.paymentWebhookSecret=${"w".repeat(31)}`]],
+    ["a pickup-code secret under 32 characters", ["--set", `secrets.pickupCodeSecret=${"p".repeat(31)}`]],
+    ["the pickup-code secret as plain env", ["--set-string", "services.fulfillment.env.PICKUP_CODE_SECRET=oops"]],
     ["runAsNonRoot off", ["--set", "securityContext.runAsNonRoot=false"]],
     ["a grace period under 30 s", ["--set", "services.order.terminationGracePeriodSeconds=5"]],
     ["a service missing its required keys", ["--set", "services.search.enabled=true"]],
@@ -586,6 +606,8 @@ describe("skaffold", () => {
       const devObjs = await helmTemplate(["-f", file], release.name);
       assert.equal(ofKind(devObjs, "HorizontalPodAutoscaler").length, 0);
       assert.equal(configOf(devObjs, forService(devObjs, "Deployment", "gateway")).DEV_LOGIN, "true");
+      // The dev login is only allowed outside production (the gateway refuses it there).
+      assert.equal(configOf(devObjs, forService(devObjs, "Deployment", "gateway")).NODE_ENV, "development");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

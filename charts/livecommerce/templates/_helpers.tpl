@@ -60,7 +60,7 @@ app.kubernetes.io/component: {{ .name }}
 {{- printf "%s:%s" .svc.image.repository $tag -}}
 {{- end -}}
 
-{{/* Name of the Secret holding DATABASE_URL, JWT_SECRET and PAYMENT_WEBHOOK_SECRET. */}}
+{{/* Name of the Secret holding DATABASE_URL, JWT_SECRET, PAYMENT_WEBHOOK_SECRET and PICKUP_CODE_SECRET. */}}
 {{- define "livecommerce.secretName" -}}
 {{- .Values.secrets.existingSecret | default (include "livecommerce.fullname" .) -}}
 {{- end -}}
