@@ -1,5 +1,6 @@
 // JetStream helpers: streams, publishing with a message id (JetStream drops duplicates inside its
-// window), and durable consumers with explicit ack, bounded batches and poison-message handling.
+// window), and durable consumers with explicit ack, bounded batches and a dead-letter stream for
+// what they cannot handle.
 import {
   AckPolicy,
   DeliverPolicy,
@@ -13,8 +14,10 @@ import {
   type NatsConnection,
 } from 'nats';
 import { SpanKind, captureTraceContext, inSpan, restoreTraceContext, type TraceCarrier } from './trace-context.js';
-import { isDomainError } from './errors.js';
+import { isDomainError, type ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
+import { DEAD_LETTER, deadLetterHeaders, deadLetterSubject, type DeadLetterReason } from './dead-letter-format.js';
+import { meter } from './telemetry.js';
 
 export type { NatsConnection, JetStreamClient };
 
@@ -25,7 +28,35 @@ export const STREAMS = {
   FULFILLMENT: ['fulfillment.>'],
 } as const;
 
+export type StreamKey = keyof typeof STREAMS;
+
+/** Deliveries a consumer tries before dead-lettering a message, unless it says otherwise. */
+export const DEFAULT_MAX_DELIVER = 20;
+
+/** Waits between deliveries: `firstMs` times the deliveries so far, at most `maxMs`. */
+export interface RetryDelay {
+  firstMs: number;
+  maxMs: number;
+}
+const DEFAULT_RETRY_DELAY: RetryDelay = { firstMs: 1000, maxMs: 10_000 };
+
+/** DomainErrors that say "not now" (a peer or backing service out of reach) rather than "never". */
+const RETRIED_CODES = new Set<ErrorCode>(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL']);
+
+interface ConsumerContext {
+  stream: StreamKey;
+  durable: string;
+  maxDeliver: number;
+  retryDelay: RetryDelay;
+}
+
 export class EventBus {
+  // Made per bus rather than per module, so a meter provider registered before connecting counts.
+  private readonly deadLettered = meter('@lc/kit').createCounter('events.dead_lettered', {
+    description: 'Events a consumer gave up on and moved to the dead-letter stream',
+    unit: '{message}',
+  });
+
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
@@ -56,7 +87,7 @@ export class EventBus {
     return this.prefix ? `${this.prefix}.${name}` : name;
   }
 
-  streamName(name: keyof typeof STREAMS): string {
+  streamName(name: StreamKey | typeof DEAD_LETTER.stream): string {
     return this.prefix ? `${this.prefix.toUpperCase()}_${name}` : name;
   }
 
@@ -72,6 +103,21 @@ export class EventBus {
         duplicate_window: 2 * 60 * 1_000_000_000,
         max_age: 7 * 24 * 3600 * 1_000_000_000,
       };
+      await upsertStream(config);
+    }
+    // Dead letters wait for an operator, so they outlive the events' week; direct gets let the
+    // replay walk them by subject without a consumer.
+    await upsertStream({
+      name: this.streamName(DEAD_LETTER.stream),
+      subjects: [this.subject('dlq.>')],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      duplicate_window: 2 * 60 * 1_000_000_000,
+      max_age: DEAD_LETTER.maxAgeDays * 24 * 3600 * 1_000_000_000,
+      allow_direct: true,
+    });
+
+    async function upsertStream(config: Parameters<typeof jsm.streams.add>[0] & { name: string }) {
       try {
         await jsm.streams.info(config.name);
         await jsm.streams.update(config.name, config);
@@ -101,16 +147,19 @@ export class EventBus {
   }
 
   /**
-   * A durable consumer. The handler's success acks; a DomainError or unparsable message is a
-   * poison message (terminated, logged); anything else is retried after a delay.
+   * A durable consumer. The handler's success acks. Any other failure is retried after a growing
+   * delay, up to `maxDeliver` deliveries; then, or at once for a DomainError or an unparsable
+   * message, the message moves to the dead-letter stream (see dead-letter.ts to replay it).
    */
   async consume<T>(options: {
-    stream: keyof typeof STREAMS;
+    stream: StreamKey;
     durable: string;
     subjects: string[];
     handler: (event: T, meta: { subject: string; redelivered: boolean; seq: number }) => Promise<void>;
     batch?: number;
+    /** Deliveries before dead-lettering (default 20). */
     maxDeliver?: number;
+    retryDelay?: RetryDelay;
   }): Promise<EventConsumer> {
     const jsm = await this.nc.jetstreamManager();
     const stream = this.streamName(options.stream);
@@ -123,29 +172,41 @@ export class EventBus {
       // takes the whole stream and the handler skips the rest.
       ...(options.subjects.length === 1 ? { filter_subject: this.subject(options.subjects[0]!) } : {}),
       ack_wait: 30 * 1_000_000_000,
-      max_deliver: options.maxDeliver ?? 20,
+      // The server redelivers without limit: this side counts deliveries and ends each message
+      // only once it is safely in the dead-letter stream, so a failed dead-letter publish (or a
+      // crash on the last delivery) cannot make the server drop it.
+      max_deliver: -1,
     });
     const consumer = await this.js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: options.batch ?? 32 });
     const wanted = new Set(options.subjects.map((s) => this.subject(s)));
     const matches = (subject: string) =>
       [...wanted].some((w) => w === subject || (w.endsWith('.>') && subject.startsWith(w.slice(0, -1))));
+    const context: ConsumerContext = {
+      stream: options.stream,
+      durable: options.durable,
+      maxDeliver: options.maxDeliver ?? DEFAULT_MAX_DELIVER,
+      retryDelay: options.retryDelay ?? DEFAULT_RETRY_DELAY,
+    };
     const done = (async () => {
       for await (const msg of messages) {
         if (options.subjects.length > 1 && !matches(msg.subject)) msg.ack();
-        else await this.handle(msg, options.handler);
+        else await this.handle(msg, options.handler, context);
       }
     })();
     return new EventConsumer(messages, done);
   }
 
-  private async handle<T>(msg: JsMsg, handler: (event: T, meta: { subject: string; redelivered: boolean; seq: number }) => Promise<void>) {
+  private async handle<T>(
+    msg: JsMsg,
+    handler: (event: T, meta: { subject: string; redelivered: boolean; seq: number }) => Promise<void>,
+    context: ConsumerContext,
+  ) {
     let event: T;
     try {
       event = JSON.parse(new TextDecoder().decode(msg.data)) as T;
-    } catch {
-      this.logger.error({ subject: msg.subject, seq: msg.seq }, 'unparsable event terminated');
-      msg.term();
+    } catch (error) {
+      await this.deadLetter(msg, context, 'unparsable', (error as Error).message);
       return;
     }
     const carrier: TraceCarrier = {};
@@ -157,14 +218,36 @@ export class EventBus {
       );
       msg.ack();
     } catch (error) {
-      if (isDomainError(error)) {
-        this.logger.error({ subject, seq: msg.seq, code: error.code, message: error.message }, 'event refused, terminated');
-        msg.term();
+      const deliveries = msg.info.deliveryCount;
+      if (isDomainError(error) && !RETRIED_CODES.has(error.code)) {
+        await this.deadLetter(msg, context, 'refused', `${error.code}: ${error.message}`);
+      } else if (deliveries >= context.maxDeliver) {
+        await this.deadLetter(msg, context, 'max-deliveries', error instanceof Error ? error.message : String(error));
       } else {
-        this.logger.warn({ subject, seq: msg.seq, err: error }, 'event handling failed, will retry');
-        msg.nak(Math.min(1000 * msg.info.redeliveryCount, 10_000));
+        this.logger.warn({ subject, seq: msg.seq, deliveries, err: error }, 'event handling failed, will retry');
+        msg.nak(retryDelayMs(context.retryDelay, deliveries));
       }
     }
+  }
+
+  /** Moves a message the consumer gave up on to the dead-letter stream, then ends it here. */
+  private async deadLetter(msg: JsMsg, context: ConsumerContext, reason: DeadLetterReason, error: string): Promise<void> {
+    const subject = this.prefix ? msg.subject.slice(this.prefix.length + 1) : msg.subject;
+    const where = { subject, stream: msg.info.stream, seq: msg.seq, consumer: msg.info.consumer, deliveries: msg.info.deliveryCount, reason, error };
+    try {
+      const headers = deadLetterHeaders(msg, reason, error);
+      // One dead letter per message and consumer, however often this runs for it.
+      const msgID = `dlq:${msg.info.stream}:${msg.info.consumer}:${msg.seq}`;
+      await this.js.publish(this.subject(deadLetterSubject(context.stream, context.durable, subject)), msg.data, { msgID, headers, timeout: 5000 });
+    } catch (publishError) {
+      // Not ended here: the server delivers it again and the next failure tries again.
+      this.logger.error({ ...where, err: publishError }, 'event not handled and not dead-lettered, will retry');
+      msg.nak(retryDelayMs(context.retryDelay, msg.info.deliveryCount));
+      return;
+    }
+    msg.term();
+    this.deadLettered.add(1, { 'messaging.destination.name': subject, stream: context.stream, consumer: context.durable, reason });
+    this.logger.error(where, 'event dead-lettered');
   }
 
   /**
@@ -196,6 +279,10 @@ export class EventBus {
     await this.nc.drain();
     await this.nc.closed();
   }
+}
+
+function retryDelayMs(delay: RetryDelay, deliveries: number): number {
+  return Math.min(delay.firstMs * deliveries, delay.maxMs);
 }
 
 export class EventConsumer {

@@ -9,6 +9,8 @@ export * from './http-server.js';
 export * from './postgres.js';
 export * from './redis.js';
 export * from './events.js';
+export * from './dead-letter-format.js';
+export * from './dead-letter-replay.js';
 export * from './outbox.js';
 export * from './batcher.js';
 export * from './batched-rpc.js';
