@@ -123,6 +123,19 @@ describe('dead letters', () => {
     assert.deepEqual(await deadLettered(), { 'ORDER/ledger/order.paid/max-deliveries': 1, 'ORDER/audit/order.cancelled/refused': 1 });
   });
 
+  it('dead letters - an unparsable message goes to the DLQ as it was sent', async () => {
+    await bus.js.publish(bus.subject('order.cancelled'), 'not json {', { msgID: 'garbage-1' });
+    const letter = await poll('garbage dead-lettered', async () => (await listDeadLetters(bus, { stream: 'ORDER', consumer: 'audit' })).find((l) => l.reason === 'unparsable'));
+    assert.deepEqual([letter.subject, letter.seq, letter.deliveries], ['order.cancelled', 5, 1]);
+    assert.match(letter.error, /JSON/);
+    const { direct } = (await bus.nc.jetstreamManager()) as unknown as { direct: { getMessage(s: string, q: { seq: number }): Promise<{ data: Uint8Array }> } };
+    const stored = await direct.getMessage(bus.streamName('DLQ'), { seq: letter.dlqSeq });
+    assert.equal(new TextDecoder().decode(stored.data), 'not json {');
+    assert.equal((await deadLettered())['ORDER/audit/order.cancelled/unparsable'], 1);
+    // Out of the way of the replay below, which is about the ledger's.
+    await (await bus.nc.jetstreamManager()).streams.deleteMessage(bus.streamName('DLQ'), letter.dlqSeq);
+  });
+
   it('dead letters - the replay CLI refuses bad arguments by name and lists without replaying on --dry-run', async () => {
     const cli = join(repoRoot, 'packages', 'kit', 'dist', 'replay-cli.js');
     const env = { ...process.env, NATS_URL, EVENT_PREFIX: iso.id };
@@ -158,11 +171,11 @@ describe('dead letters', () => {
     assert.match(stdout, /^replayed DLQ #1 order\.paid \(T[0-9A-F]+_ORDER #1, consumer ledger, 3 deliveries, max-deliveries: ledger unavailable for o-1\) as T[0-9A-F]+_ORDER #\d+$/m);
     assert.match(stdout, /^replayed 1 dead letter\(s\) in stream ORDER, consumer ledger; 0 failed$/m);
     await poll('o-1 processed', async () => (times('o-1') === 1 ? true : undefined));
-    assert.deepEqual((await listDeadLetters(bus, { stream: 'ORDER', consumer: 'ledger' })).map((l) => l.seq), [5]);
+    assert.deepEqual((await listDeadLetters(bus, { stream: 'ORDER', consumer: 'ledger' })).map((l) => l.seq), [6]);
 
     // The function, for the rest of this consumer's.
     const outcomes = await replayDeadLetters(bus, { stream: 'ORDER', consumer: 'ledger' });
-    assert.deepEqual(outcomes.map((o) => [o.seq, o.replayed]), [[5, true]]);
+    assert.deepEqual(outcomes.map((o) => [o.seq, o.replayed]), [[6, true]]);
     await poll('o-4 processed', async () => (times('o-4') === 1 ? true : undefined));
     assert.deepEqual(await listDeadLetters(bus, { stream: 'ORDER', consumer: 'ledger' }), []);
     assert.deepEqual(await replayDeadLetters(bus, { stream: 'ORDER', consumer: 'ledger' }), []);
