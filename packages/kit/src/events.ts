@@ -1,6 +1,7 @@
 // JetStream helpers: streams, publishing with a message id (JetStream drops duplicates inside its
 // window), and durable consumers with explicit ack, bounded batches and a dead-letter stream for
 // what they cannot handle.
+import { metrics } from '@opentelemetry/api';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -17,7 +18,6 @@ import { SpanKind, captureTraceContext, inSpan, restoreTraceContext, type TraceC
 import { isDomainError, type ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
 import { DEAD_LETTER, deadLetterHeaders, deadLetterSubject, type DeadLetterReason } from './dead-letter-format.js';
-import { meter } from './telemetry.js';
 
 export type { NatsConnection, JetStreamClient };
 
@@ -52,7 +52,7 @@ interface ConsumerContext {
 
 export class EventBus {
   // Made per bus rather than per module, so a meter provider registered before connecting counts.
-  private readonly deadLettered = meter('@lc/kit').createCounter('events.dead_lettered', {
+  private readonly deadLettered = metrics.getMeter('@lc/kit').createCounter('events.dead_lettered', {
     description: 'Events a consumer gave up on and moved to the dead-letter stream',
     unit: '{message}',
   });
@@ -147,9 +147,10 @@ export class EventBus {
   }
 
   /**
-   * A durable consumer. The handler's success acks. Any other failure is retried after a growing
-   * delay, up to `maxDeliver` deliveries; then, or at once for a DomainError or an unparsable
-   * message, the message moves to the dead-letter stream (see dead-letter.ts to replay it).
+   * A durable consumer. The handler's success acks; a failure is retried after a growing delay,
+   * up to `maxDeliver` deliveries. Then, or at once for an unparsable message or a DomainError
+   * that refuses it (not one that says "unavailable"), the message moves to the dead-letter stream
+   * (dead-letter-replay.ts puts it back).
    */
   async consume<T>(options: {
     stream: StreamKey;

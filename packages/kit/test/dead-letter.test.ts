@@ -186,4 +186,27 @@ describe('dead letters', () => {
     assert.deepEqual([attempts.get('o-1'), attempts.get('o-4'), attempts.get('o-9')], [4, 4, 1]);
     assert.deepEqual((await listDeadLetters(bus, { stream: 'ORDER' })).map((l) => [l.consumer, l.seq]), [['audit', 4]]);
   });
+
+  it('dead letters - a DomainError saying UNAVAILABLE is retried, not dead-lettered', async () => {
+    let tries = 0;
+    const courier = await bus.consume<PaidEvent>({
+      stream: 'ORDER',
+      durable: 'courier',
+      subjects: ['order.refunded'],
+      maxDeliver: 5,
+      retryDelay: { firstMs: 50, maxMs: 200 },
+      handler: async () => {
+        if (++tries < 3) throw new DomainError('UNAVAILABLE', 'a backing service is briefly unavailable, try again');
+      },
+    });
+    try {
+      await bus.publish('order.refunded', { id: 'o-5' }, 'refunded-o-5');
+      await poll('o-5 handled', async () => (tries === 3 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(tries, 3);
+      assert.deepEqual(await listDeadLetters(bus, { stream: 'ORDER', consumer: 'courier' }), []);
+    } finally {
+      await courier.stop();
+    }
+  });
 });
