@@ -66,14 +66,7 @@ export class LiveSocket {
       clearTimeout(this.refreshTimer);
       if (!this.freshToken) return;
       const closed = new Promise<void>((resolve) => (socket.connected ? socket.once('disconnect', () => resolve()) : resolve()));
-      void Promise.all([this.freshToken(), closed]).then(
-        ([token]) => {
-          this.auth.token = token;
-          socket.once('connect', () => this.afterReconnect());
-          socket.connect();
-        },
-        () => undefined, // no fresh token: stay closed, as a signed-out page would
-      );
+      void closed.then(() => this.reconnectWithFreshToken());
     });
   }
 
@@ -115,6 +108,18 @@ export class LiveSocket {
   private afterReconnect(): void {
     this.scheduleRefresh();
     for (const handler of this.reconnected) handler();
+  }
+
+  private reconnectWithFreshToken(): void {
+    this.freshToken!().then(
+      (token) => {
+        this.auth.token = token;
+        this.socket.once('connect', () => this.afterReconnect());
+        this.socket.connect();
+      },
+      // Offline or signed out: keep trying, as socket.io does for a dropped connection.
+      () => void (this.refreshTimer = setTimeout(() => this.reconnectWithFreshToken(), 5_000)),
+    );
   }
 
   private scheduleRefresh(): void {
