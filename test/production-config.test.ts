@@ -25,7 +25,8 @@ const SECRETS = [
 ] as const;
 
 /** Settings production needs besides the secrets (order's explicit choice of payment provider). */
-const productionBase = { NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox' };
+// Production also requires the CORS allow-list; it is set here so each case fails on its secret alone.
+const productionBase = { NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox', CORS_ORIGINS: 'https://shop.example.com' };
 
 interface Exit {
   code: number | null;

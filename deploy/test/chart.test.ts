@@ -202,6 +202,17 @@ describe("chart - every service", () => {
     assert.equal(gateway.DEV_LOGIN, "false");
   });
 
+  test("chart - CORS_ORIGINS for gateway and live-room: the ingress host unless config.corsOrigins is given", async () => {
+    const cors = (objs: K8sObject[], name: string) => configOf(objs, forService(objs, "Deployment", name)).CORS_ORIGINS;
+    for (const name of ["gateway", "live-room"]) assert.equal(cors(defaults, name), "http://livecommerce.local", name);
+    assert.equal(cors(defaults, "order"), undefined);
+    const tls = await helmTemplate(["--set", "ingress.host=shop.example.com", "--set", "ingress.tls[0].secretName=t", "--set", "ingress.tls[0].hosts[0]=shop.example.com"]);
+    assert.equal(cors(tls, "live-room"), "https://shop.example.com");
+    const given = await helmTemplate(["--set-string", "config.corsOrigins=https://a.example\\,https://b.example:8443"]);
+    for (const name of ["gateway", "live-room"]) assert.equal(cors(given, name), "https://a.example,https://b.example:8443", name);
+    assert.match(await helmFails(["--set", "ingress.host="]), /config.corsOrigins/);
+  });
+
   test("chart - secrets come from the Secret by secretKeyRef and never appear in a ConfigMap", () => {
     const secret = ofKind(defaults, "Secret");
     assert.equal(secret.length, 1);
@@ -489,6 +500,8 @@ describe("chart - values schema", () => {
     ["a webhook secret under 32 characters", ["--set", `secrets.paymentWebhookSecret=${"w".repeat(31)}`]],
     ["a pickup-code secret under 32 characters", ["--set", `secrets.pickupCodeSecret=${"p".repeat(31)}`]],
     ["the pickup-code secret as plain env", ["--set-string", "services.fulfillment.env.PICKUP_CODE_SECRET=oops"]],
+    ["a wildcard CORS origin", ["--set-string", "config.corsOrigins=*"]],
+    ["a CORS origin with a path", ["--set-string", "config.corsOrigins=https://a.example/shop"]],
     ["runAsNonRoot off", ["--set", "securityContext.runAsNonRoot=false"]],
     ["a grace period under 30 s", ["--set", "services.order.terminationGracePeriodSeconds=5"]],
     ["a service missing its required keys", ["--set", "services.search.enabled=true"]],

@@ -32,9 +32,9 @@ export class ApiError extends Error {
 
 const storageKey = (userId: string) => `lc.session.${userId}`;
 
-/** Signs in through the dev login, reusing this tab's token for the same user. */
-export async function devLogin(userId: string): Promise<Session> {
-  const cached = sessionStorage.getItem(storageKey(userId));
+/** Signs in through the dev login, reusing this tab's token for the same user unless `fresh`. */
+export async function devLogin(userId: string, fresh = false): Promise<Session> {
+  const cached = fresh ? null : sessionStorage.getItem(storageKey(userId));
   if (cached) {
     const session = JSON.parse(cached) as Session;
     if (!tokenExpired(session.token)) return session;
@@ -91,7 +91,13 @@ async function request<T>(method: string, path: string, token: string | undefine
 
 /** Calls on behalf of one signed-in user. */
 export class Api {
-  constructor(readonly session: Session) {}
+  constructor(public session: Session) {}
+
+  /** A new token for the same user (tokens expire; the live socket renews with this). */
+  async renew(): Promise<string> {
+    this.session = await devLogin(this.session.user.id, true);
+    return this.session.token;
+  }
 
   get user(): User {
     return this.session.user;

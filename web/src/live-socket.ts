@@ -39,12 +39,46 @@ export async function liveRoomUrl(): Promise<string> {
   return `${location.protocol}//${location.hostname}:8081`;
 }
 
-export class LiveSocket {
-  private constructor(readonly socket: Socket) {}
+/** When a token stops being valid (ms), or undefined when it cannot be read. */
+function tokenExpiry(token: string): { expMs: number; lifeMs: number } | undefined {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number; iat?: number };
+    if (claims.exp === undefined) return undefined;
+    return { expMs: claims.exp * 1000, lifeMs: (claims.exp - (claims.iat ?? Date.now() / 1000)) * 1000 };
+  } catch {
+    return undefined;
+  }
+}
 
-  /** Connects and resolves once authenticated; rejects with the server's reason (e.g. UNAUTHENTICATED). */
-  static async connect(url: string, token: string): Promise<LiveSocket> {
-    const socket = io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'] });
+export class LiveSocket {
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly reconnected: (() => void)[] = [];
+
+  private constructor(
+    readonly socket: Socket,
+    private readonly auth: { token: string },
+    private readonly freshToken?: () => Promise<string>,
+  ) {
+    socket.io.on('reconnect', () => this.afterReconnect());
+    // The server closes a socket whose token ran out (`auth:expired`, e.g. after the laptop slept
+    // through the refresh): come back with a fresh token, as a reconnect.
+    socket.on('auth:expired', () => {
+      clearTimeout(this.refreshTimer);
+      if (!this.freshToken) return;
+      const closed = new Promise<void>((resolve) => (socket.connected ? socket.once('disconnect', () => resolve()) : resolve()));
+      void closed.then(() => this.reconnectWithFreshToken());
+    });
+  }
+
+  /**
+   * Connects and resolves once authenticated; rejects with the server's reason (e.g. UNAUTHENTICATED).
+   * With `freshToken`, the socket renews its token (`auth:refresh`) shortly before it expires, so
+   * the server does not close it.
+   */
+  static async connect(url: string, token: string, freshToken?: () => Promise<string>): Promise<LiveSocket> {
+    const auth = { token };
+    // A function, so every reconnect presents the newest token rather than the first one.
+    const socket = io(url, { path: '/socket.io', auth: (cb) => cb({ token: auth.token }), transports: ['websocket'] });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error & { data?: { code?: string } }) => {
         // A refused handshake is final; a network failure keeps retrying on its own.
@@ -61,7 +95,52 @@ export class LiveSocket {
       socket.once('connect', onConnect);
       socket.on('connect_error', onError);
     });
-    return new LiveSocket(socket);
+    const live = new LiveSocket(socket, auth, freshToken);
+    live.scheduleRefresh();
+    return live;
+  }
+
+  /** Runs `handler` whenever the socket is connected again (its rooms must be joined anew). */
+  onReconnect(handler: () => void): void {
+    this.reconnected.push(handler);
+  }
+
+  private afterReconnect(): void {
+    this.scheduleRefresh();
+    for (const handler of this.reconnected) handler();
+  }
+
+  private reconnectWithFreshToken(): void {
+    this.freshToken!().then(
+      (token) => {
+        this.auth.token = token;
+        this.socket.once('connect', () => this.afterReconnect());
+        this.socket.connect();
+      },
+      // Offline or signed out: keep trying, as socket.io does for a dropped connection.
+      () => void (this.refreshTimer = setTimeout(() => this.reconnectWithFreshToken(), 5_000)),
+    );
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    const expiry = tokenExpiry(this.auth.token);
+    if (!this.freshToken || expiry === undefined) return;
+    // A minute ahead for real tokens, a quarter of the life for short ones.
+    const leadMs = Math.min(60_000, expiry.lifeMs / 4);
+    this.refreshTimer = setTimeout(() => void this.refresh(), Math.max(0, expiry.expMs - leadMs - Date.now()));
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const token = await this.freshToken!();
+      if (this.socket.connected) await this.request('auth:refresh', { token });
+      this.auth.token = token;
+      this.scheduleRefresh();
+    } catch {
+      // Try again shortly; if the token runs out first, `auth:expired` reconnects.
+      this.refreshTimer = setTimeout(() => void this.refresh(), 5_000);
+    }
   }
 
   async request<T>(event: string, payload: object = {}, timeoutMs = 10_000): Promise<T> {

@@ -53,6 +53,8 @@ async function startLiveRoomProcess(iso: Isolation, core: Core, workerBin: strin
       MEDIASOUP_WORKER_BIN: workerBin,
       MEDIASOUP_WORKERS: '1',
       MEDIASOUP_RTC_PORT_BASE: String(await rtcPortBase()),
+      // The pages come from the gateway, on its test port.
+      CORS_ORIGINS: core.url,
     }),
   );
   return { room, url: `http://127.0.0.1:${room.runtime.httpPort}`, grpc: `127.0.0.1:${room.runtime.grpcPort}` };

@@ -102,6 +102,17 @@ pods to the pod that announced them.
 {{- end -}}
 {{- end -}}
 
+{{/* CORS_ORIGINS for the browser-facing services: config.corsOrigins, else the ingress host. */}}
+{{- define "livecommerce.corsOrigins" -}}
+{{- if .Values.config.corsOrigins -}}
+{{- .Values.config.corsOrigins -}}
+{{- else if .Values.ingress.host -}}
+{{- printf "%s://%s" (ternary "https" "http" (gt (len .Values.ingress.tls) 0)) .Values.ingress.host -}}
+{{- else -}}
+{{- fail "config.corsOrigins: list the web apps' origins (there is no ingress.host to derive them from)" -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Plain environment of one service: its ConfigMap's data, hashed into the pod template too. */}}
 {{- define "livecommerce.service.configData" -}}
 {{- $root := .root -}}
@@ -112,6 +123,9 @@ GRPC_PORT: {{ $root.Values.ports.grpc | quote }}
 REDIS_URL: {{ $root.Values.config.redisUrl | quote }}
 NATS_URL: {{ $root.Values.config.natsUrl | quote }}
 OTEL_SERVICE_NAME: {{ .name | quote }}
+{{- if has .name (list "gateway" "live-room") }}
+CORS_ORIGINS: {{ include "livecommerce.corsOrigins" $root | quote }}
+{{- end }}
 {{- with include "livecommerce.otlpEndpoint" $root }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{- end }}

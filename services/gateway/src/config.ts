@@ -1,6 +1,6 @@
 // Gateway configuration.
 import { z } from 'zod';
-import { configTypes, localAddresses, serviceConfigShape } from '@lc/kit';
+import { configTypes, corsOriginsVar, localAddresses, serviceConfigShape } from '@lc/kit';
 
 export const configShape = serviceConfigShape(
   { HTTP_PORT: 8080, GRPC_PORT: 50050, DB_SCHEMA: 'gateway' },
@@ -14,6 +14,8 @@ export const configShape = serviceConfigShape(
     ORDER_RATE_PER_SECOND: z.coerce.number().positive().default(5),
     ORDER_RATE_BURST: z.coerce.number().int().positive().default(20),
     WEB_DIR: z.string().optional(),
+    // Browser origins allowed to call the API (comma-separated); required in production.
+    CORS_ORIGINS: corsOriginsVar,
   },
 );
 

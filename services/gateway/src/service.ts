@@ -2,8 +2,9 @@
 // and the web apps.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { corsAllowList, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
 import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
@@ -18,6 +19,7 @@ import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 export async function startGateway(config: GatewayConfig, logger?: Logger) {
+  const corsOrigins = corsAllowList(config);
   const runtime = await ServiceRuntime.create({ name: 'gateway', config, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
@@ -43,6 +45,9 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   };
 
   const app = runtime.http;
+  // An origin outside the list gets no Access-Control-Allow-Origin, so browsers keep its pages
+  // from reading any answer.
+  await app.register(fastifyCors, { origin: corsOrigins, maxAge: 600 });
   authRoutes(app, { auth, devLogin: devLoginEnabled(config) });
   catalogRoutes(app, { auth, inventory });
   liveSessionRoutes(app, { auth, liveRoom, inventory });

@@ -1,5 +1,6 @@
 // The gateway's own promises: the buyer-leader binding as the API shows it, the per-buyer rate
-// limit, sold-out answered from memory, and no dev login in production.
+// limit, sold-out answered from memory, tokens that must expire, the CORS allow-list, and no dev
+// login in production.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -7,6 +8,7 @@ import { parseConfig } from '@lc/kit';
 import { isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
 import { Api, createFlashSale } from '../../../test-support/api.js';
+import { nowSeconds, signToken } from '../../../test-support/tokens.js';
 import { configShape } from '../src/config.js';
 import { startGateway } from '../src/service.js';
 
@@ -77,13 +79,65 @@ describe('gateway guards', () => {
     assert.deepEqual([r.status, r.body.code], [409, 'SOLD_OUT']);
   });
 
-  it('production - the dev login is off', async () => {
-    const prod = await startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') }));
+  it('auth - a correctly signed token without exp, or living longer than JWT_TTL_SECONDS, gets 401 (every time: the verify cache keeps none)', async () => {
+    const config = parseConfig(configShape, iso.env('gateway'));
+    const me = (token: string) => fetch(`${core.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const claims = { sub: 'buyer-310', role: 'buyer', iat: nowSeconds() };
+    const refused = {
+      'no exp': await signToken(config.JWT_SECRET, claims),
+      'exp beyond the TTL': await signToken(config.JWT_SECRET, { ...claims, exp: nowSeconds() + config.JWT_TTL_SECONDS + 3600 }),
+      'exp - iat beyond the TTL': await signToken(config.JWT_SECRET, { ...claims, iat: nowSeconds() - 2 * config.JWT_TTL_SECONDS, exp: nowSeconds() + 60 }),
+      'iat in the future': await signToken(config.JWT_SECRET, { ...claims, iat: nowSeconds() + 3600, exp: nowSeconds() + 3600 + 60 }),
+      'expired': await signToken(config.JWT_SECRET, { ...claims, iat: nowSeconds() - 120, exp: nowSeconds() - 60 }),
+    };
+    for (const [what, token] of Object.entries(refused)) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const r = await me(token);
+        const body = (await r.json()) as { code: string; message: string };
+        assert.deepEqual([r.status, body.code], [401, 'UNAUTHENTICATED'], `${what}: ${JSON.stringify(body)}`);
+      }
+    }
+    assert.match(((await (await me(refused['no exp'])).json()) as { message: string }).message, /no exp/);
+    // The control: a token within the TTL, and the dev login's own, are accepted.
+    assert.equal((await me(await signToken(config.JWT_SECRET, { ...claims, exp: nowSeconds() + config.JWT_TTL_SECONDS }))).status, 200);
+    const login = await Api.login(core.url, 'buyer-311');
+    assert.equal((await login.get('/api/v1/me')).status, 200);
+  });
+
+  it('cors - an allowed origin gets Access-Control-Allow-Origin on requests and preflights; a foreign origin gets none', async () => {
+    // No CORS_ORIGINS in this test's config: the development default, the gateway's own origins.
+    const get = (origin: string) => fetch(`${core.url}/api/v1/me`, { headers: { origin } });
+    const preflight = (origin: string) =>
+      fetch(`${core.url}/api/v1/orders`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' } });
+    for (const origin of ['http://localhost:8080', 'http://127.0.0.1:8080']) {
+      assert.equal((await get(origin)).headers.get('access-control-allow-origin'), origin);
+      const p = await preflight(origin);
+      assert.equal(p.headers.get('access-control-allow-origin'), origin);
+      assert.match(p.headers.get('access-control-allow-methods') ?? '', /POST/);
+    }
+    for (const origin of ['https://evil.example', 'http://localhost:8081', 'null']) {
+      assert.equal((await get(origin)).headers.get('access-control-allow-origin'), null, origin);
+      assert.equal((await preflight(origin)).headers.get('access-control-allow-origin'), null, origin);
+    }
+  });
+
+  it('production - the dev login is off; CORS is exactly CORS_ORIGINS', async () => {
+    const prod = await startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), CORS_ORIGINS: 'https://shop.example.com' }));
     try {
-      const r = await new Api(`http://127.0.0.1:${prod.runtime.httpPort}`).post('/api/v1/auth/dev-login', { userId: 'buyer-1' });
+      const base = `http://127.0.0.1:${prod.runtime.httpPort}`;
+      const r = await new Api(base).post('/api/v1/auth/dev-login', { userId: 'buyer-1' });
       assert.deepEqual([r.status, r.body.code], [403, 'FORBIDDEN']);
+      const origin = async (o: string) => (await fetch(`${base}/api/v1/me`, { headers: { origin: o } })).headers.get('access-control-allow-origin');
+      assert.equal(await origin('https://shop.example.com'), 'https://shop.example.com');
+      assert.equal(await origin('http://localhost:8080'), null);
     } finally {
       await prod.runtime.stop();
     }
+  });
+
+  it('production - CORS_ORIGINS unset or "*" stops the start, naming the variable', async () => {
+    await assert.rejects(startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') })), /CORS_ORIGINS: must be set in production/);
+    assert.throws(() => parseConfig(configShape, { ...iso.env('gateway'), CORS_ORIGINS: '*' }), /CORS_ORIGINS: '\*' is not allowed/);
+    assert.throws(() => parseConfig(configShape, { ...iso.env('gateway'), CORS_ORIGINS: 'https://shop.example.com/path' }), /CORS_ORIGINS: .* is not an origin/);
   });
 });

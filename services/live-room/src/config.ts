@@ -1,7 +1,7 @@
 // Live-room service configuration: sessions, the socket.io room rules, and the mediasoup SFU.
 import os from 'node:os';
 import { z } from 'zod';
-import { configTypes, localAddresses, serviceConfigShape } from '@lc/kit';
+import { configTypes, corsOriginsVar, localAddresses, serviceConfigShape } from '@lc/kit';
 
 export const configShape = serviceConfigShape(
   { HTTP_PORT: 8081, GRPC_PORT: 50051, DB_SCHEMA: 'live_room' },
@@ -10,9 +10,11 @@ export const configShape = serviceConfigShape(
     ORDER_ADDR: localAddresses.ORDER_ADDR,
     // Same secret and default as the gateway's: the gateway issues the tokens sockets present.
     JWT_SECRET: configTypes.secret('dev-only-jwt-secret-change-me-0123456789', 32),
-    // Origins allowed to open sockets (comma-separated); '*' reflects any origin (the web app is
-    // served by the gateway on another port).
-    SOCKET_CORS_ORIGIN: z.string().default('*'),
+    // Must match the gateway's: a token living longer than this is refused at the handshake.
+    JWT_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+    // Browser origins allowed to open sockets (comma-separated; the web apps are served by the
+    // gateway, on another port); required in production.
+    CORS_ORIGINS: corsOriginsVar,
     CHAT_MAX_LENGTH: z.coerce.number().int().min(1).max(2000).default(200),
     CHAT_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
     CHAT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(10_000),

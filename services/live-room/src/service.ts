@@ -6,7 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
 import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
@@ -19,6 +19,7 @@ import { MediaSignalling, RELAY_TIMEOUT_MS } from './socket/media-signalling.js'
 import { registerRoomHandlers } from './socket/room-handlers.js';
 import { rooms } from './socket/room-names.js';
 import { authenticateSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
+import { enforceTokenExpiry } from './socket/token-expiry.js';
 import { ViewerCounter } from './socket/viewer-counter.js';
 import { RoomState } from './store/room-state.js';
 import { SessionStore } from './store/session-store.js';
@@ -26,6 +27,7 @@ import { SessionStore } from './store/session-store.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
+  const corsOrigins = corsAllowList(config);
   const runtime = await ServiceRuntime.create({ name: 'live-room', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
   const log = runtime.logger;
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -42,7 +44,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
 
   const sessions = new SessionStore(runtime.pool!);
   const state = new RoomState(runtime.redis!, config.REDIS_PREFIX, config.CHAT_HISTORY);
-  const io = await startSocketServer(runtime, config);
+  const io = await startSocketServer(runtime, config, corsOrigins);
   const viewers = new ViewerCounter(io, state, podId, log);
   const signalling = new MediaSignalling(io, state, podId, media, log);
   const chat = {
@@ -52,9 +54,11 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     rateWindowMs: config.CHAT_RATE_WINDOW_MS,
   };
 
-  io.use(authenticateSockets(tokenVerifier(config.JWT_SECRET)));
+  const verifyToken = tokenVerifier(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+  io.use(authenticateSockets(verifyToken));
   io.on('connection', (socket) => {
     const { user } = socketData(socket);
+    enforceTokenExpiry(socket, verifyToken, log);
     void socket.join(rooms.user(user.id));
     if (user.role === 'leader') void socket.join(rooms.leader(user.id));
     registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, chat, onLeave: (s, id) => signalling.leave(s, id) });
@@ -77,11 +81,13 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   return { runtime, io, podId, media };
 }
 
-async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig): Promise<Server> {
-  const origins = config.SOCKET_CORS_ORIGIN.split(',').map((o) => o.trim()).filter(Boolean);
+async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {
   const io = new Server(runtime.http.server, {
     path: '/socket.io',
-    cors: { origin: origins.includes('*') ? true : origins },
+    // `cors` only shapes the polling answers' headers; a websocket upgrade carries no CORS check,
+    // so allowRequest refuses a foreign Origin for both transports (403 before any handshake).
+    cors: { origin: corsOrigins },
+    allowRequest: (req, callback) => callback(null, originAllowed(corsOrigins, req.headers.origin)),
     // Browsers behind proxies lose idle websockets; pings keep them and detect dead peers.
     pingInterval: 20_000,
     pingTimeout: 20_000,

@@ -116,6 +116,26 @@ describe('live room (one pod)', () => {
     assert.deepEqual(results.map((r) => (r.ok ? 'ok' : r.code)), ['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED']);
   });
 
+  it('chat - blocked words disguised by zero-width, full-width, bidi or case are refused; allowed text is stored and broadcast as sent', async () => {
+    const buyer = await p.socket('buyer-41');
+    const watcher = await p.socket('buyer-42');
+    assert.ok((await ask(buyer, 'session:join', { sessionId })).ok);
+    assert.ok((await ask(watcher, 'session:join', { sessionId })).ok);
+    for (const text of ['加\u200B微\u200D信 领红包', 'ＦＵＣＫ', 's\u202Eh\u2066i\u2069t', 'FuCk\u00AD']) {
+      const r = await ask(buyer, 'chat:send', { text });
+      assert.equal(r.ok ? 'sent' : r.code, 'BLOCKED_WORD', JSON.stringify(text));
+    }
+    const sent = 'ＡＢＣ 好货\u200B！ Ｆｕｎ';
+    const seen = next(watcher, 'chat:message', (m: { userId: string }) => m.userId === 'buyer-41');
+    const r = await ask(buyer, 'chat:send', { text: sent });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.data.message.text, sent);
+    assert.equal((await seen).text, sent);
+    const history = await ask(watcher, 'session:join', { sessionId });
+    assert.ok(history.ok);
+    assert.equal(history.data.chat.filter((m: { userId: string }) => m.userId === 'buyer-41').map((m: { text: string }) => m.text).join('|'), sent);
+  });
+
   it('malformed events - every one gets an error ack and the process keeps serving', async () => {
     const buyer = await p.socket('buyer-6');
     const notJoined = await ask(buyer, 'chat:send', { text: 'hi' });

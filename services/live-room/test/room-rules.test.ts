@@ -1,7 +1,7 @@
 // Pure room rules: chat text checks, stock coalescing, session transitions.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkChatText, parseBlockedWords } from '../src/domain/chat-rules.js';
+import { checkChatText, foldForMatching, parseBlockedWords } from '../src/domain/chat-rules.js';
 import { StockCoalescer, type StockChange } from '../src/domain/stock-coalescer.js';
 import { endSession, startSession, type LiveSession } from '../src/domain/live-session.js';
 
@@ -15,6 +15,43 @@ describe('room rules', () => {
     assert.equal(checkChatText(rules, '   ').ok, false);
     const r = checkChatText({ maxLength: 100, blockedWords: rules.blockedWords }, '加 微 信 F U C K');
     assert.ok(!r.ok && r.code === 'BLOCKED_WORD');
+  });
+
+  it('chat rules - blocked words hidden by zero-width, bidi, full-width or mixed case are caught', () => {
+    const rules = { maxLength: 200, blockedWords: parseBlockedWords('fuck,加微信,vx号,ＳＨＩＴ') };
+    const disguised = [
+      'f\u200Bu\u200Cc\u200Dk', // zero-width space / non-joiner / joiner
+      'fu\u2060ck', // word joiner
+      '\uFEFFfuck', // byte-order mark
+      'fu\u00ADck', // soft hyphen
+      'f\u200Eu\u200Fck', // LRM / RLM
+      '\u202Ekcuf\u202C fuck', // right-to-left override around a decoy, then the word
+      'f\u202Au\u202Bc\u202Dk', // embeddings and overrides
+      'f\u2066u\u2067c\u2068k\u2069', // isolates
+      'ＦＵＣＫ', // full-width
+      'ｆｕｃｋ you',
+      'FuCk',
+      '加\u200B微\u2060信',
+      '加　微　信', // ideographic spaces
+      'ＶＸ号',
+      'shit', // a blocked word listed in full-width matches its plain form
+      'ＡＢＣ ＳｈＩｔ',
+    ];
+    for (const text of disguised) {
+      const r = checkChatText(rules, text);
+      assert.deepEqual(r.ok ? 'allowed' : r.code, 'BLOCKED_WORD', JSON.stringify(text));
+    }
+  });
+
+  it('chat rules - allowed text is kept as sent: widths, invisible characters and case untouched', () => {
+    const rules = { maxLength: 200, blockedWords: parseBlockedWords('fuck,加微信') };
+    for (const text of ['ＡＢＣ 有货吗？', 'Hello\u200Bworld', '👩\u200D👩\u200D👧 family pack', 'مرحبا\u200F ok', 'Full-Width ＦＵＮ']) {
+      assert.deepEqual(checkChatText(rules, text), { ok: true, text });
+    }
+    assert.equal(foldForMatching('ＡＢＣ\u200B\u202Ed Ｅ'), 'abcde');
+    // Only invisible characters is an empty message.
+    const empty = checkChatText(rules, '\u200B\u2060\uFEFF');
+    assert.ok(!empty.ok && empty.code === 'INVALID_ARGUMENT');
   });
 
   it('stock coalescer - leading edge at once, at most one per interval, the latest state last, stale ignored', async () => {

@@ -26,7 +26,7 @@ const feedOrders = new Map<string, HTMLElement>();
 async function main(): Promise<void> {
   api = await Api.as(param('leader') ?? 'leader-1');
   byId('who').textContent = api.user.name;
-  live = await LiveSocket.connect(await liveRoomUrl(), api.session.token);
+  live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
   listen();
   byId('stock-slot').append(stockBar.element);
   byId('new-session').addEventListener('submit', (e) => void createSession(e));
@@ -63,7 +63,7 @@ function listen(): void {
     }
   });
   live.on<OrderStatusPush>('order:feed', (o) => showFeedOrder(o));
-  live.socket.io.on('reconnect', () => {
+  live.onReconnect(() => {
     if (current) void enter(current.id);
   });
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   byId('stock-slot').append(stockBar.element);
   api = await Api.as(buyerIdForThisBrowser());
   byId('who').textContent = api.user.name;
-  live = await LiveSocket.connect(await liveRoomUrl(), api.session.token);
+  live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
   const chat = new ChatPanel(live, { host: false, selfId: api.user.id });
   byId('chat-slot').append(chat.element);
   listen(api, chat);
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   setInterval(tick, 200);
   byId<HTMLButtonElement>('buy').addEventListener('click', () => void buy());
   // Rejoin after a reconnect (socket.io gives a new socket id, which is in no room yet).
-  live.socket.io.on('reconnect', () => {
+  live.onReconnect(() => {
     const at = Date.now();
     void live.request<JoinResult>('session:join', { sessionId }).then((j) => {
       clock.sample(j.serverNowMs, at, Date.now());

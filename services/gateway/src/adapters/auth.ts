@@ -1,7 +1,7 @@
 // JWT (HS256, jose) issue and verification, and the per-route role guard.
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT } from 'jose';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '@lc/kit';
+import { accessTokenVerifier, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier } from '@lc/kit';
 import { ROLES, type Role, type User } from '../domain/users.js';
 
 declare module 'fastify' {
@@ -12,12 +12,15 @@ declare module 'fastify' {
 
 export class Auth {
   private readonly key: Uint8Array;
+  private readonly verifyToken: AccessTokenVerifier;
   // Verified tokens until they expire: a buyer tapping "buy" repeatedly during a flash sale
-  // sends the same token, and its signature need not be checked again on the hot path.
+  // sends the same token, and its signature need not be checked again on the hot path. Only
+  // tokens that passed verifyToken (so carry an exp within the TTL) get in.
   private readonly verified = new Map<string, { user: User; expiresAtMs: number }>();
 
   constructor(secret: string, private readonly ttlSeconds: number) {
     this.key = new TextEncoder().encode(secret);
+    this.verifyToken = accessTokenVerifier(secret, ttlSeconds);
   }
 
   issue(user: User): Promise<string> {
@@ -25,7 +28,7 @@ export class Auth {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt()
-      .setIssuer('livecommerce')
+      .setIssuer(TOKEN_ISSUER)
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(this.key);
   }
@@ -34,15 +37,15 @@ export class Auth {
     const cached = this.verified.get(token);
     if (cached && cached.expiresAtMs > Date.now()) return cached.user;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'livecommerce' });
+      const { sub, expiresAtMs, claims: payload } = await this.verifyToken(token);
       const role = payload.role as Role;
-      if (!payload.sub || !ROLES.includes(role)) throw new Error('bad claims');
-      const user = { id: payload.sub, role, name: String(payload.name ?? payload.sub) };
+      if (!ROLES.includes(role)) throw new TokenRefused('token carries no known role');
+      const user = { id: sub, role, name: String(payload.name ?? sub) };
       if (this.verified.size >= 100_000) this.verified.clear();
-      this.verified.set(token, { user, expiresAtMs: (payload.exp ?? 0) * 1000 });
+      this.verified.set(token, { user, expiresAtMs });
       return user;
-    } catch {
-      throw new DomainError('UNAUTHENTICATED', 'token is invalid or expired');
+    } catch (err) {
+      throw new DomainError('UNAUTHENTICATED', err instanceof TokenRefused ? err.message : 'token is invalid or expired');
     }
   }
 

@@ -1,0 +1,53 @@
+// The browser origins allowed to call the gateway's REST API and open live-room sockets: an
+// allow-list from CORS_ORIGINS. Requests without an Origin header (curl, k6, other services) are
+// not cross-origin browser requests and are left to authentication.
+import { z } from 'zod';
+import { ConfigError } from './config.js';
+
+/** Where the web apps are served in development: the gateway's own port. */
+export const DEV_CORS_ORIGINS = ['http://localhost:8080', 'http://127.0.0.1:8080'];
+
+function asOrigin(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '')) return url.origin;
+  } catch {
+    // not a URL at all
+  }
+  return undefined;
+}
+
+/** CORS_ORIGINS: comma-separated origins, e.g. `https://shop.example.com,https://m.example.com`. */
+export const corsOriginsVar = z
+  .string()
+  .transform((list, ctx) => {
+    const origins: string[] = [];
+    for (const entry of list.split(',').map((o) => o.trim()).filter(Boolean)) {
+      const parsed = entry === '*' ? undefined : asOrigin(entry);
+      if (parsed === undefined) {
+        const why = entry === '*' ? "'*' is not allowed: list the web apps' origins" : `${JSON.stringify(entry)} is not an origin (scheme://host[:port])`;
+        ctx.addIssue({ code: 'custom', message: why });
+        return z.NEVER;
+      }
+      origins.push(parsed);
+    }
+    return origins;
+  })
+  .optional();
+
+/**
+ * The allow-list to enforce. Production has no default: a deployment that forgot the variable
+ * must not start rather than guess who its browsers are.
+ */
+export function corsAllowList(config: { NODE_ENV: string; CORS_ORIGINS?: string[] | undefined }): string[] {
+  if (config.CORS_ORIGINS?.length) return config.CORS_ORIGINS;
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError(['CORS_ORIGINS: must be set in production (comma-separated origins of the web apps)']);
+  }
+  return DEV_CORS_ORIGINS;
+}
+
+/** Whether a request with this Origin header may proceed (no header: not a browser's cross-origin call). */
+export function originAllowed(allowList: readonly string[], requestOrigin: string | undefined): boolean {
+  return requestOrigin === undefined || allowList.includes(requestOrigin);
+}
