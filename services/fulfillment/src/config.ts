@@ -13,6 +13,10 @@ export const configShape = serviceConfigShape(
     AVERAGE_SPEED_KMH: z.coerce.number().positive().max(200).default(30),
     // How often waves past their cut-off are closed; 0 turns it off.
     WAVE_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+    // Pickup codes a leader may try per window (right codes give their attempt back); shared by
+    // every pod through Redis.
+    PICKUP_CODE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+    PICKUP_CODE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   },
 );
 
