@@ -35,7 +35,8 @@ export class SolverTimeoutError extends Error {
 function createWorker(input: SolverWorkerInput): Worker {
   const isSource = import.meta.url.endsWith('.ts');
   const entry = new URL(`./solver-worker-entry${isSource ? '.ts' : '.js'}`, import.meta.url);
-  if (!isSource) return new Worker(entry, { workerData: input });
+  const execArgv = withoutTelemetry(process.execArgv);
+  if (!isSource) return new Worker(entry, { workerData: input, execArgv });
   let tsxApi = 'tsx/esm/api';
   try {
     tsxApi = import.meta.resolve('tsx/esm/api');
@@ -43,7 +44,21 @@ function createWorker(input: SolverWorkerInput): Worker {
     // Fall back to resolution from the worker's working directory.
   }
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: input });
+  return new Worker(bootstrap, { eval: true, workerData: input, execArgv });
+}
+
+/**
+ * The process' flags without the telemetry preload: a worker inherits them, and loading the
+ * instrumentations there takes seconds of the solve's grace (the solver sends no spans).
+ */
+export function withoutTelemetry(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    if (['--import', '--require', '-r'].includes(flag) && execArgv[i + 1]?.includes('telemetry-register')) i++;
+    else if (!flag.includes('telemetry-register')) kept.push(flag);
+  }
+  return kept;
 }
 
 export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions): Promise<RoutePlan> {
