@@ -24,7 +24,7 @@ export async function startFulfillment(config: FulfillmentConfig, logger?: Logge
     : new GreatCircleTravelTimes(config.ROAD_FACTOR, config.AVERAGE_SPEED_KMH);
   const warehouses = new Warehouses(pool);
   const waves = new Waves(pool, config.PICKUP_CODE_SECRET, runtime.logger);
-  const planner = new RoutePlanner(pool, travelTimes, runtime.logger);
+  const planner = new RoutePlanner(pool, travelTimes, runtime.logger, { leaseMs: config.ROUTE_PLAN_LEASE_MS });
   const attempts = new PickupAttemptLimit(runtime.redis!, config.REDIS_PREFIX, config.PICKUP_CODE_ATTEMPTS, config.PICKUP_CODE_WINDOW_MS);
   const deliveries = new Deliveries(pool, travelTimes, config.PICKUP_CODE_SECRET, attempts);
 

@@ -43,4 +43,13 @@ describe('solveInWorker', () => {
     const argv = ['--import', '@lc/kit/telemetry-register', '--enable-source-maps', '--import=@lc/kit/telemetry-register', '--import', 'tsx', '-r', '/x/telemetry-register.cjs'];
     assert.deepEqual(withoutTelemetry(argv), ['--enable-source-maps', '--import', 'tsx']);
   });
+
+  it('aborts the solve when asked (the plan was taken over by another pod)', async () => {
+    const lost = new AbortController();
+    const solving = solveInWorker(line(6), { seed: 1, timeLimitMs: 30_000, signal: lost.signal });
+    setTimeout(() => lost.abort(new Error('lease lost')), 300);
+    const started = Date.now();
+    await assert.rejects(solving, /lease lost/);
+    assert.ok(Date.now() - started < 10_000);
+  });
 });

@@ -7,6 +7,8 @@ import type { RoutePlan, SolveOptions, SolveProgress, VrptwProblem } from '../do
 export interface WorkerSolveOptions extends SolveOptions {
   /** Extra time allowed past timeLimitMs (worker start-up, plan transfer) before the worker is killed. */
   graceMs?: number;
+  /** Stops the worker early, e.g. when another pod has taken the plan over. */
+  signal?: AbortSignal;
 }
 
 /** Messages posted by the worker entry; shared with solver-worker-entry.ts. */
@@ -79,12 +81,16 @@ export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       fn();
       void worker.terminate();
     };
     const timer = setTimeout(() => {
       finish(() => reject(new SolverTimeoutError(options.timeLimitMs + grace)));
     }, options.timeLimitMs + grace);
+    const abort = () => finish(() => reject(options.signal!.reason instanceof Error ? options.signal!.reason : new Error('VRPTW solve aborted')));
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (msg: SolverWorkerMessage) => {
       if (msg.type === 'progress') options.onProgress?.(msg.progress);
       else if (msg.type === 'result') finish(() => resolve(msg.plan));
