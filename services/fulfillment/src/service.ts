@@ -33,7 +33,7 @@ export async function startFulfillment(config: FulfillmentConfig, logger?: Logge
   if (config.WAVE_CLOSE_INTERVAL_MS > 0) {
     let closing: Promise<unknown> = Promise.resolve();
     const sweeper = setInterval(() => {
-      closing = waves.closeDue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'closing due waves failed'));
+      closing = Promise.all([waves.adoptOrphans(), waves.closeDue()]).catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'wave sweep failed'));
     }, config.WAVE_CLOSE_INTERVAL_MS);
     runtime.onStopTakingWork('wave sweeper', async () => {
       clearInterval(sweeper);
