@@ -6,6 +6,7 @@ import { DomainError, enqueueEvent, inTransaction, type Pool, type PoolClient } 
 import type { Actor, Bag, Notification, PickupCode, PickupPoint, Route, Stop } from '@lc/contracts';
 import { bagFrom, bagTo, stopFrom, stopTo, type StopTransition } from './domain/bag-status.js';
 import { derivePickupCode, isPickupCode, pickupCodeHash } from './domain/pickup-code.js';
+import type { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
 import { etasFrom } from './domain/route-planning.js';
 import type { TravelTimeProvider } from './domain/travel-times.js';
 import { FULFILLMENT_EVENTS, fulfillmentMsgId, type ArrivedEvent, type DispatchedEvent, type PickedUpEvent } from './events.js';
@@ -73,6 +74,7 @@ export class Deliveries {
     private readonly pool: Pool,
     private readonly travelTimes: TravelTimeProvider,
     private readonly codeSecret: string,
+    private readonly attempts: PickupAttemptLimit,
   ) {}
 
   async getRoute(actor: Actor, routeId: string): Promise<Route> {
@@ -231,30 +233,59 @@ export class Deliveries {
     return { pickupPoint, parcels: rows.map(toBag) };
   }
 
-  /** The code the buyer shows; a wrong code or one already used changes nothing. */
+  /**
+   * The code the buyer shows; a wrong code or one already used changes nothing. Each try takes one
+   * of the leader's attempts first (shared by every pod); over the limit the code is not looked at.
+   */
   async verify(actor: Actor, code: string): Promise<Bag> {
     if (!isPickupCode(code)) throw new DomainError('INVALID_ARGUMENT', 'code: must be 6 digits');
     const point = await this.pointOfLeader(actor);
+    const slot = await this.attempts.take(actor.userId);
+    if (!slot.granted) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `code: too many pickup codes tried at ${point.id} (at most ${this.attempts.limit} per ${Math.round(this.attempts.windowMs / 1000)} s); try again in ${Math.ceil(slot.retryAfterMs / 1000)} s`,
+        { reason: 'PICKUP_CODE_ATTEMPTS', retryAfterMs: slot.retryAfterMs },
+      );
+    }
     const hash = pickupCodeHash(this.codeSecret, point.id, code);
-    const bagId = await inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query(
-        `SELECT id, order_id, status FROM bags WHERE pickup_point_id = $1 AND code_hash = $2 AND status <> 'CANCELLED'
-         ORDER BY (status = 'READY_FOR_PICKUP') DESC, delivery_date DESC LIMIT 1 FOR UPDATE`,
-        [point.id, hash],
-      );
-      const b = rows[0];
-      if (!b) throw new DomainError('NOT_FOUND', 'code: no parcel with this code at your pickup point');
-      if (b.status === 'PICKED_UP') throw new DomainError('INVALID_STATE', 'code: this parcel has already been picked up');
-      if (!bagFrom('pickUp').includes(b.status)) throw new DomainError('INVALID_STATE', `code: the parcel is ${b.status}, not yet at the pickup point`);
-      const { rows: done } = await client.query(
-        `UPDATE bags SET status = $2, picked_up_at = now() WHERE id = $1 RETURNING (extract(epoch from picked_up_at) * 1000)::bigint AS at_ms`,
-        [b.id, bagTo('pickUp')],
-      );
-      const event: PickedUpEvent = { orderId: b.order_id, bagId: b.id, atMs: Number(done[0].at_ms) };
-      await enqueueEvent(client, FULFILLMENT_EVENTS.pickedUp, event, fulfillmentMsgId(b.order_id, 'PICKED_UP'));
-      return b.id as string;
+    const result = await inTransaction(this.pool, async (client) => {
+      const result = await this.pickUp(client, point.id, hash);
+      // In the same transaction: a recorded attempt is one that was really evaluated.
+      await client.query('INSERT INTO pickup_code_attempts (leader_id, pickup_point_id, outcome) VALUES ($1, $2, $3)', [actor.userId, point.id, result.outcome]);
+      return result;
     });
-    return bagById(this.pool, bagId);
+    if (result.outcome !== 'NO_MATCH') await this.attempts.refund(actor.userId);
+    switch (result.outcome) {
+      case 'NO_MATCH':
+        throw new DomainError('NOT_FOUND', 'code: no parcel with this code at your pickup point');
+      case 'USED':
+        throw new DomainError('INVALID_STATE', 'code: this parcel has already been picked up');
+      case 'NOT_READY':
+        throw new DomainError('INVALID_STATE', `code: the parcel is ${result.status}, not yet at the pickup point`);
+      case 'PICKED_UP':
+        return bagById(this.pool, result.bagId);
+    }
+  }
+
+  /** Looks the code up at the point and hands the parcel over when it is there and waiting. */
+  private async pickUp(client: PoolClient, pointId: string, hash: string) {
+    const { rows } = await client.query(
+      `SELECT id, order_id, status FROM bags WHERE pickup_point_id = $1 AND code_hash = $2 AND status <> 'CANCELLED'
+       ORDER BY (status = 'READY_FOR_PICKUP') DESC, delivery_date DESC LIMIT 1 FOR UPDATE`,
+      [pointId, hash],
+    );
+    const b = rows[0];
+    if (!b) return { outcome: 'NO_MATCH' } as const;
+    if (b.status === 'PICKED_UP') return { outcome: 'USED' } as const;
+    if (!bagFrom('pickUp').includes(b.status)) return { outcome: 'NOT_READY', status: b.status as string } as const;
+    const { rows: done } = await client.query(
+      `UPDATE bags SET status = $2, picked_up_at = now() WHERE id = $1 RETURNING (extract(epoch from picked_up_at) * 1000)::bigint AS at_ms`,
+      [b.id, bagTo('pickUp')],
+    );
+    const event: PickedUpEvent = { orderId: b.order_id, bagId: b.id, atMs: Number(done[0].at_ms) };
+    await enqueueEvent(client, FULFILLMENT_EVENTS.pickedUp, event, fulfillmentMsgId(b.order_id, 'PICKED_UP'));
+    return { outcome: 'PICKED_UP', bagId: b.id as string } as const;
   }
 
   async notifications(buyerId: string): Promise<Notification[]> {

@@ -1,6 +1,9 @@
 // Route planning for a closed wave: the VRPTW solver runs in a worker thread while the plan is
-// PLANNING with live progress; the result replaces the wave's earlier undispatched routes.
+// PLANNING with live progress; the result replaces the wave's earlier undispatched routes. A
+// PLANNING plan carries a lease its pod renews while it works: when the pod dies the lease runs
+// out, and the next request for the wave abandons the plan and plans again.
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DomainError, inTransaction, type Logger, type Pool } from '@lc/kit';
 import type { RoutePlan } from '@lc/contracts';
 import { solveInWorker } from './adapters/solver-worker.js';
@@ -13,14 +16,30 @@ import { routeView } from './deliveries.js';
 /** The same wave always gets the same seed, so re-planning it gives the same routes. */
 export const seedOf = (waveId: string) => createHash('sha256').update(waveId).digest().readUInt32BE(0) & 0x7fffffff;
 
+class LeaseLostError extends Error {
+  constructor(planId: string) {
+    super(`route plan ${planId}: lease lost, the wave is planned by another request`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** Postgres' unique_violation: another request inserted the wave's one PLANNING plan first. */
+const UNIQUE_VIOLATION = '23505';
+
 export class RoutePlanner {
   private readonly running = new Set<Promise<void>>();
+  /** Who holds a lease: the pod (its host name) and this process. */
+  readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly pool: Pool,
     private readonly travelTimes: TravelTimeProvider,
     private readonly logger: Logger,
-  ) {}
+    opts: { leaseMs: number },
+  ) {
+    this.leaseMs = opts.leaseMs;
+  }
 
   async plan(waveId: string, opts: { timeLimitMs: number; driverIds: string[]; wait: boolean }): Promise<RoutePlan> {
     if (!isUuid(waveId)) throw new DomainError('NOT_FOUND', `waveId: no wave ${waveId}`);
@@ -35,8 +54,8 @@ export class RoutePlanner {
     if (wave.status !== 'CLOSED') throw new DomainError('INVALID_STATE', `wave ${waveId} is still open; close it first (POST /api/v1/waves)`);
     const dispatched = await this.pool.query(`SELECT 1 FROM routes WHERE wave_id = $1 AND NOT superseded AND status <> 'PLANNED'`, [waveId]);
     if (dispatched.rowCount) throw new DomainError('INVALID_STATE', `wave ${waveId} already has dispatched routes`);
-    const planning = await this.pool.query(`SELECT id FROM route_plans WHERE wave_id = $1 AND status = 'PLANNING'`, [waveId]);
-    if (planning.rows[0]) return this.get(planning.rows[0].id);
+    const live = await this.livePlan(waveId);
+    if (live) return this.get(live);
 
     const { rows: vehicleRows } = await this.pool.query('SELECT * FROM vehicles WHERE warehouse_id = $1 ORDER BY id, shift_start', [wave.warehouse_id]);
     const vehicles: VehicleInput[] = vehicleRows.map((v) => ({ id: v.id, capacity: v.capacity, shiftStart: v.shift_start, shiftEnd: v.shift_end, driverId: v.driver_id }));
@@ -50,12 +69,36 @@ export class RoutePlanner {
     }));
     const seed = seedOf(waveId);
     const planId = randomUUID();
-    await this.pool.query(`INSERT INTO route_plans (id, wave_id, status, seed, time_limit_ms, travel_times) VALUES ($1, $2, 'PLANNING', $3, $4, $5)`, [
-      planId, waveId, seed, opts.timeLimitMs, this.travelTimes.name,
-    ]);
+    try {
+      await this.pool.query(
+        `INSERT INTO route_plans (id, wave_id, status, seed, time_limit_ms, travel_times, owner, lease_until)
+         VALUES ($1, $2, 'PLANNING', $3, $4, $5, $6, now() + make_interval(secs => $7 / 1000.0))`,
+        [planId, waveId, seed, opts.timeLimitMs, this.travelTimes.name, this.owner, this.leaseMs],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // A request racing this one started the wave's plan: answer with that one, no second solver.
+      const winner = await this.livePlan(waveId);
+      if (winner) return this.get(winner);
+      throw error;
+    }
     const drivers = [...opts.driverIds, ...(wave.driver_ids as string[]).filter((d) => !opts.driverIds.includes(d))];
     const depot = { id: wave.warehouse_id, lat: wave.lat, lng: wave.lng, timeZone: wave.time_zone, shiftStart: wave.shift_start, shiftEnd: wave.shift_end };
 
+    const lost = new AbortController();
+    const renew = async (progress?: SolveProgress) => {
+      const { rowCount } = await this.pool.query(
+        `UPDATE route_plans SET lease_until = now() + make_interval(secs => $3 / 1000.0), progress = COALESCE($4::jsonb, progress)
+         WHERE id = $1 AND status = 'PLANNING' AND owner = $2`,
+        [planId, this.owner, this.leaseMs, progress ? JSON.stringify(progress) : null],
+      );
+      // Abandoned by a request that found the lease expired (this pod stalled): stop solving.
+      if (rowCount === 0) lost.abort(new Error(`route plan ${planId}: lease lost, the wave is planned by another request`));
+    };
+    const keepLease = () => void renew().catch((err: unknown) => this.logger.warn({ err: (err as Error).message, planId }, 'route plan lease not renewed'));
+    // Progress comes only when the solver improves, so the lease is also renewed on a timer while
+    // this pod works on the plan (the worker is killed past its time limit, so this ends).
+    const heartbeat = setInterval(keepLease, Math.max(100, Math.floor(this.leaseMs / 3)));
     const work = (async () => {
       try {
         const matrix = await this.travelTimes.matrix([depot, ...stops]);
@@ -65,11 +108,16 @@ export class RoutePlanner {
           // At most a few writes a second: progress is for people watching, not a log.
           if (Date.now() - lastWrite < 250 && p.phase !== 'done') return;
           lastWrite = Date.now();
-          void this.pool.query(`UPDATE route_plans SET progress = $2 WHERE id = $1 AND status = 'PLANNING'`, [planId, JSON.stringify(p)]).catch(() => undefined);
+          void renew(p).catch(() => undefined);
         };
-        const plan = stops.length ? await solveInWorker(problem, { seed, timeLimitMs: opts.timeLimitMs, onProgress }) : { routes: [], unserved: [], vehicles: 0, distance: 0, iterations: 0, elapsedMs: 0 };
+        const plan = stops.length
+          ? await solveInWorker(problem, { seed, timeLimitMs: opts.timeLimitMs, onProgress, signal: lost.signal })
+          : { routes: [], unserved: [], vehicles: 0, distance: 0, iterations: 0, elapsedMs: 0 };
         const routes = toRoutes(plan, vehicles, stops, wave.date, wave.time_zone, drivers);
         await inTransaction(this.pool, async (client) => {
+          // Fencing: the routes are written only while this pod still holds the plan.
+          const held = await client.query(`SELECT 1 FROM route_plans WHERE id = $1 AND status = 'PLANNING' AND owner = $2 FOR UPDATE`, [planId, this.owner]);
+          if (!held.rowCount) throw new LeaseLostError(planId);
           await client.query(`UPDATE routes SET superseded = true WHERE wave_id = $1 AND status = 'PLANNED' AND NOT superseded`, [waveId]);
           await client.query(`UPDATE bags SET route_id = NULL, stop_id = NULL WHERE wave_id = $1`, [waveId]);
           for (const r of routes) {
@@ -96,8 +144,16 @@ export class RoutePlanner {
           );
         });
       } catch (error) {
+        if (lost.signal.aborted || error instanceof LeaseLostError) {
+          this.logger.warn({ planId }, 'route plan taken over after its lease expired; result dropped');
+          return;
+        }
         this.logger.error({ err: error, planId }, 'route planning failed');
-        await this.pool.query(`UPDATE route_plans SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`, [planId, (error as Error).message]).catch(() => undefined);
+        await this.pool
+          .query(`UPDATE route_plans SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1 AND status = 'PLANNING' AND owner = $3`, [planId, (error as Error).message, this.owner])
+          .catch(() => undefined);
+      } finally {
+        clearInterval(heartbeat);
       }
     })();
     this.running.add(work);
@@ -106,8 +162,34 @@ export class RoutePlanner {
     return this.get(planId);
   }
 
+  /**
+   * The wave's PLANNING plan while its lease is live. One whose lease ran out (its pod died or
+   * stalled) is marked ABANDONED here, so the caller may start another.
+   */
+  private async livePlan(waveId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query(`SELECT id, lease_until > now() AS live FROM route_plans WHERE wave_id = $1 AND status = 'PLANNING'`, [waveId]);
+    const current = rows[0];
+    if (!current) return undefined;
+    if (current.live) return current.id;
+    await this.abandonIfExpired(current.id);
+    return undefined;
+  }
+
+  private async abandonIfExpired(planId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `UPDATE route_plans SET status = 'ABANDONED', finished_at = now(),
+         error = 'planning stopped: its planner (' || owner || ') last renewed the lease until ' || to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '; plan the wave again'
+       WHERE id = $1 AND status = 'PLANNING' AND lease_until <= now() RETURNING owner`,
+      [planId],
+    );
+    if (rows[0]) this.logger.warn({ planId, owner: rows[0].owner }, 'route plan abandoned: its lease expired');
+    return rows.length > 0;
+  }
+
   async get(planId: string): Promise<RoutePlan> {
     if (!isUuid(planId)) throw new DomainError('NOT_FOUND', `planId: no route plan ${planId}`);
+    // A poller of a plan whose pod died sees it end instead of PLANNING forever.
+    await this.abandonIfExpired(planId);
     const { rows } = await this.pool.query('SELECT * FROM route_plans WHERE id = $1', [planId]);
     const p = rows[0];
     if (!p) throw new DomainError('NOT_FOUND', `planId: no route plan ${planId}`);

@@ -5,6 +5,7 @@ import { ServiceRuntime, type Logger } from '@lc/kit';
 import { FulfillmentServiceService } from '@lc/contracts';
 import { consumeOrderEvents } from './adapters/order-events.js';
 import { OsrmTravelTimes } from './adapters/osrm-travel-times.js';
+import { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
 import type { FulfillmentConfig } from './config.js';
 import { Deliveries } from './deliveries.js';
 import { GreatCircleTravelTimes, type TravelTimeProvider } from './domain/travel-times.js';
@@ -16,22 +17,23 @@ import { Waves } from './waves.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startFulfillment(config: FulfillmentConfig, logger?: Logger) {
-  const runtime = await ServiceRuntime.create({ name: 'fulfillment', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
+  const runtime = await ServiceRuntime.create({ name: 'fulfillment', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
   const pool = runtime.pool!;
   const travelTimes: TravelTimeProvider = config.OSRM_URL
     ? new OsrmTravelTimes(config.OSRM_URL)
     : new GreatCircleTravelTimes(config.ROAD_FACTOR, config.AVERAGE_SPEED_KMH);
   const warehouses = new Warehouses(pool);
   const waves = new Waves(pool, config.PICKUP_CODE_SECRET, runtime.logger);
-  const planner = new RoutePlanner(pool, travelTimes, runtime.logger);
-  const deliveries = new Deliveries(pool, travelTimes, config.PICKUP_CODE_SECRET);
+  const planner = new RoutePlanner(pool, travelTimes, runtime.logger, { leaseMs: config.ROUTE_PLAN_LEASE_MS });
+  const attempts = new PickupAttemptLimit(runtime.redis!, config.REDIS_PREFIX, config.PICKUP_CODE_ATTEMPTS, config.PICKUP_CODE_WINDOW_MS);
+  const deliveries = new Deliveries(pool, travelTimes, config.PICKUP_CODE_SECRET, attempts);
 
   runtime.addConsumer(await consumeOrderEvents(runtime.bus!, waves));
 
   if (config.WAVE_CLOSE_INTERVAL_MS > 0) {
     let closing: Promise<unknown> = Promise.resolve();
     const sweeper = setInterval(() => {
-      closing = waves.closeDue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'closing due waves failed'));
+      closing = Promise.all([waves.adoptOrphans(), waves.closeDue()]).catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'wave sweep failed'));
     }, config.WAVE_CLOSE_INTERVAL_MS);
     runtime.onStopTakingWork('wave sweeper', async () => {
       clearInterval(sweeper);

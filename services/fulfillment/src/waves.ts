@@ -49,10 +49,24 @@ export class Waves {
     const { rows } = await this.pool.query(`SELECT * FROM wave_orders WHERE warehouse_id = $1 AND status = 'NO_WAREHOUSE'`, [warehouseId]);
     for (const r of rows) {
       await inTransaction(this.pool, async (client) => {
-        await client.query(`DELETE FROM wave_orders WHERE order_id = $1 AND status = 'NO_WAREHOUSE'`, [r.order_id]);
+        // Another pod adopting the same order got there first: nothing left to do.
+        const taken = await client.query(`DELETE FROM wave_orders WHERE order_id = $1 AND status = 'NO_WAREHOUSE'`, [r.order_id]);
+        if (!taken.rowCount) return;
         await this.join(client, { orderId: r.order_id, buyerId: r.buyer_id, leaderId: r.leader_id, skuId: r.sku_id, warehouseId, qty: r.qty, status: 'PAID', atMs: new Date(r.paid_at).getTime() });
       });
     }
+  }
+
+  /**
+   * Waiting orders whose warehouse exists by now: left behind when the pod that created the
+   * warehouse died while adopting them, or when an order.paid raced the warehouse's creation.
+   */
+  async adoptOrphans(): Promise<number> {
+    const { rows } = await this.pool.query(
+      `SELECT DISTINCT o.warehouse_id FROM wave_orders o JOIN warehouses h ON h.id = o.warehouse_id WHERE o.status = 'NO_WAREHOUSE'`,
+    );
+    for (const r of rows) await this.adoptWaiting(r.warehouse_id);
+    return rows.length;
   }
 
   private async join(client: PoolClient, e: OrderEvent): Promise<void> {

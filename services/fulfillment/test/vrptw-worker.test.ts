@@ -3,7 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { solveInWorker, SolverTimeoutError } from '../src/adapters/solver-worker.js';
+import { solveInWorker, SolverTimeoutError, withoutTelemetry } from '../src/adapters/solver-worker.js';
 import type { VrptwProblem } from '../src/domain/vrptw/index.js';
 
 function line(n: number): VrptwProblem {
@@ -37,5 +37,19 @@ describe('solveInWorker', () => {
   it('terminates the worker when it overruns the limit plus grace', async () => {
     // Worker start-up alone takes longer than 1 ms, so the guard must fire.
     await assert.rejects(solveInWorker(line(6), { seed: 1, timeLimitMs: 1, graceMs: 0 }), SolverTimeoutError);
+  });
+
+  it('starts the worker without the telemetry preload, which alone costs seconds of the grace', () => {
+    const argv = ['--import', '@lc/kit/telemetry-register', '--enable-source-maps', '--import=@lc/kit/telemetry-register', '--import', 'tsx', '-r', '/x/telemetry-register.cjs'];
+    assert.deepEqual(withoutTelemetry(argv), ['--enable-source-maps', '--import', 'tsx']);
+  });
+
+  it('aborts the solve when asked (the plan was taken over by another pod)', async () => {
+    const lost = new AbortController();
+    const solving = solveInWorker(line(6), { seed: 1, timeLimitMs: 30_000, signal: lost.signal });
+    setTimeout(() => lost.abort(new Error('lease lost')), 300);
+    const started = Date.now();
+    await assert.rejects(solving, /lease lost/);
+    assert.ok(Date.now() - started < 10_000);
   });
 });

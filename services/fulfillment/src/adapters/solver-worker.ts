@@ -7,6 +7,8 @@ import type { RoutePlan, SolveOptions, SolveProgress, VrptwProblem } from '../do
 export interface WorkerSolveOptions extends SolveOptions {
   /** Extra time allowed past timeLimitMs (worker start-up, plan transfer) before the worker is killed. */
   graceMs?: number;
+  /** Stops the worker early, e.g. when another pod has taken the plan over. */
+  signal?: AbortSignal;
 }
 
 /** Messages posted by the worker entry; shared with solver-worker-entry.ts. */
@@ -35,7 +37,8 @@ export class SolverTimeoutError extends Error {
 function createWorker(input: SolverWorkerInput): Worker {
   const isSource = import.meta.url.endsWith('.ts');
   const entry = new URL(`./solver-worker-entry${isSource ? '.ts' : '.js'}`, import.meta.url);
-  if (!isSource) return new Worker(entry, { workerData: input });
+  const execArgv = withoutTelemetry(process.execArgv);
+  if (!isSource) return new Worker(entry, { workerData: input, execArgv });
   let tsxApi = 'tsx/esm/api';
   try {
     tsxApi = import.meta.resolve('tsx/esm/api');
@@ -43,7 +46,21 @@ function createWorker(input: SolverWorkerInput): Worker {
     // Fall back to resolution from the worker's working directory.
   }
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: input });
+  return new Worker(bootstrap, { eval: true, workerData: input, execArgv });
+}
+
+/**
+ * The process' flags without the telemetry preload: a worker inherits them, and loading the
+ * instrumentations there takes seconds of the solve's grace (the solver sends no spans).
+ */
+export function withoutTelemetry(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    if (['--import', '--require', '-r'].includes(flag) && execArgv[i + 1]?.includes('telemetry-register')) i++;
+    else if (!flag.includes('telemetry-register')) kept.push(flag);
+  }
+  return kept;
 }
 
 export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions): Promise<RoutePlan> {
@@ -64,12 +81,16 @@ export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       fn();
       void worker.terminate();
     };
     const timer = setTimeout(() => {
       finish(() => reject(new SolverTimeoutError(options.timeLimitMs + grace)));
     }, options.timeLimitMs + grace);
+    const abort = () => finish(() => reject(options.signal!.reason instanceof Error ? options.signal!.reason : new Error('VRPTW solve aborted')));
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (msg: SolverWorkerMessage) => {
       if (msg.type === 'progress') options.onProgress?.(msg.progress);
       else if (msg.type === 'result') finish(() => resolve(msg.plan));

@@ -3,8 +3,7 @@
 // Roles are checked here; ownership (own route, own pickup point) by the fulfillment service.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, isDomainError, type RpcClient } from '@lc/kit';
-import { TokenBuckets } from '../domain/token-bucket.js';
+import { isDomainError, type RpcClient } from '@lc/kit';
 import type { FulfillmentServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { id, parse, uuid } from './validation.js';
@@ -167,16 +166,15 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     return f.call((c) => c.listParcels, { actor: actor(request) }, read);
   });
 
-  // A pickup code is 6 digits: wrong guesses are limited per leader so codes cannot be tried out.
-  const wrongCodes = new TokenBuckets(1 / 30, 10);
-  app.post('/api/v1/pickups/verify', { preHandler: auth.guard('leader') }, async (request) => {
+  // A pickup code is 6 digits: fulfillment limits the codes a leader may try, counted in Redis
+  // before a code is looked at, so every gateway pod shares the one count.
+  app.post('/api/v1/pickups/verify', { preHandler: auth.guard('leader') }, async (request, reply) => {
     const { code } = parse(codeBody, request.body);
-    const leaderId = currentUser(request).id;
-    if (!wrongCodes.has(leaderId, Date.now())) throw new DomainError('RATE_LIMITED', 'too many wrong pickup codes; wait a few minutes');
     try {
       return (await f.call((c) => c.verifyPickup, { actor: actor(request), code })).bag;
     } catch (error) {
-      if (isDomainError(error) && error.code === 'NOT_FOUND') wrongCodes.take(leaderId, Date.now());
+      const retryAfterMs = isDomainError(error) && error.code === 'RATE_LIMITED' ? error.details?.retryAfterMs : undefined;
+      if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
       throw error;
     }
   });
