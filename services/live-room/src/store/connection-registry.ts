@@ -44,7 +44,7 @@ export class ConnectionRegistry {
   async refresh(sockets: { userId: string; socketId: string }[]): Promise<void> {
     if (!sockets.length) return;
     const pipeline = this.redis.pipeline();
-    for (const s of sockets) pipeline.lcConnectionClaim(this.key(s.userId), s.socketId, this.maxPerUser, this.claimTtlMs, 'refresh');
+    for (const s of sockets) void pipeline.lcConnectionClaim(this.key(s.userId), s.socketId, this.maxPerUser, this.claimTtlMs, 'refresh');
     await pipeline.exec();
   }
 
