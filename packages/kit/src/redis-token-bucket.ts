@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { DomainError } from './errors.js';
 
 const lua = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'token-bucket.lua'), 'utf8');
 
@@ -38,7 +39,13 @@ export class RedisTokenBuckets {
 
   /** Takes `cost` tokens from `key`'s bucket, or none when it has fewer. */
   async take(key: string, cost = 1): Promise<TokenTake> {
-    const [taken, wait] = await this.redis.lcTakeToken(`${this.keyPrefix}${key}`, this.perSecond, this.burst, cost);
-    return { taken: taken === 1, retryAfterMs: wait };
+    let reply: [number, number];
+    try {
+      reply = await this.redis.lcTakeToken(`${this.keyPrefix}${key}`, this.perSecond, this.burst, cost);
+    } catch {
+      // Without the shared budget nothing is let through: a retry shortly will do.
+      throw new DomainError('UNAVAILABLE', 'rate limits cannot be checked right now, try again');
+    }
+    return { taken: reply[0] === 1, retryAfterMs: reply[1] };
   }
 }

@@ -3,7 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { BoundedMap, RedisTokenBuckets } from '../src/index.js';
+import { BoundedMap, DomainError, RedisTokenBuckets } from '../src/index.js';
 import { isolate } from '../../../test-support/isolation.js';
 
 describe('kit limits', () => {
@@ -51,5 +51,13 @@ describe('kit limits', () => {
     assert.ok(back >= 2 && back <= 4, `${back} tokens back after 120 ms at 20/s`);
     const ttl = await client().pttl(`${prefix}buyer-1`);
     assert.ok(ttl > 0 && ttl <= 1000 + 5 * 50, `the bucket expires once it would be full again (pttl ${ttl})`);
+  });
+
+  it('token bucket - without Redis a take is refused UNAVAILABLE rather than let through', async () => {
+    const away = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    away.on('error', () => undefined);
+    clients.push(away);
+    const buckets = new RedisTokenBuckets(away, 'x:', 1, 1);
+    await assert.rejects(buckets.take('buyer-1'), (e: unknown) => e instanceof DomainError && e.code === 'UNAVAILABLE');
   });
 });
