@@ -1,4 +1,5 @@
-// Copies non-TypeScript sources that services read at run time (Redis Lua scripts) into dist/.
+// Copies non-TypeScript sources that services and packages read at run time (Redis Lua scripts)
+// into dist/.
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
@@ -14,8 +15,8 @@ function walk(dir) {
     }
   }
 }
-for (const service of readdirSync(join(root, 'services'))) {
-  const src = join(root, 'services', service, 'src');
+for (const [folder, name] of ['services', 'packages'].flatMap((f) => readdirSync(join(root, f)).map((n) => [f, n]))) {
+  const src = join(root, folder, name, 'src');
   try {
     walk(src);
   } catch (e) {

@@ -10,6 +10,8 @@ export * from './grpc-client.js';
 export * from './http-server.js';
 export * from './postgres.js';
 export * from './redis.js';
+export * from './redis-token-bucket.js';
+export * from './bounded-map.js';
 export * from './events.js';
 export * from './dead-letter-format.js';
 export * from './dead-letter-replay.js';

@@ -4,23 +4,25 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import { corsAllowList, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement } from '@lc/contracts';
+import { BoundedMap, corsAllowList, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
 import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
-import { TokenBuckets } from './domain/token-bucket.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 
+const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const corsOrigins = corsAllowList(config);
-  const runtime = await ServiceRuntime.create({ name: 'gateway', config, nats: true, ...(logger ? { logger } : {}) });
+  // Redis holds the per-buyer order rate shared with the other gateway pods and the live room;
+  // auto-pipelined, as the rate check sits on the order hot path.
+  const runtime = await ServiceRuntime.create({ name: 'gateway', config, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
   const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
@@ -35,7 +37,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const stockEvents = runtime.bus!.subscribe<StockChange>('inventory.stock.changed', (change) => soldOut.apply(change));
   runtime.onStopTakingWork('stock events', () => stockEvents.unsubscribe());
 
-  const saleSkus = new Map<string, string>();
+  // A pool's SKU never changes; the map is bounded as it grows with pools.
+  const saleSkus = new BoundedMap<string, string>(SALE_SKUS_MAX);
   const skuOfSale = async (flashSaleId: string) => {
     const known = saleSkus.get(flashSaleId);
     if (known) return known;
@@ -52,10 +55,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   catalogRoutes(app, { auth, inventory });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
-  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: new TokenBuckets(config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 
   await runtime.start([]);
-  return { runtime, soldOut };
+  return { runtime, soldOut, saleSkus };
 }

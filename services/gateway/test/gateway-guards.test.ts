@@ -1,6 +1,6 @@
 // The gateway's own promises: the buyer-leader binding as the API shows it, the per-buyer rate
-// limit, sold-out answered from memory, tokens that must expire, the CORS allow-list, and no dev
-// login in production.
+// limit, sold-out answered from memory (but a winner's retry still gets its order), bounded
+// in-memory state, tokens that must expire, the CORS allow-list, and no dev login in production.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,8 @@ import { Api, createFlashSale } from '../../../test-support/api.js';
 import { nowSeconds, signToken } from '../../../test-support/tokens.js';
 import { configShape } from '../src/config.js';
 import { startGateway } from '../src/service.js';
+import { SoldOutBoard } from '../src/domain/sold-out-board.js';
+import { TokenBuckets } from '../src/domain/token-bucket.js';
 
 describe('gateway guards', () => {
   const iso = isolate();
@@ -64,19 +66,6 @@ describe('gateway guards', () => {
     assert.equal((await leader.post(`/api/v1/flash-sales/${flashSaleId}/end`)).status, 409);
     const stats = await leader.get(`/api/v1/flash-sales/${flashSaleId}`);
     assert.deepEqual([stats.body.held, stats.body.available], [2, 8]);
-  });
-
-  it('sold out - once told over NATS, the gateway answers SOLD_OUT without asking the order service', async () => {
-    const { flashSaleId } = await createFlashSale(leader, { quantity: 1, perBuyerLimit: 1 });
-    const winner = await Api.login(core.url, 'buyer-304');
-    assert.equal((await winner.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'w' })).status, 201);
-    const deadline = Date.now() + 10_000;
-    while (!core.gateway.soldOut.isSoldOut(flashSaleId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    // With the order service gone, only the gateway's memory can answer.
-    await core.order.runtime.stop();
-    const late = await Api.login(core.url, 'buyer-305');
-    const r = await late.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'l' });
-    assert.deepEqual([r.status, r.body.code], [409, 'SOLD_OUT']);
   });
 
   it('auth - a correctly signed token without exp, or living longer than JWT_TTL_SECONDS, gets 401 (every time: the verify cache keeps none)', async () => {
@@ -139,5 +128,63 @@ describe('gateway guards', () => {
     await assert.rejects(startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') })), /CORS_ORIGINS: must be set in production/);
     assert.throws(() => parseConfig(configShape, { ...iso.env('gateway'), CORS_ORIGINS: '*' }), /CORS_ORIGINS: '\*' is not allowed/);
     assert.throws(() => parseConfig(configShape, { ...iso.env('gateway'), CORS_ORIGINS: 'https://shop.example.com/path' }), /CORS_ORIGINS: .* is not an origin/);
+  });
+});
+
+describe('gateway sold-out board', () => {
+  const iso = isolate();
+  let core: Awaited<ReturnType<typeof startCore>>;
+  let leader: Api;
+
+  before(async () => {
+    core = await startCore(iso);
+    leader = await Api.login(core.url, 'leader-1');
+  });
+  after(async () => {
+    await core?.stop();
+    await iso.cleanup();
+  });
+
+  it('sold out - the winner retrying with the same key gets 200 and the same order; others get SOLD_OUT without a reservation', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 1, perBuyerLimit: 1 });
+    const winner = await Api.login(core.url, 'buyer-304');
+    const won = await winner.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'w' });
+    assert.equal(won.status, 201, JSON.stringify(won.body));
+    const deadline = Date.now() + 10_000;
+    while (!core.gateway.soldOut.isSoldOut(flashSaleId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(core.gateway.soldOut.isSoldOut(flashSaleId), 'the board heard the sell-out');
+    const retry = await winner.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'w' });
+    assert.deepEqual([retry.status, retry.body.id, retry.body.status], [200, won.body.id, 'PENDING_PAYMENT']);
+    const reused = await winner.post('/api/v1/orders', { flashSaleId, qty: 2 }, { 'idempotency-key': 'w' });
+    assert.deepEqual([reused.status, reused.body.code], [409, 'IDEMPOTENCY_KEY_REUSED']);
+    const freshKey = await winner.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'w2' });
+    assert.deepEqual([freshKey.status, freshKey.body.code], [409, 'SOLD_OUT']);
+
+    // With inventory gone nothing can be reserved: only the board and the order's key answer.
+    await core.inventory.runtime.stop();
+    const late = await Api.login(core.url, 'buyer-305');
+    const lost = await late.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'l' });
+    assert.deepEqual([lost.status, lost.body.code], [409, 'SOLD_OUT']);
+    const again = await winner.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'w' });
+    assert.deepEqual([again.status, again.body.id], [200, won.body.id]);
+  });
+
+  it('sold out - the board and the sale-SKU cache stay within their bounds as pools come and go', () => {
+    const board = new SoldOutBoard(50);
+    for (let i = 0; i < 500; i++) {
+      board.apply({ flashSaleId: `pool-${i}`, available: 0, atMs: i });
+      assert.ok(board.size <= 50);
+    }
+    assert.equal(board.isSoldOut('pool-499'), true);
+    assert.equal(board.isSoldOut('pool-0'), false, 'the oldest pool was forgotten');
+    assert.equal(core.gateway.saleSkus.maxEntries > 0, true);
+    for (let i = 0; i < core.gateway.saleSkus.maxEntries + 100; i++) core.gateway.saleSkus.set(`sale-${i}`, 'sku');
+    assert.equal(core.gateway.saleSkus.size, core.gateway.saleSkus.maxEntries);
+  });
+
+  it('token bucket - a flood of distinct keys keeps the in-process buckets within their bound', () => {
+    const buckets = new TokenBuckets(1 / 30, 2, 100);
+    for (let i = 0; i < 1000; i++) buckets.take(`key-${i}`, 0);
+    assert.equal(buckets.size, 100);
   });
 });

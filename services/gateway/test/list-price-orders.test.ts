@@ -1,5 +1,6 @@
 // Ordering a SKU at its list price, outside any flash sale: the hold comes from the SKU's free
-// stock within its own per-buyer limit, paying sells the units, cancelling or expiry frees them.
+// stock within its own per-buyer limit (or the default one) and the cap on a buyer's unpaid
+// holds, paying sells the units, cancelling or expiry frees them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Api } from '../../../test-support/api.js';
@@ -7,7 +8,10 @@ import { poll } from '../../../test-support/poll.js';
 import { coreWithStock, shownAvailable, shownSku } from '../../../test-support/stock.js';
 
 describe('orders at list price', () => {
-  const ctx = coreWithStock({ inventory: { LIST_PRICE_HOLD_SECONDS: '3', SWEEP_GRACE_MS: '500' }, order: { EXPIRY_INTERVAL_MS: '200' } });
+  const ctx = coreWithStock({
+    inventory: { LIST_PRICE_HOLD_SECONDS: '3', SWEEP_GRACE_MS: '500', SKU_DEFAULT_PER_BUYER_LIMIT: '6', MAX_OPEN_LIST_PRICE_HOLDS: '3' },
+    order: { EXPIRY_INTERVAL_MS: '200' },
+  });
 
   /** A product with one SKU: its id. */
   const sku = async (opts: { listPriceFen: number; perBuyerLimit: number; stock: number }) => {
@@ -123,5 +127,48 @@ describe('orders at list price', () => {
     }
     assert.deepEqual(await stock(skuId), [2, 0]);
     assert.equal((await buyer.get('/api/v1/orders')).body.orders.length, 0);
+  });
+
+  it('list price - a SKU without its own limit gets the default one: one buyer cannot hold the shelf', async () => {
+    const skuId = await sku({ listPriceFen: 800, perBuyerLimit: 0, stock: 500 });
+    const buyer = await Api.login(ctx.core.url, 'buyer-701');
+    const all = await buyer.post('/api/v1/orders', { skuId, qty: 500 }, { 'idempotency-key': 'shelf' });
+    assert.deepEqual([all.status, all.body.code], [409, 'LIMIT_REACHED']);
+    const seven = await buyer.post('/api/v1/orders', { skuId, qty: 7 }, { 'idempotency-key': 'seven' });
+    assert.deepEqual([seven.status, seven.body.code], [409, 'LIMIT_REACHED']);
+    assert.deepEqual(await stock(skuId), [500, 0], 'refusals hold nothing');
+    const six = await buyer.post('/api/v1/orders', { skuId, qty: 6 }, { 'idempotency-key': 'six' });
+    assert.equal(six.status, 201, JSON.stringify(six.body));
+    const more = await buyer.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': 'one-more' });
+    assert.deepEqual([more.status, more.body.code], [409, 'LIMIT_REACHED']);
+    // The SKU's own limit, when set, still wins over the default (higher or lower).
+    const own = await sku({ listPriceFen: 800, perBuyerLimit: 8, stock: 20 });
+    assert.equal((await buyer.post('/api/v1/orders', { skuId: own, qty: 8 }, { 'idempotency-key': 'own-8' })).status, 201);
+    assert.deepEqual(await stock(skuId), [500, 6]);
+  });
+
+  it('list price - open unpaid holds per buyer are capped across SKUs; paying or cancelling one frees a place', async () => {
+    const skus = await Promise.all(Array.from({ length: 5 }, () => sku({ listPriceFen: 300, perBuyerLimit: 0, stock: 10 })));
+    const buyer = await Api.login(ctx.core.url, 'buyer-702');
+    // Four tapped at once: the cap (3) holds under concurrency too.
+    const answers = await Promise.all(skus.slice(0, 4).map((skuId, i) => buyer.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': `open-${i}` })));
+    const placed = answers.filter((a) => a.status === 201);
+    assert.equal(placed.length, 3, JSON.stringify(answers.map((a) => [a.status, a.body.code])));
+    const refused = answers.find((a) => a.status !== 201)!;
+    assert.deepEqual([refused.status, refused.body.code], [409, 'LIMIT_REACHED']);
+    assert.equal((await buyer.post('/api/v1/orders', { skuId: skus[4], qty: 1 }, { 'idempotency-key': 'open-4' })).body.code, 'LIMIT_REACHED');
+    // A replay of an open hold is still answered.
+    const replay = await buyer.post('/api/v1/orders', { skuId: placed[0]!.body.skuId, qty: 1 }, { 'idempotency-key': `open-${answers.indexOf(placed[0]!)}` });
+    assert.deepEqual([replay.status, replay.body.id], [200, placed[0]!.body.id]);
+    // Another buyer is not affected.
+    const other = await Api.login(ctx.core.url, 'buyer-703');
+    assert.equal((await other.post('/api/v1/orders', { skuId: skus[4], qty: 1 }, { 'idempotency-key': 'x' })).status, 201);
+
+    assert.equal((await buyer.post(`/api/v1/orders/${placed[0]!.body.id}/pay`)).body.status, 'PAID');
+    assert.equal((await buyer.post(`/api/v1/orders/${placed[1]!.body.id}/cancel`)).body.status, 'CANCELLED');
+    const a = await buyer.post('/api/v1/orders', { skuId: skus[4], qty: 1 }, { 'idempotency-key': 'after-1' });
+    const b = await buyer.post('/api/v1/orders', { skuId: skus[4], qty: 1 }, { 'idempotency-key': 'after-2' });
+    const c = await buyer.post('/api/v1/orders', { skuId: skus[4], qty: 1 }, { 'idempotency-key': 'after-3' });
+    assert.deepEqual([a.status, b.status, c.body.code], [201, 201, 'LIMIT_REACHED']);
   });
 });

@@ -13,6 +13,10 @@ export const configShape = serviceConfigShape(
     POOL_CLOSE_DELAY_MS: z.coerce.number().int().nonnegative().default(30_000),
     // How long an order at list price holds its units waiting for payment.
     LIST_PRICE_HOLD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    // Units one buyer may hold or buy of a SKU whose own per-buyer limit is 0 (unset).
+    SKU_DEFAULT_PER_BUYER_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+    // Unpaid list-price orders one buyer may have open at once, over all SKUs.
+    MAX_OPEN_LIST_PRICE_HOLDS: z.coerce.number().int().min(1).max(1000).default(5),
   },
 );
 

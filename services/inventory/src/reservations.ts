@@ -8,6 +8,7 @@ import type { CatalogStore, FlashSaleRow, SkuRow } from './adapters/catalog-stor
 import type { HoldRow, PoolHold, ReservationStore } from './adapters/reservation-store.js';
 import type { StockPublisher } from './adapters/stock-publisher.js';
 import type { ReserveOutcome } from './domain/flash-sale.js';
+import { skuLimitPerBuyer, type BuyerLimits } from './domain/buyer-limits.js';
 
 export interface ReserveRequest {
   flashSaleId: string;
@@ -61,6 +62,7 @@ export class Reservations {
     private readonly stock: StockPublisher,
     private readonly logger: Logger,
     private readonly listPriceHoldSeconds = 900,
+    private readonly buyerLimits: BuyerLimits = { skuDefaultPerBuyer: 10, openListPriceHolds: 5 },
   ) {}
 
   /** Pool terms never change once created, so they are cached for the hot path. */
@@ -179,7 +181,8 @@ export class Reservations {
 
   /**
    * A hold at list price, outside any flash sale: from the SKU's free stock, within the SKU's own
-   * per-buyer limit. Ordinary shopping, not a spike, so Postgres alone decides.
+   * per-buyer limit (the default one when it has none) and the cap on the buyer's unpaid
+   * list-price holds. Ordinary shopping, not a spike, so Postgres alone decides.
    */
   async reserveStock(req: { skuId: string; buyerId: string; qty: number; idempotencyKey: string }): Promise<StockAnswer> {
     checkHoldRequest(req);
@@ -191,7 +194,8 @@ export class Reservations {
       buyerId: req.buyerId,
       qty: req.qty,
       key: req.idempotencyKey,
-      perBuyerLimit: sku.perBuyerLimit,
+      perBuyerLimit: skuLimitPerBuyer(sku.perBuyerLimit, this.buyerLimits),
+      maxOpenHolds: this.buyerLimits.openListPriceHolds,
       expiresAtMs: Date.now() + this.listPriceHoldSeconds * 1000,
     });
     if (!('hold' in r)) return { outcome: r.kind, sku };

@@ -19,7 +19,10 @@ export async function startInventory(config: InventoryConfig, logger?: Logger) {
   const stock = new StockPublisher(runtime.bus!, runtime.logger);
   stock.start();
   runtime.onClose('stock events', () => stock.stop());
-  const reservations = new Reservations(new HotPools(runtime.redis!, config.REDIS_PREFIX), holds, catalog, stock, runtime.logger, config.LIST_PRICE_HOLD_SECONDS);
+  const reservations = new Reservations(new HotPools(runtime.redis!, config.REDIS_PREFIX), holds, catalog, stock, runtime.logger, config.LIST_PRICE_HOLD_SECONDS, {
+    skuDefaultPerBuyer: config.SKU_DEFAULT_PER_BUYER_LIMIT,
+    openListPriceHolds: config.MAX_OPEN_LIST_PRICE_HOLDS,
+  });
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweeper = setInterval(() => {

@@ -21,6 +21,16 @@ export const configShape = serviceConfigShape(
     CHAT_BLOCKED_WORDS: z.string().default('傻逼,操你,fuck,shit,加微信,vx号'),
     CHAT_HISTORY: z.coerce.number().int().min(0).max(500).default(50),
     STOCK_UPDATE_INTERVAL_MS: z.coerce.number().int().min(0).default(250),
+    // The per-buyer order rate, one Redis budget with the gateway's REST orders: set both alike.
+    ORDER_RATE_PER_SECOND: z.coerce.number().positive().default(5),
+    ORDER_RATE_BURST: z.coerce.number().int().positive().default(20),
+    // Every event a socket sends draws on its own bucket; a socket still sending after this many
+    // refusals in a row is flooding and is disconnected.
+    SOCKET_EVENTS_PER_SECOND: z.coerce.number().positive().default(20),
+    SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(40),
+    SOCKET_FLOOD_DISCONNECT_AFTER: z.coerce.number().int().min(1).default(50),
+    // Open sockets one user may have at once, over every pod.
+    SOCKET_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(5),
     MEDIA_ENABLED: configTypes.bool.default(true),
     MEDIASOUP_WORKER_BIN: z.string().optional(),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).default(os.availableParallelism()),
@@ -28,6 +38,12 @@ export const configShape = serviceConfigShape(
     MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),
     MEDIASOUP_RTC_PORT_BASE: z.coerce.number().int().min(1).max(65535).default(40000),
     MEDIASOUP_CONSUMERS_PER_ROUTER: z.coerce.number().int().min(0).default(300),
+    // What one socket may hold in a media room: a viewer needs one recv transport and a consumer
+    // per producer (audio + video), a leader a send transport too; the rest is headroom for rejoins.
+    MEDIA_MAX_TRANSPORTS_PER_PEER: z.coerce.number().int().min(1).default(4),
+    MEDIA_MAX_CONSUMERS_PER_PEER: z.coerce.number().int().min(1).default(8),
+    // A media room with no peer for this long closes (a leader who left without ending the session).
+    MEDIA_ROOM_IDLE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   },
 );
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement } from '@lc/contracts';
+import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './events/order-feed.js';
@@ -16,11 +16,14 @@ import { MediaCluster } from './media/index.js';
 import { mediasoupWorkerBin } from './media-worker-bin.js';
 import { liveRoomRpc } from './rpc/live-room-rpc.js';
 import { MediaSignalling, RELAY_TIMEOUT_MS } from './socket/media-signalling.js';
+import { capConnectionsPerUser } from './socket/connection-cap.js';
+import { limitEventRate } from './socket/event-rate.js';
 import { registerRoomHandlers } from './socket/room-handlers.js';
 import { rooms } from './socket/room-names.js';
 import { authenticateSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
 import { enforceTokenExpiry } from './socket/token-expiry.js';
 import { ViewerCounter } from './socket/viewer-counter.js';
+import { ConnectionRegistry } from './store/connection-registry.js';
 import { RoomState } from './store/room-state.js';
 import { SessionStore } from './store/session-store.js';
 
@@ -46,7 +49,9 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const state = new RoomState(runtime.redis!, config.REDIS_PREFIX, config.CHAT_HISTORY);
   const io = await startSocketServer(runtime, config, corsOrigins);
   const viewers = new ViewerCounter(io, state, podId, log);
-  const signalling = new MediaSignalling(io, state, podId, media, log);
+  const signalling = new MediaSignalling(io, state, podId, media, log, async (id) => (await sessions.get(id))?.status === 'ENDED');
+  const orderRate = orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST);
+  const eventRate = { perSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, disconnectAfter: config.SOCKET_FLOOD_DISCONNECT_AFTER };
   const chat = {
     maxLength: config.CHAT_MAX_LENGTH,
     blockedWords: parseBlockedWords(config.CHAT_BLOCKED_WORDS),
@@ -56,12 +61,14 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
 
   const verifyToken = tokenVerifier(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   io.use(authenticateSockets(verifyToken));
+  const stopConnectionCap = capConnectionsPerUser(io, new ConnectionRegistry(runtime.redis!, config.REDIS_PREFIX, config.SOCKET_MAX_CONNECTIONS_PER_USER), log);
   io.on('connection', (socket) => {
+    limitEventRate(socket, eventRate, log);
     const { user } = socketData(socket);
     enforceTokenExpiry(socket, verifyToken, log);
     void socket.join(rooms.user(user.id));
     if (user.role === 'leader') void socket.join(rooms.leader(user.id));
-    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, chat, onLeave: (s, id) => signalling.leave(s, id) });
+    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, orderRate, chat, onLeave: (s, id) => signalling.leave(s, id) });
     signalling.register(socket);
   });
   viewers.start();
@@ -73,6 +80,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     stopOrders();
     viewers.stop();
     signalling.stop();
+    stopConnectionCap();
   });
   // Sockets are long-lived: close them before the HTTP server waits for connections to end.
   runtime.onStopTakingWork('sockets', () => new Promise<void>((resolve) => void io.close(() => resolve())));
@@ -109,6 +117,7 @@ async function startMedia(config: LiveRoomConfig, logger: Logger): Promise<Media
     ...(config.MEDIASOUP_ANNOUNCED_ADDRESS ? { announcedAddress: config.MEDIASOUP_ANNOUNCED_ADDRESS } : {}),
     rtcPortBase: config.MEDIASOUP_RTC_PORT_BASE,
     consumersPerRouterThreshold: config.MEDIASOUP_CONSUMERS_PER_ROUTER,
+    roomLimits: { maxTransportsPerPeer: config.MEDIA_MAX_TRANSPORTS_PER_PEER, maxConsumersPerPeer: config.MEDIA_MAX_CONSUMERS_PER_PEER, idleCloseMs: config.MEDIA_ROOM_IDLE_MS },
     logger,
   });
 }

@@ -19,9 +19,9 @@ export function workerBinary(): string {
 
 export type Pod = Awaited<ReturnType<typeof startLiveRoom>> & { url: string };
 
-export async function startPlatform(opts: { pods?: number; media?: boolean; env?: Record<string, string> } = {}) {
+export async function startPlatform(opts: { pods?: number; media?: boolean; env?: Record<string, string>; core?: Parameters<typeof startCore>[1] } = {}) {
   const iso: Isolation = isolate();
-  const core = await startCore(iso);
+  const core = await startCore(iso, opts.core);
   const pods: Pod[] = [];
   for (let i = 0; i < (opts.pods ?? 1); i++) {
     const env: Record<string, string> = {

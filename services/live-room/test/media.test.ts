@@ -315,3 +315,51 @@ describe('media cluster (real mediasoup workers)', () => {
     }
   });
 });
+
+describe('media limits (real mediasoup worker)', () => {
+  let limited: MediaCluster;
+
+  before(async () => {
+    limited = await MediaCluster.create({
+      workerBin: workerBinary(),
+      numWorkers: 1,
+      listenIp: LISTEN_IP,
+      announcedAddress: ANNOUNCED,
+      rtcPortBase: await freePortBase(1),
+      consumersPerRouterThreshold: 100,
+      roomLimits: { maxTransportsPerPeer: 2, maxConsumersPerPeer: 1, idleCloseMs: 300 },
+    });
+  });
+  after(() => limited?.close());
+
+  it('media limits - a peer past its transport or consumer cap is refused LIMIT_REACHED; other peers are not', async () => {
+    const room = await limited.createRoom('session-caps');
+    const leader = await startLeader(room);
+    const t1 = await room.createRecvTransport('greedy');
+    await room.createRecvTransport('greedy');
+    await assert.rejects(room.createRecvTransport('greedy'), (e: unknown) => e instanceof MediaError && e.code === 'LIMIT_REACHED');
+    await assert.rejects(room.createSendTransport('greedy'), (e: unknown) => e instanceof MediaError && e.code === 'LIMIT_REACHED');
+    await room.consume('greedy', t1.id, leader.videoId, room.routerRtpCapabilities);
+    await assert.rejects(room.consume('greedy', t1.id, leader.audioId, room.routerRtpCapabilities), (e: unknown) => e instanceof MediaError && e.code === 'LIMIT_REACHED');
+    assert.equal(room.consumers('greedy').length, 1);
+    assert.equal(room.stats().transports, 3, "the leader's send transport and the greedy peer's two");
+    const calm = await watch(room, 'calm', [leader.videoId]);
+    assert.equal(calm.consumerIds.length, 1);
+    room.close();
+  });
+
+  it('media limits - a room left empty closes itself after the idle time; one with a peer stays open', async () => {
+    const room = await limited.createRoom('session-idle');
+    await room.createRecvTransport('viewer');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(room.closed, false, 'a peer keeps it open');
+    const closed = new Promise<string>((resolve) => room.once('close', resolve));
+    await room.closePeer('viewer');
+    assert.match(await closed, /no peer for 300 ms/);
+    assert.equal(limited.getRoom('session-idle'), undefined, 'the cluster forgot it');
+    // A room opened but never joined closes too.
+    const never = await limited.createRoom('session-never-joined');
+    await waitFor(() => never.closed, 'the unjoined room to close', 2000);
+    assert.equal(limited.stats().rooms, 0);
+  });
+});

@@ -1,9 +1,10 @@
-// Pure room rules: chat text checks, stock coalescing, session transitions.
+// Pure room rules: chat text checks, stock coalescing, session transitions, the socket event budget.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkChatText, foldForMatching, parseBlockedWords } from '../src/domain/chat-rules.js';
 import { StockCoalescer, type StockChange } from '../src/domain/stock-coalescer.js';
 import { endSession, startSession, type LiveSession } from '../src/domain/live-session.js';
+import { EventGate } from '../src/domain/event-gate.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,5 +81,16 @@ describe('room rules', () => {
     assert.ok(ended.ok && ended.session.status === 'ENDED' && ended.session.activeFlashSaleId === null);
     const again = startSession(ended.session, 'leader-1', 10);
     assert.ok(!again.ok && again.code === 'INVALID_STATE');
+  });
+
+  it('event gate - a burst passes, then the rate; refusals in a row past the bound mean disconnect; a pause forgives', () => {
+    const gate = new EventGate({ perSecond: 10, burst: 5, disconnectAfter: 3 }, 0);
+    const verdicts = Array.from({ length: 8 }, () => gate.admit(0));
+    assert.deepEqual(verdicts, ['allow', 'allow', 'allow', 'allow', 'allow', 'refuse', 'refuse', 'disconnect']);
+    assert.equal(gate.admit(100), 'allow', 'one token back after 100 ms at 10/s');
+    assert.equal(gate.admit(100), 'refuse', 'an allowed event resets the refusal run');
+    assert.equal(gate.admit(10_000), 'allow');
+    for (let i = 0; i < 4; i++) assert.equal(gate.admit(10_000), 'allow', 'the burst is back, never more');
+    assert.equal(gate.admit(10_000), 'refuse');
   });
 });

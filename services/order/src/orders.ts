@@ -31,6 +31,17 @@ const refusals = {
   [ReserveOutcome.RESERVE_OUTCOME_ENDED]: 'ENDED',
 } as const;
 
+/** Validates a placement and returns the hash that tells a replay from a reused key. */
+function checkedRequestHash(req: PlaceOrder): string {
+  if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+  if (!req.idempotencyKey || req.idempotencyKey.length > 100) throw new DomainError('INVALID_ARGUMENT', 'Idempotency-Key: required, at most 100 characters');
+  if (!req.flashSaleId === !req.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: exactly one is required');
+  if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+  return createHash('sha256')
+    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId]))
+    .digest('hex');
+}
+
 export class Orders {
   constructor(
     private readonly store: OrderStore,
@@ -41,13 +52,7 @@ export class Orders {
   ) {}
 
   async place(req: PlaceOrder): Promise<PlaceResult> {
-    if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
-    if (!req.idempotencyKey || req.idempotencyKey.length > 100) throw new DomainError('INVALID_ARGUMENT', 'Idempotency-Key: required, at most 100 characters');
-    if (!req.flashSaleId === !req.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: exactly one is required');
-    if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId]))
-      .digest('hex');
+    const requestHash = checkedRequestHash(req);
 
     const hold = {
       buyerId: req.buyerId,
@@ -92,6 +97,18 @@ export class Orders {
     const twin = await this.store.byKey(req.buyerId, req.idempotencyKey);
     if (!twin) throw new DomainError('UNAVAILABLE', 'try again');
     return this.replay(twin, requestHash);
+  }
+
+  /**
+   * The order already placed under the request's key, reserving nothing; undefined when the key
+   * has none. Front doors ask this instead of `place` once a pool is sold out.
+   */
+  async findPlaced(req: PlaceOrder): Promise<OrderRow | undefined> {
+    const requestHash = checkedRequestHash(req);
+    const existing = await this.store.byKey(req.buyerId, req.idempotencyKey);
+    if (!existing) return undefined;
+    this.replay(existing, requestHash);
+    return existing;
   }
 
   private replay(order: OrderRow, requestHash: string): PlaceResult {

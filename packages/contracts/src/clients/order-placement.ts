@@ -1,6 +1,6 @@
 // Placing orders from a front door (the gateway's REST API, the live room's socket): placements
 // made at the same moment travel to the order service in one PlaceOrders call.
-import { BatchedRpc, type RpcClient } from '@lc/kit';
+import { BatchedRpc, RedisTokenBuckets, type Redis, type RpcClient } from '@lc/kit';
 import type { OrderServiceClient, PlaceOrderRequest, PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
 
 export type PlaceOrder = (request: PlaceOrderRequest) => Promise<PlaceOrderResponse>;
@@ -12,4 +12,12 @@ export function batchedOrderPlacement(orders: RpcClient<OrderServiceClient>): Pl
     { name: 'PlaceOrders' },
   );
   return (request) => rpc.call(request);
+}
+
+/**
+ * The per-buyer order rate, one budget for every front door: REST on any gateway pod and the
+ * socket's order:place on any live-room pod take from the same Redis bucket.
+ */
+export function orderRateLimit(redis: Redis, redisPrefix: string, perSecond: number, burst: number): RedisTokenBuckets {
+  return new RedisTokenBuckets(redis, `${redisPrefix}order-rate:`, perSecond, burst);
 }

@@ -1,13 +1,23 @@
 // What the gateway knows about pools that are sold out, told by inventory's stock events, so a
 // sold-out pool is answered from memory. Only the newest event per pool counts.
+import { BoundedMap } from '@lc/kit';
+
 export interface StockChange {
   flashSaleId: string;
   available: number;
   atMs: number;
 }
 
+/** Pools remembered at once; the oldest-told beyond this are forgotten (ended pools drift out). */
+export const SOLD_OUT_BOARD_MAX_POOLS = 10_000;
+
 export class SoldOutBoard {
-  private readonly latest = new Map<string, StockChange>();
+  // Forgetting a pool only costs its fast path: the order service still answers SOLD_OUT.
+  private readonly latest: BoundedMap<string, StockChange>;
+
+  constructor(maxPools = SOLD_OUT_BOARD_MAX_POOLS) {
+    this.latest = new BoundedMap(maxPools);
+  }
 
   apply(change: StockChange): void {
     const known = this.latest.get(change.flashSaleId);
@@ -17,5 +27,9 @@ export class SoldOutBoard {
 
   isSoldOut(flashSaleId: string): boolean {
     return this.latest.get(flashSaleId)?.available === 0;
+  }
+
+  get size(): number {
+    return this.latest.size;
   }
 }

@@ -1,4 +1,5 @@
-// Per-key token buckets for rate limiting (order placement per buyer). Pure: time is passed in.
+// Per-key token buckets for limits local to one process (order placement shares a Redis bucket
+// instead: kit's RedisTokenBuckets). Pure: time is passed in.
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -16,6 +17,9 @@ export class TokenBuckets {
     const allowed = b.tokens >= 1;
     if (allowed) b.tokens -= 1;
     if (!this.buckets.has(key) && this.buckets.size >= this.maxKeys) this.evictFull(nowMs);
+    // Still full of draining buckets (a flood of distinct keys): the oldest goes, so the map stays
+    // within maxKeys; a forgotten key only gets a fresh bucket.
+    if (!this.buckets.has(key) && this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
     this.buckets.set(key, b);
     return allowed;
   }
@@ -31,5 +35,9 @@ export class TokenBuckets {
     for (const [key, b] of this.buckets) {
       if (b.tokens + ((nowMs - b.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
     }
+  }
+
+  get size(): number {
+    return this.buckets.size;
   }
 }

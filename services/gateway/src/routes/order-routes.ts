@@ -1,12 +1,12 @@
-// Buyer order endpoints: place (idempotent by key, rate-limited, sold-out answered from memory),
+// Buyer order endpoints: place (idempotent by key, rate-limited in Redis with the socket's
+// order:place, sold-out answered from memory unless the key already won),
 // read, list, pay, cancel. A buyer only ever reaches their own orders.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DomainError, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, orderJson, placeOrderOutcomeToJSON, type OrderServiceClient, type PlaceOrder } from '@lc/contracts';
+import { DomainError, type RedisTokenBuckets, type RpcClient } from '@lc/kit';
+import { PlaceOrderOutcome, orderJson, placeOrderOutcomeToJSON, type OrderServiceClient, type PlaceOrder, type PlaceOrderRequest } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { SoldOutBoard } from '../domain/sold-out-board.js';
-import type { TokenBuckets } from '../domain/token-bucket.js';
 import { id, parse, uuid } from './validation.js';
 
 const placeBody = z.object({
@@ -25,7 +25,7 @@ const idempotencyKey = z
 
 export function orderRoutes(
   app: FastifyInstance,
-  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; placeOrder: PlaceOrder; soldOut: SoldOutBoard; rateLimit: TokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
+  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; placeOrder: PlaceOrder; soldOut: SoldOutBoard; rateLimit: RedisTokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
 ) {
   const { auth, orders, placeOrder, soldOut, rateLimit, skuOfSale } = deps;
   const byId = z.object({ id: uuid('id') });
@@ -34,14 +34,10 @@ export function orderRoutes(
     const buyer = currentUser(request);
     const key = parse(idempotencyKey, request.headers['idempotency-key']);
     const body = parse(placeBody, request.body);
-    if (!rateLimit.take(buyer.id, Date.now())) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down');
-    if (body.flashSaleId) {
-      if (soldOut.isSoldOut(body.flashSaleId)) return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
-      if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
-    } else if (!body.skuId) {
-      throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: one is required');
-    }
-    const result = await placeOrder({
+    const rate = await rateLimit.take(buyer.id);
+    if (!rate.taken) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
+    if (!body.flashSaleId && !body.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: one is required');
+    const placement: PlaceOrderRequest = {
       buyerId: buyer.id,
       idempotencyKey: key,
       flashSaleId: body.flashSaleId ?? '',
@@ -49,7 +45,20 @@ export function orderRoutes(
       qty: body.qty,
       liveSessionId: body.liveSessionId ?? '',
       leaderId: body.leaderId ?? '',
-    });
+    };
+    if (body.flashSaleId) {
+      if (soldOut.isSoldOut(body.flashSaleId)) {
+        // Only a key that already won can still get an order here (a retry over a flaky network):
+        // one read by the (buyer, key) unique index in the order service, reserving nothing and
+        // never reaching inventory's hot path, which is what the board protects. Losers' keys
+        // still get SOLD_OUT without a reservation attempt.
+        const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true });
+        if (order) return reply.code(200).send(orderJson(order));
+        return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
+      }
+      if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
+    }
+    const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || !result.order) {
       const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
       return reply.code(409).send({ code, message: code.toLowerCase().replace(/_/g, ' ') });

@@ -107,21 +107,23 @@ export class ReservationStore {
 
   /**
    * A hold at list price from the SKU's free stock (the warehouse with the most free units), within
-   * the SKU's per-buyer limit; the same key returns the first hold. One transaction, serialised per
-   * buyer and SKU so a buyer's concurrent orders cannot pass the limit together.
+   * the SKU's per-buyer limit and the buyer's cap on open (unpaid) list-price holds; the same key
+   * returns the first hold. One transaction, serialised per buyer so a buyer's concurrent orders
+   * (of one SKU or several) cannot pass either limit together.
    */
-  async reserveStock(req: { holdId: string; skuId: string; buyerId: string; qty: number; key: string; perBuyerLimit: number; expiresAtMs: number }): Promise<StockReserveResult> {
+  async reserveStock(req: { holdId: string; skuId: string; buyerId: string; qty: number; key: string; perBuyerLimit: number; maxOpenHolds: number; expiresAtMs: number }): Promise<StockReserveResult> {
     return inTransaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stock:${req.skuId}:${req.buyerId}`]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stock-buyer:${req.buyerId}`]);
       const first = await client.query(`${HOLD_SELECT} WHERE sku_id = $1 AND idempotency_key = $2`, [req.skuId, req.key]);
       if (first.rows[0]) return { kind: 'REPLAY', hold: toHold(first.rows[0]) };
-      if (req.perBuyerLimit > 0) {
-        const { rows } = await client.query<{ n: number }>(
-          `SELECT COALESCE(SUM(qty), 0)::int AS n FROM reservations WHERE sku_id = $1 AND buyer_id = $2 AND status <> 'RELEASED'`,
-          [req.skuId, req.buyerId],
-        );
-        if (rows[0]!.n + req.qty > req.perBuyerLimit) return { kind: 'LIMIT_REACHED' };
-      }
+      const { rows: [held] } = await client.query<{ n: number; open: number }>(
+        `SELECT COALESCE(SUM(qty) FILTER (WHERE sku_id = $1), 0)::int AS n,
+                (SELECT count(*)::int FROM reservations
+                  WHERE buyer_id = $2 AND sku_id IS NOT NULL AND status = 'HELD' AND expires_at > now()) AS open
+         FROM reservations WHERE sku_id = $1 AND buyer_id = $2 AND status <> 'RELEASED'`,
+        [req.skuId, req.buyerId],
+      );
+      if (held!.n + req.qty > req.perBuyerLimit || held!.open >= req.maxOpenHolds) return { kind: 'LIMIT_REACHED' };
       // The WHERE is checked again on the locked row, so concurrent buyers never take more than is free.
       const allocated = await client.query<{ warehouse_id: string }>(
         `UPDATE stock SET allocated = allocated + $2

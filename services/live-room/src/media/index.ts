@@ -1,5 +1,5 @@
 // Public API of the live room's SFU layer (a thin adapter over mediasoup).
-export { MediaCluster, type MediaClusterOptions, type ClusterStats, type WorkerStats } from './media-cluster.js';
+export { MediaCluster, DEFAULT_ROOM_LIMITS, type MediaClusterOptions, type ClusterStats, type WorkerStats } from './media-cluster.js';
 export {
   LiveMediaRoom,
   type LiveMediaRoomEvents,
@@ -10,6 +10,7 @@ export {
   type ViewerPlacement,
   type RouterStats,
   type RoomStats,
+  type RoomLimits,
 } from './live-media-room.js';
 export { mediaCodecs } from './media-codecs.js';
 export { MediaError, type MediaErrorCode } from './media-error.js';

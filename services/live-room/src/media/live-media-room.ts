@@ -8,9 +8,18 @@ import { SerialQueue } from './serial-queue.js';
 import type { RouterHandle, RouterRole, WorkerSlot } from './worker-slot.js';
 import type { ProducerInfo } from '../wire-types.js';
 
-/** What a room needs from the cluster: routers on workers, and the placement threshold. */
+/** What one peer (socket) may hold in a room, and how long an empty room stays open. */
+export interface RoomLimits {
+  maxTransportsPerPeer: number;
+  maxConsumersPerPeer: number;
+  /** A room without any peer for this long closes itself. */
+  idleCloseMs: number;
+}
+
+/** What a room needs from the cluster: routers on workers, the placement threshold, the limits. */
 export interface RouterHost {
   readonly consumersPerRouterThreshold: number;
+  readonly roomLimits: RoomLimits;
   readonly logger: MediaLogger;
   /** A router on the least-loaded live worker outside `exclude`; undefined when there is none. */
   createRouter(sessionId: string, role: RouterRole, exclude: ReadonlySet<WorkerSlot>): Promise<RouterHandle | undefined>;
@@ -102,6 +111,7 @@ export class LiveMediaRoom extends EventEmitter<LiveMediaRoomEvents> {
   private readonly edges: RouterHandle[] = [];
   private readonly viewerCounts = new Map<RouterHandle, number>();
   private closeReason: string | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly sessionId: string,
@@ -112,6 +122,7 @@ export class LiveMediaRoom extends EventEmitter<LiveMediaRoomEvents> {
     this.viewerCounts.set(origin, 0);
     // Without its origin the room has no media at all; tell the signalling layer.
     origin.router.observer.once('close', () => this.close('origin router closed (its worker died)'));
+    this.armIdleClose();
   }
 
   static async open(sessionId: string, host: RouterHost): Promise<LiveMediaRoom> {
@@ -129,12 +140,12 @@ export class LiveMediaRoom extends EventEmitter<LiveMediaRoomEvents> {
   }
 
   createSendTransport(peerId: string): Promise<TransportParams> {
-    return this.serial(async () => this.openTransport(this.peer(peerId, true), this.origin, 'send'));
+    return this.serial(async () => this.openTransport(this.peerWithRoomForTransport(peerId), this.origin, 'send'));
   }
 
   createRecvTransport(peerId: string): Promise<TransportParams> {
     return this.serial(async () => {
-      const peer = this.peer(peerId, true);
+      const peer = this.peerWithRoomForTransport(peerId);
       if (peer.viewerHandle === undefined || peer.viewerHandle.router.closed) {
         const handle = await this.pickViewerRouter();
         this.assertOpen();
@@ -179,6 +190,8 @@ export class LiveMediaRoom extends EventEmitter<LiveMediaRoomEvents> {
     return this.serial(async () => {
       const peer = this.peer(peerId, false);
       const { transport, handle } = this.transportOf(peerId, transportId, 'recv');
+      const { maxConsumersPerPeer } = this.host.roomLimits;
+      if (peer.consumers.size >= maxConsumersPerPeer) throw new MediaError('LIMIT_REACHED', `a peer may hold at most ${maxConsumersPerPeer} consumers`);
       if (!this.producersById.has(producerId)) throw new MediaError('NOT_FOUND', `no producer ${producerId} in room ${this.sessionId}`);
       if (!handle.router.canConsume({ producerId, rtpCapabilities })) {
         throw new MediaError('INVALID_ARGUMENT', `rtpCapabilities of peer ${peerId} cannot consume producer ${producerId}`);
@@ -233,12 +246,14 @@ export class LiveMediaRoom extends EventEmitter<LiveMediaRoomEvents> {
       this.peers.delete(peerId);
       for (const { transport } of [...peer.transports.values()]) transport.close();
       if (peer.viewerHandle !== undefined) this.releaseViewer(peer.viewerHandle);
+      if (this.peers.size === 0) this.armIdleClose();
     });
   }
 
   close(reason = 'closed'): void {
     if (this.closed) return;
     this.closeReason = reason;
+    clearTimeout(this.idleTimer);
     for (const edge of this.edges.splice(0)) edge.router.close();
     this.origin.router.close();
     this.peers.clear();
@@ -370,8 +385,28 @@ export class LiveMediaRoom extends EventEmitter<LiveMediaRoomEvents> {
       if (!create) throw new MediaError('NOT_FOUND', `no peer ${peerId} in room ${this.sessionId}`);
       peer = { id: peerId, transports: new Map(), producers: new Map(), consumers: new Map(), viewerHandle: undefined };
       this.peers.set(peerId, peer);
+      clearTimeout(this.idleTimer);
     }
     return peer;
+  }
+
+  /** The peer, refused when it already holds as many transports as one peer may. */
+  private peerWithRoomForTransport(peerId: string): PeerState {
+    const { maxTransportsPerPeer } = this.host.roomLimits;
+    if ((this.peers.get(peerId)?.transports.size ?? 0) >= maxTransportsPerPeer) {
+      throw new MediaError('LIMIT_REACHED', `a peer may hold at most ${maxTransportsPerPeer} transports`);
+    }
+    return this.peer(peerId, true);
+  }
+
+  /** An empty room closes after a while: nobody ended the session, or its leader just left. */
+  private armIdleClose(): void {
+    clearTimeout(this.idleTimer);
+    const { idleCloseMs } = this.host.roomLimits;
+    this.idleTimer = setTimeout(() => {
+      if (this.peers.size === 0) this.close(`no peer for ${idleCloseMs} ms`);
+    }, idleCloseMs);
+    this.idleTimer.unref();
   }
 
   private transportOf(peerId: string, transportId: string, direction?: Direction): TransportEntry {

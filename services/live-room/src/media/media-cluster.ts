@@ -2,7 +2,7 @@
 // UDP+TCP port, and the live media rooms placed on them.
 import os from 'node:os';
 import type { types } from 'mediasoup';
-import { LiveMediaRoom, type RouterHost } from './live-media-room.js';
+import { LiveMediaRoom, type RoomLimits, type RouterHost } from './live-media-room.js';
 import { mediaCodecs } from './media-codecs.js';
 import { MediaError } from './media-error.js';
 import { silentLogger, type MediaLogger } from './media-logger.js';
@@ -22,6 +22,8 @@ export interface MediaClusterOptions {
   rtcPortBase: number;
   /** A router whose (expected) viewer consumers exceed this sends new viewers to an edge router. */
   consumersPerRouterThreshold: number;
+  /** Per-peer caps and the empty-room timeout; defaults in DEFAULT_ROOM_LIMITS. */
+  roomLimits?: Partial<RoomLimits>;
   logger?: MediaLogger;
   workerLogLevel?: types.WorkerLogLevel;
   /** Ports for the loopback pipe transports between routers; default: mediasoup's 10000-59999. */
@@ -50,8 +52,11 @@ interface SlotState extends WorkerSlot {
 
 const MAX_RESTART_DELAY_MS = 30_000;
 
+export const DEFAULT_ROOM_LIMITS: RoomLimits = { maxTransportsPerPeer: 4, maxConsumersPerPeer: 8, idleCloseMs: 5 * 60_000 };
+
 export class MediaCluster implements RouterHost {
   readonly consumersPerRouterThreshold: number;
+  readonly roomLimits: RoomLimits;
   readonly logger: MediaLogger;
   private readonly slots: SlotState[];
   private readonly rooms = new Map<string, Promise<LiveMediaRoom>>();
@@ -63,6 +68,7 @@ export class MediaCluster implements RouterHost {
     numWorkers: number,
   ) {
     this.consumersPerRouterThreshold = options.consumersPerRouterThreshold;
+    this.roomLimits = { ...DEFAULT_ROOM_LIMITS, ...options.roomLimits };
     this.logger = options.logger ?? silentLogger;
     this.slots = Array.from({ length: numWorkers }, (_, index) => ({
       index,

@@ -54,6 +54,8 @@ export class MediaSignalling {
     readonly podId: string,
     private readonly cluster: MediaCluster | undefined,
     private readonly logger: Logger,
+    /** Whether the session has ended: an ended session's room is closed and never reopened. */
+    private readonly sessionEnded: (sessionId: string) => Promise<boolean> = async () => false,
   ) {}
 
   start(): void {
@@ -80,6 +82,8 @@ export class MediaSignalling {
     const ask = async (request: MediaOp) => {
       const sessionId = data.sessionId;
       if (sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
+      // Any media request opens the room on demand; once the session ended that would reopen it.
+      if (await this.sessionEnded(sessionId)) throw new RoomRefusal('INVALID_STATE', 'the session has ended');
       data.mediaSessionId = sessionId;
       return this.request(sessionId, socket.id, request);
     };

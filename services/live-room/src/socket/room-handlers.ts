@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import { isDomainError, type Logger, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient, type PlaceOrder } from '@lc/contracts';
+import { isDomainError, type Logger, type RedisTokenBuckets, type RpcClient } from '@lc/kit';
+import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient, type PlaceOrder, type PlaceOrderRequest } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
 import type { RoomState, ChatMessage } from '../store/room-state.js';
@@ -26,6 +26,8 @@ export interface RoomDeps {
   inventory: RpcClient<InventoryServiceClient>;
   orders: RpcClient<OrderServiceClient>;
   placeOrder: PlaceOrder;
+  /** The per-buyer order rate, the same Redis budget as the gateway's REST orders. */
+  orderRate: RedisTokenBuckets;
   chat: ChatRules & { rateLimit: number; rateWindowMs: number };
   /** Called when a socket leaves its session (closing its media peer). */
   onLeave: (socket: Socket, sessionId: string) => Promise<void>;
@@ -251,17 +253,18 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
 
   on('order:place', placePayload, async ({ flashSaleId, qty, idempotencyKey }) => {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
+    const rate = await deps.orderRate.take(data.user.id);
+    if (!rate.taken) throw new RoomRefusal('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
     const session = await joinedSession();
-    if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
-    const result = await placeOrder({
-      buyerId: data.user.id,
-      idempotencyKey,
-      flashSaleId,
-      qty,
-      liveSessionId: session.id,
-      leaderId: session.leaderId,
-      skuId: '',
-    });
+    const placement: PlaceOrderRequest = { buyerId: data.user.id, idempotencyKey, flashSaleId, qty, liveSessionId: session.id, leaderId: session.leaderId, skuId: '' };
+    if (session.activeFlashSaleId !== flashSaleId) {
+      // The sale is over here, but a buyer retrying the order they won still gets it back.
+      const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true, deadlineMs: 3000 });
+      if (order !== undefined) return { order: orderJson(order), replayed: true };
+      throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
+    }
+    // No sold-out shortcut here: a sold-out pool's replay is answered by the order service itself.
+    const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) {
       const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
       throw new RoomRefusal(code, code.toLowerCase().replace(/_/g, ' '));

@@ -1,5 +1,5 @@
 // OrderService gRPC handlers.
-import { serveBatch, unaryService, type Logger } from '@lc/kit';
+import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
 import { OrderStatus, PlaceOrderOutcome, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { Orders } from '../orders.js';
@@ -23,6 +23,11 @@ export function orderRpc(orders: Orders, logger: Logger): OrderServiceServer {
       placeOrder,
       async placeOrders(req) {
         return { results: await serveBatch('PlaceOrder', req.items, placeOrder, logger) };
+      },
+      async findPlacedOrder(req) {
+        if (!req.request) throw new DomainError('INVALID_ARGUMENT', 'request: required');
+        const order = await orders.findPlaced(req.request);
+        return order ? { order: toOrder(order) } : {};
       },
       async getOrder(req) {
         return { order: toOrder(await orders.get(req.orderId, req.buyerId)) };
