@@ -12,7 +12,6 @@ import { nowSeconds, signToken } from '../../../test-support/tokens.js';
 import { configShape } from '../src/config.js';
 import { startGateway } from '../src/service.js';
 import { SoldOutBoard } from '../src/domain/sold-out-board.js';
-import { TokenBuckets } from '../src/domain/token-bucket.js';
 
 describe('gateway guards', () => {
   const iso = isolate();
@@ -180,11 +179,5 @@ describe('gateway sold-out board', () => {
     assert.equal(core.gateway.saleSkus.maxEntries > 0, true);
     for (let i = 0; i < core.gateway.saleSkus.maxEntries + 100; i++) core.gateway.saleSkus.set(`sale-${i}`, 'sku');
     assert.equal(core.gateway.saleSkus.size, core.gateway.saleSkus.maxEntries);
-  });
-
-  it('token bucket - a flood of distinct keys keeps the in-process buckets within their bound', () => {
-    const buckets = new TokenBuckets(1 / 30, 2, 100);
-    for (let i = 0; i < 1000; i++) buckets.take(`key-${i}`, 0);
-    assert.equal(buckets.size, 100);
   });
 });
