@@ -211,6 +211,34 @@ describe('payments', () => {
     assert.deepEqual([stats.body.held, stats.body.sold, stats.body.available], [0, 0, 5]);
   });
 
+  it('payments - a capture arriving after the payment deadline expired the order is refunded too', async () => {
+    const buyer = buyers[2]!;
+    const { order, flashSaleId } = await placeOrder(buyer, 'late-expiry');
+    relay.holding = true;
+    let pending: { body: { status: string; paymentId: string } };
+    try {
+      pending = await buyer.post(`/api/v1/orders/${order.id}/pay`);
+    } finally {
+      relay.holding = false;
+    }
+    assert.equal(pending.body.status, 'PENDING_PAYMENT');
+    // The deadline passes (moved, not waited for): the expiry loop cancels the order and
+    // releases the hold, and the pending intent closes with it.
+    await rows(`UPDATE $schema.orders SET payment_deadline = now() - interval '1 second' WHERE id = $1`, [order.id]);
+    await poll('the order to expire', async () => ((await buyer.get(`/api/v1/orders/${order.id}`)).body.status === 'CANCELLED' ? true : undefined));
+    assert.deepEqual((await paymentsOf(order.id)).map((p) => p.status), ['EXPIRED']);
+
+    const late = relay.held.splice(0).find((c) => c.orderId === order.id)!;
+    assert.equal((await relay.forward(late)).body.duplicate, false);
+    assert.deepEqual((await refundsOf(order.id)).map((r) => [r.cause, r.status]), [[`late-capture:${pending.body.paymentId}`, 'SUCCEEDED']]);
+    assert.deepEqual((await paymentsOf(order.id)).map((p) => p.status), ['REFUNDED']);
+    const report = await reconciliation();
+    assert.ok(report.settled.some((s) => s.paymentId === pending.body.paymentId));
+    assert.ok(!report.disagreements.some((d) => d.orderId === order.id));
+    const stats = await buyer.get(`/api/v1/flash-sales/${flashSaleId}`);
+    assert.deepEqual([stats.body.held, stats.body.sold], [0, 0]);
+  });
+
   it('payments - a replayed provider callback changes nothing', async () => {
     const buyer = buyers[3]!;
     const { order, flashSaleId } = await placeOrder(buyer, 'replay');
@@ -225,6 +253,12 @@ describe('payments', () => {
     const renotified = JSON.stringify({ ...JSON.parse(original.body), eventId: 'renotify-1', atMs: Date.now() });
     const second = await relay.forward({ body: renotified, signature: signBody(renotified, 'sandbox-webhook-secret-dev-only') });
     assert.deepEqual([second.status, second.body.duplicate], [200, true]);
+
+    // A signed body that is not a callback is refused by name.
+    const malformed = JSON.stringify({ ...JSON.parse(original.body), eventId: 'malformed-1', status: 'MAYBE' });
+    const refused = await relay.forward({ body: malformed, signature: signBody(malformed, 'sandbox-webhook-secret-dev-only') });
+    assert.equal(refused.status, 400);
+    assert.match(String((refused.body as { message?: string }).message), /status/);
 
     const afterOrder = await buyer.get(`/api/v1/orders/${order.id}`);
     assert.deepEqual(afterOrder.body.timeline, before.order.body.timeline);
@@ -318,7 +352,7 @@ describe('payments', () => {
   });
 
   it('reconciliation - forced disagreements between payment and order are listed', async () => {
-    const [a, b, c] = [buyers[7]!, buyers[0]!, buyers[1]!];
+    const [a, b, c, d] = [buyers[7]!, buyers[0]!, buyers[1]!, buyers[3]!];
     const captured = await placeOrder(a, 'forced-1');
     const capturedPay = await a.post(`/api/v1/orders/${captured.order.id}/pay`);
     const unpaid = await placeOrder(b, 'forced-2');
@@ -326,8 +360,16 @@ describe('payments', () => {
     const stuck = await placeOrder(c, 'forced-3');
     const stuckPay = await c.post(`/api/v1/orders/${stuck.order.id}/pay`);
     assert.deepEqual([capturedPay.body.status, unpaidPay.body.status, stuckPay.body.status], ['PAID', 'PAID', 'PAID']);
+    const waiting = await placeOrder(d, 'forced-4');
+    relay.holding = true;
+    let waitingPay: { body: { paymentId: string } };
+    try {
+      waitingPay = await d.post(`/api/v1/orders/${waiting.order.id}/pay`);
+    } finally {
+      relay.holding = false;
+    }
     const clean = await reconciliation();
-    assert.ok(!clean.disagreements.some((d) => [captured, unpaid, stuck].some((o) => o.order.id === d.orderId)), JSON.stringify(clean.disagreements));
+    assert.ok(!clean.disagreements.some((x) => [captured, unpaid, stuck, waiting].some((o) => o.order.id === x.orderId)), JSON.stringify(clean.disagreements));
 
     // Money captured, order cancelled, no refund.
     await rows(`UPDATE $schema.orders SET status = 'CANCELLED' WHERE id = $1`, [captured.order.id]);
@@ -341,11 +383,14 @@ describe('payments', () => {
        VALUES (gen_random_uuid(), $1, $2, $3, 'test', $4, now() - interval '1 hour', now() + interval '1 hour')`,
       [stuckPay.body.paymentId, stuck.order.id, stuck.order.totalFen, `order-cancelled:${stuck.order.id}`],
     );
+    // A charge the provider never answered, an hour ago.
+    await rows(`UPDATE $schema.payments SET created_at = now() - interval '1 hour' WHERE id = $1`, [waitingPay.body.paymentId]);
     const report = await reconciliation();
-    const kindOf = (orderId: string) => report.disagreements.filter((d) => d.orderId === orderId).map((d) => d.kind);
+    const kindOf = (orderId: string) => report.disagreements.filter((x) => x.orderId === orderId).map((x) => x.kind);
     assert.deepEqual(kindOf(captured.order.id), ['SUCCEEDED_BUT_ORDER_NOT_PAID']);
     assert.deepEqual(kindOf(unpaid.order.id), ['ORDER_PAID_WITHOUT_PAYMENT']);
     assert.deepEqual(kindOf(stuck.order.id), ['REFUND_NOT_SETTLED']);
+    assert.deepEqual(kindOf(waiting.order.id), ['PAYMENT_PENDING_TOO_LONG']);
   });
 
   it('authorization - only admins read the payment reconciliation', async () => {
