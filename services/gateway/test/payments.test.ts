@@ -32,6 +32,8 @@ class CallbackRelay {
   readonly seen: Callback[] = [];
   readonly held: Callback[] = [];
   holding = false;
+  /** Held callbacks are answered 503 instead, as if the network between us had failed. */
+  failing = false;
   target = '';
   private server: Server | undefined;
 
@@ -46,7 +48,7 @@ class CallbackRelay {
         this.seen.push(callback);
         if (this.holding) {
           this.held.push(callback);
-          res.writeHead(200).end('{}');
+          res.writeHead(this.failing ? 503 : 200).end('{}');
           return;
         }
         this.forward(callback).then(
@@ -269,19 +271,24 @@ describe('payments', () => {
     assert.deepEqual([stats.body.sold, stats.body.available], [1, 4]);
   });
 
-  it('payments - a second capture for another intent of a paid order is refunded, leaving nothing pending', async () => {
+  it('payments - a failed charge request can be retried; if the first charge went through after all it is refunded as a duplicate', async () => {
     const buyer = buyers[4]!;
     const { order } = await placeOrder(buyer, 'dup');
+    // The charge request fails on its way (outcome unknown to us): the intent is closed and the
+    // buyer may try again, which opens and captures a second intent.
     relay.holding = true;
-    let stale: { body: { paymentId: string } };
+    relay.failing = true;
+    let failed: { status: number; body: { code: string } };
     try {
-      stale = await buyer.post(`/api/v1/orders/${order.id}/pay`);
+      failed = await buyer.post(`/api/v1/orders/${order.id}/pay`);
     } finally {
       relay.holding = false;
+      relay.failing = false;
     }
-    // The first intent timed out on our side (as a database from before the one-intent guard
-    // may hold), so the buyer's next pay opens and captures a second one.
-    await rows(`UPDATE $schema.payments SET status = 'EXPIRED' WHERE id = $1`, [stale.body.paymentId]);
+    assert.equal(failed.status, 503, JSON.stringify(failed.body));
+    const [closed] = await paymentsOf(order.id);
+    assert.equal(closed.status, 'EXPIRED');
+    const stale = { body: { paymentId: closed.id as string } };
     const paid = await buyer.post(`/api/v1/orders/${order.id}/pay`);
     assert.equal(paid.body.status, 'PAID');
     assert.notEqual(paid.body.paymentId, stale.body.paymentId);

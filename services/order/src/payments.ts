@@ -34,7 +34,18 @@ export class Payments {
       return { order: now, paymentId: (await this.store.liveOf(order.id))?.id ?? '' };
     }
     const { payment, created } = opened;
-    if (created) await this.provider.charge({ paymentId: payment.id, orderId: order.id, amountFen: payment.amountFen });
+    if (created) {
+      try {
+        await this.provider.charge({ paymentId: payment.id, orderId: order.id, amountFen: payment.amountFen });
+      } catch (err) {
+        // Outcome unknown: close the intent so the buyer can try again. Should this charge have
+        // gone through after all, its callback finds the intent EXPIRED and is applied or
+        // refunded like any late capture.
+        await this.store.inTransaction((client) => PaymentStore.setStatus(client, payment.id, 'EXPIRED', ['PENDING']));
+        this.logger.warn({ err: (err as Error).message, paymentId: payment.id, orderId: order.id }, 'charge request failed; intent closed');
+        throw new DomainError('UNAVAILABLE', 'the payment provider could not be reached, try again');
+      }
+    }
     return { order: (await this.orders.byId(order.id))!, paymentId: payment.id };
   }
 
