@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { chartDir, helm, helmTemplate, type K8sObject, repoRoot } from "./helm.ts";
+import { CHOSEN_PROVIDER, chartDir, helm, helmTemplate, type K8sObject, repoRoot } from "./helm.ts";
 
 /** Every service is a folder under services/ with a package.json: the chart and skaffold must cover each. */
 const serviceNames = readdirSync(path.join(repoRoot, "services"), { withFileTypes: true })
@@ -55,7 +55,7 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 }
 
 async function helmFails(args: string[]): Promise<string> {
-  const result = await helm(["template", "lc", chartDir, ...args]);
+  const result = await helm(["template", "lc", chartDir, ...CHOSEN_PROVIDER, ...args]);
   assert.notEqual(result.code, 0, `helm template ${args.join(" ")} should fail`);
   return result.stderr;
 }
@@ -66,15 +66,27 @@ before(async () => {
 });
 
 describe("chart - lint", () => {
-  test("chart - helm lint --strict passes with the defaults", async () => {
-    const result = await helm(["lint", "--strict", chartDir]);
+  test("chart - helm lint --strict passes with the defaults once the payment provider is chosen", async () => {
+    const result = await helm(["lint", "--strict", chartDir, ...CHOSEN_PROVIDER]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /0 chart\(s\) failed/);
   });
 
+  test("chart - production names its payment provider: the bare defaults fail, naming config.paymentProvider; only order gets PAYMENT_PROVIDER", async () => {
+    const bare = await helm(["template", "lc", chartDir]);
+    assert.notEqual(bare.code, 0);
+    assert.match(bare.stderr, /config.paymentProvider: choose the payment provider by name/);
+    const development = await helm(["template", "lc", chartDir, "--set", "config.nodeEnv=development"]);
+    assert.equal(development.code, 0, development.stderr);
+    for (const name of serviceNames) {
+      assert.equal(configOf(defaults, forService(defaults, "Deployment", name)).PAYMENT_PROVIDER, name === "order" ? "sandbox" : undefined, name);
+    }
+    assert.match(await helmFails(["--set", "config.paymentProvider=stripe"]), /schema/);
+  });
+
   test("chart - helm lint --strict passes with ingress, WebRTC through a NodePort Service and an external secret", async () => {
     const result = await helm([
-      "lint", "--strict", chartDir,
+      "lint", "--strict", chartDir, ...CHOSEN_PROVIDER,
       "--set", "ingress.enabled=true",
       "--set", "services.live-room.mediasoup.exposure=service",
       "--set", "services.live-room.mediasoup.rtcPortBase=31000",
@@ -601,7 +613,9 @@ describe("skaffold", () => {
       const value = template.includes("IMAGE_REPO_") ? `registry.test/${template.match(/IMAGE_REPO_(\w+)/)![1]}` : "build-1234";
       return ["--set", `${key}=${value}`];
     });
-    const objs = await helmTemplate(setArgs, release.name);
+    const values = Object.entries<string>(release.setValues ?? {}).flatMap(([key, value]) => ["--set", `${key}=${value}`]);
+    assert.deepEqual(values, ["--set", "config.paymentProvider=sandbox"], "skaffold chooses the payment provider by name");
+    const objs = await helmTemplate([...setArgs, ...values], release.name);
     for (const name of serviceNames) {
       assert.equal(container(forService(objs, "Deployment", name)).image, `registry.test/${templateName(`livecommerce/${name}`)}:build-1234`);
     }
@@ -614,7 +628,7 @@ describe("skaffold", () => {
     try {
       const file = path.join(dir, "dev-values.yaml");
       await writeFile(file, JSON.stringify(overrides));
-      const lint = await helm(["lint", "--strict", chartDir, "-f", file]);
+      const lint = await helm(["lint", "--strict", chartDir, ...CHOSEN_PROVIDER, "-f", file]);
       assert.equal(lint.code, 0, lint.stdout + lint.stderr);
       const devObjs = await helmTemplate(["-f", file], release.name);
       assert.equal(ofKind(devObjs, "HorizontalPodAutoscaler").length, 0);

@@ -97,8 +97,14 @@ export async function helm(args: string[]): Promise<HelmResult> {
  * `helm template <release> charts/livecommerce ...args`, parsed into objects (empty documents dropped).
  * Throws with helm's stderr when rendering fails.
  */
+/**
+ * Production charts must name their payment provider (config.paymentProvider); renders here choose
+ * the sandbox, the only one built, unless `args` say otherwise.
+ */
+export const CHOSEN_PROVIDER = ["--set", "config.paymentProvider=sandbox"];
+
 export async function helmTemplate(args: string[] = [], release = "lc"): Promise<K8sObject[]> {
-  const result = await helm(["template", release, chartDir, ...args]);
+  const result = await helm(["template", release, chartDir, ...CHOSEN_PROVIDER, ...args]);
   if (result.code !== 0) throw new Error(`helm template ${args.join(" ")} failed:\n${result.stderr}`);
   return parseAllDocuments(result.stdout).flatMap((doc) => {
     if (doc.errors.length > 0) throw doc.errors[0];

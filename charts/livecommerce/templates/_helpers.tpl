@@ -126,6 +126,13 @@ OTEL_SERVICE_NAME: {{ .name | quote }}
 {{- if has .name (list "gateway" "live-room") }}
 CORS_ORIGINS: {{ include "livecommerce.corsOrigins" $root | quote }}
 {{- end }}
+{{- if eq .name "order" }}
+{{- if $root.Values.config.paymentProvider }}
+PAYMENT_PROVIDER: {{ $root.Values.config.paymentProvider | quote }}
+{{- else if eq $root.Values.config.nodeEnv "production" }}
+{{- fail "config.paymentProvider: choose the payment provider by name (the only one built is sandbox, which approves every charge)" }}
+{{- end }}
+{{- end }}
 {{- with include "livecommerce.otlpEndpoint" $root }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{- end }}

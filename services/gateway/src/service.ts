@@ -12,6 +12,7 @@ import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
+import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 
@@ -56,6 +57,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  paymentAdminRoutes(app, { auth, orders });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

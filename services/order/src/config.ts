@@ -10,6 +10,12 @@ export const configShape = serviceConfigShape(
     // Where the sandbox provider posts its callbacks; defaults to this service's own webhook.
     PAYMENT_WEBHOOK_URL: z.string().url().optional(),
     EXPIRY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+    // The payment provider; only the sandbox exists, and production must name it to run it.
+    PAYMENT_PROVIDER: z.enum(['sandbox']).optional(),
+    // A refund still REQUESTED this long after its last attempt is asked for again.
+    REFUND_RETRY_AFTER_MS: z.coerce.number().int().positive().default(30_000),
+    // The reconciliation reports a payment PENDING, or a refund REQUESTED, for longer than this.
+    PAYMENT_SETTLE_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
   },
 );
 

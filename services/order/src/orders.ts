@@ -1,13 +1,13 @@
 // Placing, paying, cancelling and expiring orders. The inventory reservation's state decides
 // races between paying and cancelling: whoever settles the hold first wins.
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, type Logger } from '@lc/kit';
+import { DomainError, type Logger, type PoolClient } from '@lc/kit';
 import { ReserveOutcome } from '@lc/contracts';
 import type { InventoryClient } from './adapters/inventory-client.js';
-import { OrderStore, type OrderRow } from './adapters/order-store.js';
-import type { PaymentProvider } from './adapters/payment-provider.js';
+import type { OrderStore, OrderRow } from './adapters/order-store.js';
+import { PaymentStore } from './adapters/payment-store.js';
 import { transition } from './domain/order-status.js';
-import { verifySignature, type PaymentCallback } from './domain/payment-signature.js';
+import type { Payments } from './payments.js';
 
 export interface PlaceOrder {
   buyerId: string;
@@ -46,8 +46,7 @@ export class Orders {
   constructor(
     private readonly store: OrderStore,
     private readonly inventory: InventoryClient,
-    private readonly provider: PaymentProvider,
-    private readonly webhookSecret: string,
+    private readonly payments: Payments,
     private readonly logger: Logger,
   ) {}
 
@@ -133,54 +132,26 @@ export class Orders {
     const order = await this.get(orderId, buyerId);
     if (order.status !== 'PENDING_PAYMENT') {
       if (order.status === 'CANCELLED') throw new DomainError('INVALID_STATE', 'order was cancelled');
-      return { order, paymentId: '' };
+      if (order.status === 'REFUNDED') throw new DomainError('INVALID_STATE', 'order was refunded');
+      // Already paid: the answer is the intent that paid it, however often the buyer taps.
+      return { order, paymentId: await this.payments.liveIntentOf(order.id) };
     }
     if (order.paymentDeadlineMs <= Date.now()) {
       await this.expire(order);
       throw new DomainError('HOLD_EXPIRED', 'the payment deadline has passed; the units went back on sale');
     }
-    const paymentId = randomUUID();
-    await this.store.createPayment({ id: paymentId, orderId: order.id, provider: this.provider.name, amountFen: order.totalFen });
-    await this.provider.charge({ paymentId, orderId: order.id, amountFen: order.totalFen });
-    return { order: await this.get(orderId, buyerId), paymentId };
+    return this.payments.pay(order);
   }
 
   /** A provider callback: verified, applied at most once, and only if the hold still stands. */
-  async handleCallback(body: string, signature: string): Promise<{ order: OrderRow; duplicate: boolean }> {
-    if (!verifySignature(body, signature, this.webhookSecret)) throw new DomainError('INVALID_SIGNATURE', 'signature does not match the body');
-    let callback: PaymentCallback;
-    try {
-      callback = JSON.parse(body) as PaymentCallback;
-    } catch {
-      throw new DomainError('INVALID_ARGUMENT', 'body is not JSON');
-    }
-    const payment = await this.store.payment(callback.paymentId);
-    if (!payment || payment.orderId !== callback.orderId) throw new DomainError('NOT_FOUND', `no payment ${callback.paymentId}`);
-    if (payment.amountFen !== callback.amountFen) throw new DomainError('INVALID_ARGUMENT', 'amountFen: does not match the payment');
-    const order = await this.get(payment.orderId, '');
-    if (await this.store.callbackSeen(callback.eventId)) return { order, duplicate: true };
-    if (callback.status !== 'SUCCEEDED') {
-      await this.store.settlePayment(payment.id, 'FAILED');
-      return { order, duplicate: false };
-    }
-    const confirmed = await this.inventory.confirm(order.reservationId);
-    if (!confirmed) {
-      // The hold had gone (expired or cancelled): the money goes back, the order stays cancelled.
-      await this.store.settlePayment(payment.id, 'REFUNDED');
-      this.logger.warn({ orderId: order.id }, 'payment arrived after the hold was released; refunded');
-      return { order: await this.get(order.id, ''), duplicate: false };
-    }
-    let claimed = false;
-    const paid = await this.store.apply(order.id, 'pay', `payment ${payment.id}`, async (client) => {
-      claimed = await OrderStore.claimCallback(client, callback.eventId, payment.id, 'SUCCEEDED');
-      return claimed;
-    });
-    if (paid) return { order: paid, duplicate: false };
-    return { order: await this.get(order.id, ''), duplicate: !claimed };
+  handleCallback(body: string, signature: string): Promise<{ order: OrderRow; duplicate: boolean }> {
+    return this.payments.handleCallback(body, signature);
   }
 
+  /** An unpaid order gives its units back; a paid one not yet packed is refunded in full. */
   async cancel(orderId: string, buyerId: string): Promise<OrderRow> {
     const order = await this.get(orderId, buyerId);
+    if (order.status === 'PAID') return this.payments.refundPaidOrder(order, 'cancelled by buyer');
     const allowed = transition(order.status, 'cancel');
     if (!allowed.ok) throw new DomainError('INVALID_STATE', allowed.reason);
     const { status } = await this.inventory.release(order.reservationId, 'cancelled by buyer');
@@ -188,7 +159,7 @@ export class Orders {
       // A payment confirmed the hold first and is being applied.
       throw new DomainError('INVALID_STATE', 'the order is being paid and can no longer be cancelled');
     }
-    return (await this.store.apply(order.id, 'cancel', 'cancelled by buyer')) ?? this.get(orderId, buyerId);
+    return (await this.store.apply(order.id, 'cancel', 'cancelled by buyer', closeIntents(order.id))) ?? this.get(orderId, buyerId);
   }
 
   /** Cancels an unpaid order whose deadline passed, giving its units back exactly once. */
@@ -196,7 +167,7 @@ export class Orders {
     const { status } = await this.inventory.release(order.reservationId, 'payment deadline passed');
     // RELEASED also when inventory's own sweeper or an earlier try got there first; CONFIRMED
     // means a payment is being applied and wins.
-    if (status === 'RELEASED') await this.store.apply(order.id, 'expire', 'payment deadline passed');
+    if (status === 'RELEASED') await this.store.apply(order.id, 'expire', 'payment deadline passed', closeIntents(order.id));
   }
 
   async expireOverdue(): Promise<number> {
@@ -206,4 +177,12 @@ export class Orders {
     }
     return overdue.length;
   }
+}
+
+/** An order leaving PENDING_PAYMENT unpaid closes its pending intents in the same transaction. */
+function closeIntents(orderId: string) {
+  return async (client: PoolClient) => {
+    await PaymentStore.expirePending(client, orderId);
+    return true;
+  };
 }

@@ -1,18 +1,23 @@
-// Order service composition: store, inventory client, payment provider, gRPC, webhook, expiry.
+// Order service composition: store, inventory client, payment provider, gRPC, webhook, expiry
+// and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
 import { InventoryServiceClient, OrderServiceService } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
-import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
+import { PaymentStore } from './adapters/payment-store.js';
+import { SandboxPaymentProvider, choosePaymentProvider, httpWebhook } from './adapters/payment-provider.js';
 import type { OrderConfig } from './config.js';
 import { Orders } from './orders.js';
+import { Payments } from './payments.js';
 import { orderRpc } from './rpc/order-rpc.js';
 import { consumeDeliverySteps } from './events/fulfillment-consumer.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startOrder(config: OrderConfig, logger?: Logger) {
+  // Before anything connects: a production start without a chosen provider stops here.
+  choosePaymentProvider(config);
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('inventory client', () => inventory.close());
@@ -22,7 +27,9 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
     httpWebhook(webhook ?? `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`)(body, sig),
   );
   const store = new OrderStore(runtime.pool!);
-  const orders = new Orders(store, new InventoryClient(inventory), provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  const inventoryClient = new InventoryClient(inventory);
+  const payments = new Payments(store, new PaymentStore(runtime.pool!), inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  const orders = new Orders(store, inventoryClient, payments, runtime.logger);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
 
   runtime.http.register(async (scope) => {
@@ -37,14 +44,17 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
 
   let expiring: Promise<unknown> = Promise.resolve();
   const expiry = setInterval(() => {
-    expiring = orders.expireOverdue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'expiry pass failed'));
+    expiring = Promise.all([
+      orders.expireOverdue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'expiry pass failed')),
+      payments.retryStaleRefunds(config.REFUND_RETRY_AFTER_MS).catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'refund retry pass failed')),
+    ]);
   }, config.EXPIRY_INTERVAL_MS);
   runtime.onStopTakingWork('expiry', async () => {
     clearInterval(expiry);
     await expiring;
   });
 
-  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, runtime.logger) }]);
+  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, config, runtime.logger) }]);
   webhook ??= `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`;
-  return { runtime, orders };
+  return { runtime, orders, payments };
 }

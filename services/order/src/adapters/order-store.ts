@@ -1,4 +1,4 @@
-// Postgres access for orders, their timeline, the buyer-leader binding and payments. Every state
+// Postgres access for orders, their timeline and the buyer-leader binding. Every state
 // change writes its event to the outbox in the same transaction.
 import { Batcher, enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
@@ -153,6 +153,7 @@ export class OrderStore {
   /**
    * Applies a transition if the order is in one of its source states, with timeline entry and
    * event; `extra` runs in the same transaction (returning false aborts). Undefined if refused.
+   * `eventFields` add to the event what the order row does not say (e.g. a refund's amount).
    */
   async apply(
     orderId: string,
@@ -160,6 +161,7 @@ export class OrderStore {
     note = '',
     extra?: (client: PoolClient) => Promise<boolean>,
     atMs?: number,
+    eventFields: Record<string, unknown> = {},
   ): Promise<OrderRow | undefined> {
     const to = targetOf(t);
     const changed = await inTransaction(this.pool, async (client) => {
@@ -172,46 +174,13 @@ export class OrderStore {
       if (extra && !(await extra(client))) throw new Abort();
       await this.record(client, orderId, to, note, atMs);
       const row = toOrder(rows[0]);
-      await enqueueEvent(client, SUBJECT[to]!, toEvent(row), `order:${orderId}:${to}`);
+      await enqueueEvent(client, SUBJECT[to]!, { ...toEvent(row), ...eventFields }, `order:${orderId}:${to}`);
       return row;
     }).catch((e: unknown) => {
       if (e instanceof Abort) return undefined;
       throw e;
     });
     return changed ? this.withTimeline(changed) : undefined;
-  }
-
-  async createPayment(p: { id: string; orderId: string; provider: string; amountFen: number }): Promise<void> {
-    await this.pool.query(`INSERT INTO payments (id, order_id, provider, amount_fen, status) VALUES ($1, $2, $3, $4, 'PENDING')`, [
-      p.id,
-      p.orderId,
-      p.provider,
-      p.amountFen,
-    ]);
-  }
-
-  async payment(id: string): Promise<{ id: string; orderId: string; amountFen: number; status: string } | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const { rows } = await this.pool.query('SELECT id, order_id, amount_fen, status FROM payments WHERE id = $1', [id]);
-    const r = rows[0];
-    return r ? { id: r.id, orderId: r.order_id, amountFen: Number(r.amount_fen), status: r.status } : undefined;
-  }
-
-  /** Records a provider callback once; false when it had been applied before. */
-  static async claimCallback(client: PoolClient, eventId: string, paymentId: string, status: string): Promise<boolean> {
-    const r = await client.query('INSERT INTO payment_callbacks (event_id, payment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [eventId, paymentId]);
-    if (r.rowCount !== 1) return false;
-    await client.query('UPDATE payments SET status = $2, settled_at = now() WHERE id = $1', [paymentId, status]);
-    return true;
-  }
-
-  async settlePayment(paymentId: string, status: string): Promise<void> {
-    await this.pool.query('UPDATE payments SET status = $2, settled_at = now() WHERE id = $1', [paymentId, status]);
-  }
-
-  async callbackSeen(eventId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM payment_callbacks WHERE event_id = $1', [eventId]);
-    return rowCount === 1;
   }
 
   /** A timeline entry; `atMs` is when the step happened, if it was reported by another service. */

@@ -2,7 +2,9 @@
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
 import { OrderStatus, PlaceOrderOutcome, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
+import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
+import type { Payments } from '../payments.js';
 
 const placeOutcomes = {
   PLACED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED,
@@ -12,7 +14,7 @@ const placeOutcomes = {
   ENDED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_ENDED,
 } as const;
 
-export function orderRpc(orders: Orders, logger: Logger): OrderServiceServer {
+export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
   const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
     const result = await orders.place(req);
     if (result.outcome !== 'PLACED') return { outcome: placeOutcomes[result.outcome], replayed: false };
@@ -45,6 +47,9 @@ export function orderRpc(orders: Orders, logger: Logger): OrderServiceServer {
       },
       async cancelOrder(req) {
         return { order: toOrder(await orders.cancel(req.orderId, req.buyerId)) };
+      },
+      async reconcilePayments(req) {
+        return payments.reconciliation(config.PAYMENT_SETTLE_TIMEOUT_MS, req.limit);
       },
     },
     logger,
