@@ -14,6 +14,7 @@ import { catalogRoutes } from './routes/catalog-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
+import { proposalRoutes } from './routes/proposal-routes.js';
 
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -44,7 +45,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
 
   const app = runtime.http;
   authRoutes(app, { auth, devLogin: devLoginEnabled(config) });
-  catalogRoutes(app, { auth, inventory });
+  catalogRoutes(app, { auth, inventory, fulfillment, liveRoom });
+  proposalRoutes(app, { auth, inventory, fulfillment });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: new TokenBuckets(config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });

@@ -21,7 +21,7 @@ export class Auth {
   }
 
   issue(user: User): Promise<string> {
-    return new SignJWT({ role: user.role, name: user.name })
+    return new SignJWT({ role: user.role, name: user.name, ...(user.warehouseId ? { warehouseId: user.warehouseId } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt()
@@ -37,7 +37,8 @@ export class Auth {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'livecommerce' });
       const role = payload.role as Role;
       if (!payload.sub || !ROLES.includes(role)) throw new Error('bad claims');
-      const user = { id: payload.sub, role, name: String(payload.name ?? payload.sub) };
+      const user: User = { id: payload.sub, role, name: String(payload.name ?? payload.sub) };
+      if (typeof payload.warehouseId === 'string' && payload.warehouseId) user.warehouseId = payload.warehouseId;
       if (this.verified.size >= 100_000) this.verified.clear();
       this.verified.set(token, { user, expiresAtMs: (payload.exp ?? 0) * 1000 });
       return user;
