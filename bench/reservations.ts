@@ -53,10 +53,13 @@ async function main() {
   const invPort = await freePort();
   const inventory = await spawnService('inventory', { ...iso.env('inventory'), GRPC_PORT: String(invPort), LOG_LEVEL: 'warn' });
   const order = await spawnService('order', { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${invPort}`, LOG_LEVEL: 'warn' });
+  // The gateway asks fulfillment which warehouse serves the leader before products and pools are made.
+  const fulfillment = await spawnService('fulfillment', { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', LOG_LEVEL: 'warn' });
   const gateway = await spawnService('gateway', {
     ...iso.env('gateway'),
     INVENTORY_ADDR: `127.0.0.1:${invPort}`,
     ORDER_ADDR: `127.0.0.1:${order.grpcPort}`,
+    FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.grpcPort}`,
     ORDER_RATE_PER_SECOND: '1000000',
     ORDER_RATE_BURST: '1000000',
     LOG_LEVEL: 'warn',
@@ -164,10 +167,10 @@ async function main() {
     console.log(`\nreservation benchmark — one hot pool, ${LOAD_SHAPE}, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
     console.table(rows);
   } finally {
-    for (const p of [gateway, order, inventory]) p.child.kill('SIGTERM');
+    for (const p of [gateway, order, fulfillment, inventory]) p.child.kill('SIGTERM');
     await floors.stop();
     baseline.kill('SIGTERM');
-    await Promise.all([gateway, order, inventory].map((p) => p.exited));
+    await Promise.all([gateway, order, fulfillment, inventory].map((p) => p.exited));
     await iso.cleanup();
     agent.destroy();
   }

@@ -50,7 +50,8 @@ function login(userId) {
 
 export function setup() {
   const leader = login('leader-1');
-  const product = post('/api/v1/products', { name: 'k6 load-test grapes', warehouseId: 'wh-1', skus: [{ name: 'box', listPriceFen: 5990, initialStock: QUANTITY }] }, leader);
+  // Staff of wh-1 stock the product for leader-1 (the demo seed gives leader-1 a pickup point there).
+  const product = post('/api/v1/products', { name: 'k6 load-test grapes', ownerLeaderId: 'leader-1', skus: [{ name: 'box', listPriceFen: 5990, initialStock: QUANTITY }] }, login('warehouse-1'));
   if (product.status !== 201) fail(`product: ${product.status} ${product.body}`);
   const sale = post('/api/v1/flash-sales', {
     skuId: product.json('skus.0.id'),

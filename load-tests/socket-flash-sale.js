@@ -76,8 +76,9 @@ export function setup() {
   const leader = login('leader-1');
   const session = api(leader, 'POST', '/api/v1/live-sessions', { title: `k6 socket flash sale ${Date.now()}` });
   api(leader, 'POST', `/api/v1/live-sessions/${session.id}/start`);
-  const product = api(leader, 'POST', '/api/v1/products', {
-    name: 'k6 秒杀 grapes', warehouseId: 'wh-1', skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: 0, initialStock: QUANTITY }],
+  // Staff of wh-1 stock the product for leader-1 (the demo seed gives leader-1 a pickup point there).
+  const product = api(login('warehouse-1'), 'POST', '/api/v1/products', {
+    name: 'k6 秒杀 grapes', ownerLeaderId: 'leader-1', skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: 0, initialStock: QUANTITY }],
   });
   let sale;
   withSocket(leader, (emit, socket) => {

@@ -1,5 +1,6 @@
 // Seeds the demo through the public API, as the people in it would: a warehouse with two vans,
-// three leaders' pickup points, a live session with products and a flash sale. Skips what exists.
+// three leaders' pickup points, products stocked by the warehouse's staff for leader-1, a live
+// session and a flash sale. Skips what exists.
 const seedResult = (what, r) => {
   if (r.status === 201) return `seeded ${what}`;
   if (r.status === 409) return `${what} already there`;
@@ -23,6 +24,8 @@ export async function seedDemo(base, log = console.log) {
   };
   const admin = await login('admin-1');
   const leader = await login('leader-1');
+  // Staff of wh-1 stock products for the leaders their warehouse serves.
+  const staff = await login('warehouse-1');
 
   const warehouse = await admin('POST', '/api/v1/warehouses', {
     id: 'wh-1',
@@ -60,18 +63,19 @@ export async function seedDemo(base, log = console.log) {
   }
   const existing = await leader('GET', '/api/v1/products');
   if (!existing.body.products?.length) {
-    const product = await leader('POST', '/api/v1/products', {
+    const product = await staff('POST', '/api/v1/products', {
       name: '阳光玫瑰葡萄 Shine Muscat grapes',
       description: '2斤装 2 jin box',
-      warehouseId: 'wh-1',
+      ownerLeaderId: 'leader-1',
       skus: [{ name: '2斤 2 jin', listPriceFen: 5990, perBuyerLimit: 0, initialStock: 500 }],
     });
-    await leader('POST', '/api/v1/products', {
+    log(seedResult('product Shine Muscat grapes', product));
+    log(seedResult('product Gannan navel oranges', await staff('POST', '/api/v1/products', {
       name: '赣南脐橙 Gannan navel oranges',
       description: '5斤装 5 jin box',
-      warehouseId: 'wh-1',
+      ownerLeaderId: 'leader-1',
       skus: [{ name: '5斤 5 jin', listPriceFen: 3990, perBuyerLimit: 0, initialStock: 300 }],
-    });
+    })));
     const sale = await leader('POST', '/api/v1/flash-sales', {
       skuId: product.body.skus[0].id,
       warehouseId: 'wh-1',

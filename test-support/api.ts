@@ -6,6 +6,9 @@ import { Agent, request } from 'node:http';
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 export class Api {
+  /** Who signed in (empty until `login`). */
+  userId = '';
+
   constructor(readonly base: string, public token = '') {}
 
   static async login(base: string, userId: string): Promise<Api> {
@@ -13,6 +16,7 @@ export class Api {
     const r = await api.post('/api/v1/auth/dev-login', { userId });
     if (r.status !== 200) throw new Error(`login ${userId}: ${r.status} ${JSON.stringify(r.body)}`);
     api.token = (r.body as { token: string }).token;
+    api.userId = userId;
     return api;
   }
 
@@ -55,20 +59,50 @@ export class Api {
   }
 }
 
-/** A product with stock at `warehouseId` and a flash-sale pool on it, created as `leader`. */
+/** The dev login's staff member of each demo warehouse. */
+export const STAFF_OF: Record<string, string> = { 'wh-1': 'warehouse-1', 'wh-2': 'warehouse-2' };
+
+/**
+ * The demo warehouse (when it does not exist yet) and the leader's pickup point served by it (when
+ * the leader has none yet): what staff need before they stock a product for that leader.
+ */
+export async function servedLeader(base: string, leaderId: string, warehouseId = 'wh-1'): Promise<void> {
+  const staff = await Api.login(base, STAFF_OF[warehouseId]!);
+  if ((await staff.get(`/api/v1/warehouses/${warehouseId}`)).status === 404) {
+    const w = await staff.post('/api/v1/warehouses', { id: warehouseId, name: `${warehouseId} 仓`, lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', driverIds: ['driver-1', 'driver-2'], vehicles: [{ id: `${warehouseId}-van`, capacity: 50 }] });
+    if (w.status !== 201 && w.status !== 409) throw new Error(`warehouse: ${w.status} ${JSON.stringify(w.body)}`);
+  }
+  const leader = await Api.login(base, leaderId);
+  const p = await leader.post('/api/v1/pickup-points', { id: `pp-${leaderId}`, warehouseId, name: `${leaderId} 自提点`, lat: 31.2397, lng: 121.4998 });
+  if (p.status !== 201 && p.status !== 409) throw new Error(`pickup point: ${p.status} ${JSON.stringify(p.body)}`);
+}
+
+/** A product owned by `ownerLeaderId`, stocked at `warehouseId` by that warehouse's staff. */
+export async function stockProduct(
+  base: string,
+  ownerLeaderId: string,
+  product: { name: string; description?: string; skus: { name: string; listPriceFen: number; perBuyerLimit?: number; initialStock?: number }[] },
+  warehouseId = 'wh-1',
+): Promise<{ id: string; skus: { id: string; listPriceFen: number }[] }> {
+  await servedLeader(base, ownerLeaderId, warehouseId);
+  const staff = await Api.login(base, STAFF_OF[warehouseId]!);
+  const r = await staff.post('/api/v1/products', { ...product, warehouseId, ownerLeaderId });
+  if (r.status !== 201) throw new Error(`product: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** A product owned by `leader` with stock at `warehouseId`, and a flash-sale pool on it created by `leader`. */
 export async function createFlashSale(
   leader: Api,
   opts: { quantity: number; perBuyerLimit: number; skuPerBuyerLimit?: number; stock?: number; holdSeconds?: number; salePriceFen?: number; warehouseId?: string; startsAt?: string; endsAt?: string },
 ) {
   const warehouseId = opts.warehouseId ?? 'wh-1';
-  const product = await leader.post('/api/v1/products', {
+  const product = await stockProduct(leader.base, leader.userId, {
     name: '阳光玫瑰葡萄 Shine Muscat grapes',
     description: '2 jin box',
-    warehouseId,
     skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: opts.skuPerBuyerLimit ?? 0, initialStock: opts.stock ?? opts.quantity }],
-  });
-  if (product.status !== 201) throw new Error(`product: ${product.status} ${JSON.stringify(product.body)}`);
-  const skuId = product.body.skus[0].id as string;
+  }, warehouseId);
+  const skuId = product.skus[0]!.id;
   const sale = await leader.post('/api/v1/flash-sales', {
     skuId,
     warehouseId,
@@ -80,5 +114,5 @@ export async function createFlashSale(
     endsAt: opts.endsAt ?? new Date(Date.now() + 3600_000).toISOString(),
   });
   if (sale.status !== 201) throw new Error(`flash sale: ${sale.status} ${JSON.stringify(sale.body)}`);
-  return { skuId, flashSaleId: sale.body.id as string, productId: product.body.id as string };
+  return { skuId, flashSaleId: sale.body.id as string, productId: product.id };
 }

@@ -26,9 +26,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** inventory + order (+ fulfillment) + gateway in this process; returns the gateway's base URL. */
+/**
+ * inventory + order + fulfillment + gateway in this process; returns the gateway's base URL.
+ * Fulfillment is on unless turned off: the gateway asks it which warehouse serves a leader before
+ * products and pools are created.
+ */
 export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean } = {}) {
-  const fulfillment = opts.fulfillment
+  const fulfillment = opts.fulfillment !== false
     ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
     : undefined;
   const inventory = await startInventory(parseConfig(inventoryShape, { ...iso.env('inventory'), ...overrides.inventory }));

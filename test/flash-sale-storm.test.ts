@@ -18,6 +18,8 @@ import { configShape as orderShape } from '../services/order/src/config.js';
 import { startOrder } from '../services/order/src/service.js';
 import { configShape as gatewayShape } from '../services/gateway/src/config.js';
 import { startGateway } from '../services/gateway/src/service.js';
+import { configShape as fulfillmentShape } from '../services/fulfillment/src/config.js';
+import { startFulfillment } from '../services/fulfillment/src/service.js';
 
 const BUYERS = 500;
 const KEYS_PER_BUYER = 5; // each sent twice: 5,000 attempts
@@ -71,12 +73,21 @@ describe('flash-sale storm', () => {
     const inventoryEnv = { ...iso.env('inventory'), GRPC_PORT: String(grpcPort), SWEEP_GRACE_MS: '1000' };
     let inventory: ServiceProcess = await spawnService('inventory', inventoryEnv);
     const order = await startOrder(parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${grpcPort}` }));
+    // The gateway asks fulfillment which warehouse serves the leader before stocking and pooling.
+    const fulfillment = await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0' }));
     const gateway = await startGateway(
-      parseConfig(gatewayShape, { ...iso.env('gateway'), ...gatewayOverrides, INVENTORY_ADDR: `127.0.0.1:${grpcPort}`, ORDER_ADDR: `127.0.0.1:${order.runtime.grpcPort}` }),
+      parseConfig(gatewayShape, {
+        ...iso.env('gateway'),
+        ...gatewayOverrides,
+        INVENTORY_ADDR: `127.0.0.1:${grpcPort}`,
+        ORDER_ADDR: `127.0.0.1:${order.runtime.grpcPort}`,
+        FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}`,
+      }),
     );
     cleanups.push(async () => {
       await gateway.runtime.stop();
       await order.runtime.stop();
+      await fulfillment.runtime.stop();
       inventory.child.kill('SIGKILL');
       await iso.cleanup();
     });

@@ -6,6 +6,8 @@ export interface User {
   id: string;
   role: 'buyer' | 'leader' | 'warehouse' | 'driver' | 'admin';
   name: string;
+  /** Warehouse staff: the warehouse they work for. */
+  warehouseId?: string;
 }
 
 export interface Session {

@@ -18,4 +18,32 @@ export interface Product {
   description: string;
   imageUrls: string[];
   skus: Sku[];
+  /** The leader who sells it: only they pin it or make pools of it. */
+  ownerLeaderId: string;
+}
+
+/** A leader's request that staff of their warehouse stock a product (GET /api/v1/product-proposals). */
+export interface ProductProposal {
+  id: string;
+  leaderId: string;
+  warehouseId: string;
+  name: string;
+  skus: { name: string; listPriceFen: number; perBuyerLimit: number; initialStock: number }[];
+  status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+  reason: string | null;
+  productId: string | null;
+  createdAt: string;
+}
+
+export const PROPOSAL_STATUS: Record<ProductProposal['status'], string> = {
+  PENDING: '待审核 pending',
+  ACCEPTED: '已上架 accepted',
+  REJECTED: '已拒绝 rejected',
+};
+
+/** "29.9" → 2990, exactly (no float multiplication). */
+export function toFen(yuanText: string): number {
+  const m = /^\s*(\d+)(?:\.(\d{0,2}))?\s*$/.exec(yuanText);
+  if (!m) throw new Error(`价格格式不对 Not a price: ${yuanText}`);
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }

@@ -260,4 +260,34 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       assert.deepEqual(errors, [], 'no errors in the pickup console');
     });
   });
+
+  it('warehouse console - staff accept a leader\'s proposal (stocked for that leader) and reject another with a reason', async () => {
+    await flow(errors, async () => {
+      const leader = await Api.login(core.url, 'leader-3');
+      const wanted = await leader.post('/api/v1/product-proposals', { name: '张的蜂蜜 Zhang\'s honey', skus: [{ name: '500 g', listPriceFen: 4800, initialStock: 12 }] });
+      const dear = await leader.post('/api/v1/product-proposals', { name: '太贵的茶 dear tea', skus: [{ name: '100 g', listPriceFen: 99_900, initialStock: 1 }] });
+      assert.deepEqual([wanted.status, dear.status], [201, 201]);
+      const page = await context.newPage();
+      collectErrors(page, errors);
+      await page.goto(`${core.url}/warehouse.html`);
+      assert.equal(await page.inputValue('#warehouse-id'), 'wh-1', 'the staff member\'s own warehouse');
+      const row = (id: string) => page.locator(`#proposal-list li[data-proposal-id="${id}"]`);
+      await row(wanted.body.id).waitFor({ timeout: 10_000 });
+      assert.match(await row(wanted.body.id).textContent() ?? '', /leader-3.*张的蜂蜜/);
+      await row(wanted.body.id).locator('button.accept').click();
+      await row(wanted.body.id).waitFor({ state: 'detached', timeout: 5_000 });
+      await page.locator('#stock-levels li', { hasText: '张的蜂蜜' }).waitFor({ timeout: 5_000 });
+
+      await row(dear.body.id).locator('input.reason').fill('价格太高 price too high');
+      await row(dear.body.id).locator('button.reject').click();
+      await row(dear.body.id).waitFor({ state: 'detached', timeout: 5_000 });
+      const mine = (await leader.get('/api/v1/product-proposals')).body.proposals as { id: string; status: string; reason: string | null; productId: string | null }[];
+      const [accepted, rejected] = [mine.find((p) => p.id === wanted.body.id)!, mine.find((p) => p.id === dear.body.id)!];
+      assert.equal(accepted.status, 'ACCEPTED');
+      const product = (await leader.get(`/api/v1/products/${accepted.productId}`)).body;
+      assert.equal(product.ownerLeaderId, 'leader-3', 'the product is the proposing leader\'s');
+      assert.deepEqual([rejected.status, rejected.reason], ['REJECTED', '价格太高 price too high']);
+      assert.deepEqual(errors, [], 'no errors in the warehouse console');
+    });
+  });
 });

@@ -12,7 +12,7 @@ import { LiveRoomServiceClient } from '@lc/contracts';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
 import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
-import { Api } from '../../test-support/api.js';
+import { Api, stockProduct } from '../../test-support/api.js';
 import { configShape as liveRoomShape } from '../../services/live-room/src/config.js';
 import { startLiveRoom } from '../../services/live-room/src/service.js';
 
@@ -144,14 +144,12 @@ describe('web live room', { timeout: 240_000 }, () => {
     roomB = await startLiveRoomProcess(iso, core, workerBin);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     leaderApi = await Api.login(core.url, 'leader-1');
-    const product = await leaderApi.post('/api/v1/products', {
+    const product = await stockProduct(core.url, 'leader-1', {
       name: '赣南脐橙 Gannan navel oranges',
       description: '5斤装 2.5 kg',
-      warehouseId: 'wh-1',
       skus: [{ name: '5斤 2.5 kg', listPriceFen: 3990, initialStock: 100 }],
     });
-    assert.equal(product.status, 201, JSON.stringify(product.body));
-    skuId = product.body.skus[0].id;
+    skuId = product.skus[0]!.id;
   });
 
   after(async () => {

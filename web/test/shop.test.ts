@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors } from '../../test-support/browser.js';
 import { repoRoot, startCore } from '../../test-support/platform.js';
-import { Api } from '../../test-support/api.js';
+import { Api, stockProduct } from '../../test-support/api.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 
@@ -25,17 +25,14 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     web = buildWeb(iso.id);
     core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
-    const leader = await Api.login(core.url, 'leader-1');
-    const product = await leader.post('/api/v1/products', {
+    const product = await stockProduct(core.url, 'leader-1', {
       name: '农家早餐 Farm breakfast',
-      warehouseId: 'wh-1',
       skus: [
         { name: '土鸡蛋 30 eggs', listPriceFen: 2590, perBuyerLimit: 2, initialStock: 3 },
         { name: '五常大米 5 kg rice', listPriceFen: 6900, perBuyerLimit: 0, initialStock: 10 },
       ],
     });
-    assert.equal(product.status, 201, JSON.stringify(product.body));
-    [eggs, rice] = product.body.skus.map((s: { id: string }) => s.id);
+    [eggs, rice] = product.skus.map((s) => s.id) as [string, string];
   });
   after(async () => {
     await browser?.close();

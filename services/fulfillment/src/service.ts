@@ -11,6 +11,7 @@ import { Deliveries } from './deliveries.js';
 import { GreatCircleTravelTimes, type TravelTimeProvider } from './domain/travel-times.js';
 import { RoutePlanner } from './route-plans.js';
 import { fulfillmentRpc } from './rpc/fulfillment-rpc.js';
+import { StaffScope } from './staff-scope.js';
 import { Warehouses } from './warehouses.js';
 import { Waves } from './waves.js';
 
@@ -42,6 +43,6 @@ export async function startFulfillment(config: FulfillmentConfig, logger?: Logge
   }
   runtime.onStopTakingWork('route planning', () => planner.drain());
 
-  await runtime.start([{ definition: FulfillmentServiceService, implementation: fulfillmentRpc({ warehouses, waves, planner, deliveries }, runtime.logger) }]);
+  await runtime.start([{ definition: FulfillmentServiceService, implementation: fulfillmentRpc({ warehouses, waves, planner, deliveries, scope: new StaffScope(pool) }, runtime.logger) }]);
   return { runtime, warehouses, waves, planner, deliveries, travelTimes };
 }

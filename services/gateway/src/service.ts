@@ -15,6 +15,7 @@ import { orderRoutes } from './routes/order-routes.js';
 import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
+import { proposalRoutes } from './routes/proposal-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -53,7 +54,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   // from reading any answer.
   await app.register(fastifyCors, { origin: corsOrigins, maxAge: 600 });
   authRoutes(app, { auth, devLogin: devLoginEnabled(config) });
-  catalogRoutes(app, { auth, inventory });
+  catalogRoutes(app, { auth, inventory, fulfillment, liveRoom });
+  proposalRoutes(app, { auth, inventory, fulfillment });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });

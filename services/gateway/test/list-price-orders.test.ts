@@ -3,7 +3,7 @@
 // holds, paying sells the units, cancelling or expiry frees them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Api } from '../../../test-support/api.js';
+import { Api, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { coreWithStock, shownAvailable, shownSku } from '../../../test-support/stock.js';
 
@@ -15,13 +15,11 @@ describe('orders at list price', () => {
 
   /** A product with one SKU: its id. */
   const sku = async (opts: { listPriceFen: number; perBuyerLimit: number; stock: number }) => {
-    const product = await ctx.leader.post('/api/v1/products', {
+    const product = await stockProduct(ctx.core.url, 'leader-1', {
       name: '土鸡蛋 Free-range eggs',
-      warehouseId: 'wh-1',
       skus: [{ name: '30 eggs', listPriceFen: opts.listPriceFen, perBuyerLimit: opts.perBuyerLimit, initialStock: opts.stock }],
     });
-    assert.equal(product.status, 201, JSON.stringify(product.body));
-    return product.body.skus[0].id as string;
+    return product.skus[0]!.id;
   };
   const stock = (skuId: string) => ctx.stocks.of(skuId);
 

@@ -122,27 +122,31 @@ describe('flash-sale pools and warehouse stock', () => {
   });
 
   it('stock - a warehouse sees its stock split into pools, list-price holds and free units; buyers may not look', async () => {
-    const { skuId, flashSaleId } = await createFlashSale(ctx.leader, { quantity: 4, perBuyerLimit: 4, stock: 10, warehouseId: 'wh-stock' });
+    // A second warehouse, serving leader-2, so that this SKU is the only stock there.
+    const leader2 = await Api.login(ctx.core.url, 'leader-2');
+    const { skuId, flashSaleId } = await createFlashSale(leader2, { quantity: 4, perBuyerLimit: 4, stock: 10, warehouseId: 'wh-2' });
     const buyer = await Api.login(ctx.core.url, 'buyer-901');
     await order(buyer, flashSaleId, 1, 'pool');
     const atListPrice = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'list' });
     assert.equal(atListPrice.status, 201, JSON.stringify(atListPrice.body));
 
-    const staff = await Api.login(ctx.core.url, 'warehouse-1');
-    const seen = await staff.get('/api/v1/stock?warehouseId=wh-stock');
+    const staff = await Api.login(ctx.core.url, 'warehouse-2');
+    const seen = await staff.get('/api/v1/stock?warehouseId=wh-2');
     assert.equal(seen.status, 200, JSON.stringify(seen.body));
-    assert.equal(seen.body.warehouseId, 'wh-stock');
+    assert.equal(seen.body.warehouseId, 'wh-2');
     assert.deepEqual(
       seen.body.levels.map((l: Record<string, unknown>) => [l.skuId, l.onHand, l.inPools, l.heldAtListPrice, l.free]),
       [[skuId, 10, 4, 2, 4]],
       'a unit held in a pool is still the pool\'s; the list-price hold is its own',
     );
-    assert.equal((await ctx.leader.get('/api/v1/stock?warehouseId=wh-stock')).status, 200, 'leaders make pools from it');
-    assert.deepEqual((await staff.get('/api/v1/stock?warehouseId=nowhere')).body.levels, []);
+    assert.deepEqual((await staff.get('/api/v1/stock')).body.levels.map((l: { skuId: string }) => l.skuId), [skuId], 'staff see their own warehouse by default');
+    assert.equal((await leader2.get('/api/v1/stock?warehouseId=wh-2')).body.levels.length, 1, 'leaders make pools from their own SKUs');
+    assert.deepEqual((await ctx.leader.get('/api/v1/stock?warehouseId=wh-2')).body.levels, [], 'another leader sees none of them');
+    assert.equal((await staff.get('/api/v1/stock?warehouseId=wh-1')).status, 403, 'staff see only their own warehouse');
 
-    const refused = await buyer.get('/api/v1/stock?warehouseId=wh-stock');
+    const refused = await buyer.get('/api/v1/stock?warehouseId=wh-2');
     assert.equal(refused.status, 403);
-    const missing = await staff.get('/api/v1/stock');
+    const missing = await (await Api.login(ctx.core.url, 'admin-1')).get('/api/v1/stock');
     assert.equal(missing.status, 400);
     assert.match(missing.body.message, /warehouseId/);
   });

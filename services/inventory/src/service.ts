@@ -4,6 +4,7 @@ import { ServiceRuntime, type Logger } from '@lc/kit';
 import { InventoryServiceService } from '@lc/contracts';
 import { CatalogStore } from './adapters/catalog-store.js';
 import { HotPools } from './adapters/hot-pool.js';
+import { ProposalStore } from './adapters/proposal-store.js';
 import { ReservationStore } from './adapters/reservation-store.js';
 import { StockPublisher } from './adapters/stock-publisher.js';
 import type { InventoryConfig } from './config.js';
@@ -33,6 +34,6 @@ export async function startInventory(config: InventoryConfig, logger?: Logger) {
     await sweeping;
   });
 
-  await runtime.start([{ definition: InventoryServiceService, implementation: inventoryRpc({ catalog, holds, reservations, stock, logger: runtime.logger }) }]);
+  await runtime.start([{ definition: InventoryServiceService, implementation: inventoryRpc({ catalog, proposals: new ProposalStore(runtime.pool!, catalog), holds, reservations, stock, logger: runtime.logger }) }]);
   return { runtime, reservations };
 }

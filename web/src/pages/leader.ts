@@ -1,7 +1,8 @@
 // Leader console: schedule or pick a session, go live with camera and microphone, pin products,
-// run flash sales, watch orders arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
+// run flash sales of their own products, propose new products to their warehouse, watch orders
+// arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
 import { Api, describeError } from '../api.js';
-import type { Product } from '../catalog-types.js';
+import { PROPOSAL_STATUS, toFen, type Product, type ProductProposal } from '../catalog-types.js';
 import { ChatPanel } from '../components/chat-panel.js';
 import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
@@ -30,13 +31,13 @@ async function main(): Promise<void> {
   listen();
   byId('stock-slot').append(stockBar.element);
   byId('new-session').addEventListener('submit', (e) => void createSession(e));
-  byId('new-product').addEventListener('submit', (e) => void createProduct(e));
+  byId('propose-product').addEventListener('submit', (e) => void proposeProduct(e));
   byId('sale-form').addEventListener('submit', (e) => void startSale(e));
   byId('go-live').addEventListener('click', () => void goLive());
   byId('end-live').addEventListener('click', () => void endLive());
   byId('end-sale').addEventListener('click', () => void endSale());
   setInterval(tick, 250);
-  await Promise.all([refreshSessions(), refreshProducts()]);
+  await Promise.all([refreshSessions(), refreshProducts(), refreshProposals()]);
   const wanted = param('session');
   if (wanted) await enter(wanted);
 }
@@ -190,9 +191,11 @@ async function endLive(): Promise<void> {
 
 // Products -------------------------------------------------------------------------------------
 
+// A leader pins and sells only their own products; new ones come from proposals staff accept.
 async function refreshProducts(): Promise<void> {
   try {
-    ({ products } = await api.get<{ products: Product[] }>('/products'));
+    const all = await api.get<{ products: Product[] }>('/products');
+    products = all.products.filter((p) => p.ownerLeaderId === api.user.id);
   } catch (e) {
     toast(describeError(e), 'error');
     return;
@@ -214,20 +217,39 @@ async function refreshProducts(): Promise<void> {
   if (selected) select.value = selected;
 }
 
-async function createProduct(e: Event): Promise<void> {
+async function proposeProduct(e: Event): Promise<void> {
   e.preventDefault();
   const form = new FormData(e.target as HTMLFormElement);
   try {
-    const product = await api.post<Product>('/products', {
+    await api.post<ProductProposal>('/product-proposals', {
       name: String(form.get('name')),
-      warehouseId: String(form.get('warehouseId')),
       skus: [{ name: String(form.get('sku')), listPriceFen: toFen(String(form.get('price'))), initialStock: Number(form.get('stock')) }],
     });
-    await refreshProducts();
-    byId<HTMLSelectElement>('sale-sku').value = product.skus[0]?.id ?? '';
-    toast('商品已创建 Product created');
+    await refreshProposals();
+    toast('已提交，等待仓库审核 Proposed: the warehouse will review it');
   } catch (err) {
     toast(describeError(err), 'error');
+  }
+}
+
+async function refreshProposals(): Promise<void> {
+  try {
+    const { proposals } = await api.get<{ proposals: ProductProposal[] }>('/product-proposals');
+    fill(
+      byId('proposal-list'),
+      ...proposals.map((p) =>
+        h(
+          'li',
+          { class: 'row', 'data-proposal-id': p.id, 'data-status': p.status },
+          h('span', { class: `badge ${p.status === 'ACCEPTED' ? 'ok' : p.status === 'REJECTED' ? 'warn' : ''}` }, PROPOSAL_STATUS[p.status]),
+          h('span', { class: 'grow' }, p.name, p.reason ? h('span', { class: 'muted' }, ` · ${p.reason}`) : ''),
+        ),
+      ),
+    );
+    // An accepted proposal is a product of this leader now.
+    if (proposals.some((p) => p.productId && !products.some((x) => x.id === p.productId))) await refreshProducts();
+  } catch (e) {
+    toast(describeError(e), 'error');
   }
 }
 
@@ -252,13 +274,6 @@ function showPin(pin: Pin | null): void {
 }
 
 // Flash sale -----------------------------------------------------------------------------------
-
-/** "29.9" → 2990, exactly (no float multiplication). */
-function toFen(yuanText: string): number {
-  const m = /^\s*(\d+)(?:\.(\d{0,2}))?\s*$/.exec(yuanText);
-  if (!m) throw new Error(`价格格式不对 Not a price: ${yuanText}`);
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
 
 async function startSale(e: Event): Promise<void> {
   e.preventDefault();

@@ -1,12 +1,14 @@
-// Warehouse console: see the warehouse's stock, close a delivery day's wave, work its pick lists
+// Warehouse console: see the warehouse's stock, stock products for the leaders it serves (directly
+// or by accepting their proposals), close a delivery day's wave, work its pick lists
 // (pack bags, CSV, print), plan routes with visible progress, see them on a map, dispatch them and
 // follow the stops live.
 import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
 import { stockLevels, type StockLevel } from '../components/stock-levels.js';
+import { toFen, type ProductProposal } from '../catalog-types.js';
 import { byId, fill, h, param, toast } from '../dom.js';
-import { clockTime } from '../format.js';
+import { clockTime, yuan } from '../format.js';
 import { BAG_STATUS, type PickList, type RoutePlan, type Warehouse, type Wave } from '../fulfillment-types.js';
 
 let api: Api;
@@ -19,17 +21,74 @@ const FOLLOW_MS = 3000;
 async function main(): Promise<void> {
   api = await Api.as(param('user') ?? 'warehouse-1');
   byId('who').textContent = api.user.name;
+  // Staff work for the one warehouse their token names.
+  if (api.user.warehouseId) {
+    byId<HTMLInputElement>('warehouse-id').value = api.user.warehouseId;
+    byId<HTMLInputElement>('warehouse-id').readOnly = true;
+  }
+  byId('new-product').addEventListener('submit', (e) => void createProduct(e));
+  byId('refresh-proposals').addEventListener('click', () => void refreshProposals());
   const tomorrow = new Date(Date.now() + 86_400_000);
   byId<HTMLInputElement>('delivery-date').value = tomorrow.toISOString().slice(0, 10);
   byId('plan-progress-slot').append(progress.element);
   byId('wave-form').addEventListener('submit', (e) => void closeWave(e));
   byId('refresh-waves').addEventListener('click', () => void refreshWaves());
   byId('refresh-stock').addEventListener('click', () => void refreshStock());
-  byId('warehouse-id').addEventListener('change', () => void Promise.all([refreshWaves(), refreshStock()]));
+  byId('warehouse-id').addEventListener('change', () => void Promise.all([refreshWaves(), refreshStock(), refreshProposals()]));
   byId('plan').addEventListener('click', () => void planRoutes());
   byId('csv').addEventListener('click', () => void download('pick-lists.csv', 'text/csv'));
   byId('print').addEventListener('click', () => void download('pick-lists/print', 'text/html'));
-  await Promise.all([refreshWaves(), refreshStock()]);
+  await Promise.all([refreshWaves(), refreshStock(), refreshProposals()]);
+}
+
+async function createProduct(e: Event): Promise<void> {
+  e.preventDefault();
+  const form = new FormData(e.target as HTMLFormElement);
+  try {
+    await api.post('/products', {
+      name: String(form.get('name')),
+      ownerLeaderId: String(form.get('ownerLeaderId')),
+      warehouseId: warehouseId(),
+      skus: [{ name: String(form.get('sku')), listPriceFen: toFen(String(form.get('price'))), initialStock: Number(form.get('stock')) }],
+    });
+    toast('商品已上架 Product stocked');
+    await refreshStock();
+  } catch (err) {
+    toast(describeError(err), 'error');
+  }
+}
+
+async function refreshProposals(): Promise<void> {
+  try {
+    const { proposals } = await api.get<{ proposals: ProductProposal[] }>(`/product-proposals?status=PENDING&warehouseId=${encodeURIComponent(warehouseId())}`);
+    fill(
+      byId('proposal-list'),
+      ...proposals.map((p) => {
+        const reason = h('input', { placeholder: '拒绝理由 reason', maxlength: 500, class: 'reason' });
+        return h(
+          'li',
+          { class: 'row', 'data-proposal-id': p.id },
+          h('span', { class: 'grow' }, `${p.leaderId} · ${p.name} · `, h('span', { class: 'muted' }, p.skus.map((s) => `${s.name} ${yuan(s.listPriceFen)} ×${s.initialStock}`).join(' / '))),
+          h('button', { class: 'small accept', onclick: () => void decide(p, 'accept') }, '接受 Accept'),
+          reason,
+          h('button', { class: 'small reject', onclick: () => void decide(p, 'reject', reason.value) }, '拒绝 Reject'),
+        );
+      }),
+    );
+    if (!proposals.length) fill(byId('proposal-list'), h('li', { class: 'muted' }, '暂无待审核 Nothing to review'));
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
+}
+
+async function decide(p: ProductProposal, how: 'accept' | 'reject', reason = ''): Promise<void> {
+  try {
+    await api.post(`/product-proposals/${p.id}/${how}`, how === 'reject' ? { reason } : undefined);
+    toast(how === 'accept' ? '已接受并上架 Accepted and stocked' : '已拒绝 Rejected');
+    await Promise.all([refreshProposals(), refreshStock()]);
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
 }
 
 const warehouseId = () => byId<HTMLInputElement>('warehouse-id').value.trim();

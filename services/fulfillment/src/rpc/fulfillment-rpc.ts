@@ -3,6 +3,7 @@ import { DomainError, unaryService, type Logger } from '@lc/kit';
 import type { Actor, FulfillmentServiceServer } from '@lc/contracts';
 import type { Deliveries } from '../deliveries.js';
 import type { RoutePlanner } from '../route-plans.js';
+import { checkWarehouse, staffActor, type StaffScope } from '../staff-scope.js';
 import type { Warehouses } from '../warehouses.js';
 import type { Waves } from '../waves.js';
 
@@ -11,8 +12,8 @@ function actorOf(a: Actor | undefined): Actor {
   return a;
 }
 
-export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planner: RoutePlanner; deliveries: Deliveries }, logger: Logger): FulfillmentServiceServer {
-  const { warehouses, waves, planner, deliveries } = m;
+export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planner: RoutePlanner; deliveries: Deliveries; scope: StaffScope }, logger: Logger): FulfillmentServiceServer {
+  const { warehouses, waves, planner, deliveries, scope } = m;
   return unaryService<FulfillmentServiceServer>(
     {
       async createWarehouse(req) {
@@ -22,38 +23,49 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
         return { warehouse };
       },
       async getWarehouse(req) {
+        checkWarehouse(staffActor(req.actor), req.warehouseId);
         return { warehouse: await warehouses.get(req.warehouseId) };
       },
       async createPickupPoint(req) {
         if (!req.pickupPoint) throw new DomainError('INVALID_ARGUMENT', 'pickupPoint is required');
+        if (req.actor?.role === 'warehouse') checkWarehouse(staffActor(req.actor), req.pickupPoint.warehouseId);
         return { pickupPoint: await warehouses.createPickupPoint(actorOf(req.actor), req.pickupPoint) };
       },
       async listWaves(req) {
+        checkWarehouse(staffActor(req.actor), req.warehouseId);
         await warehouses.get(req.warehouseId);
         return { waves: await waves.list(req.warehouseId) };
       },
       async closeWave(req) {
+        checkWarehouse(staffActor(req.actor), req.warehouseId);
         return { wave: await waves.close(req.warehouseId, req.deliveryDate) };
       },
       async getPickLists(req) {
+        await scope.check(staffActor(req.actor), { wave: req.waveId });
         return waves.pickLists(req.waveId);
       },
       async renderPickLists(req) {
+        await scope.check(staffActor(req.actor), { wave: req.waveId });
         return waves.render(req.waveId, req.format);
       },
       async markBagPacked(req) {
+        await scope.check(staffActor(req.actor), { bag: req.bagId });
         return { bag: await waves.pack(req.bagId) };
       },
       async planRoutes(req) {
+        await scope.check(staffActor(req.actor), { wave: req.waveId });
         return { plan: await planner.plan(req.waveId, { timeLimitMs: req.timeLimitMs || 5000, driverIds: req.driverIds, wait: req.wait }) };
       },
       async getRoutePlan(req) {
+        await scope.check(staffActor(req.actor), { plan: req.planId });
         return { plan: await planner.get(req.planId) };
       },
       async getRoute(req) {
+        await scope.check(actorOf(req.actor), { route: req.routeId });
         return { route: await deliveries.getRoute(actorOf(req.actor), req.routeId) };
       },
       async dispatchRoute(req) {
+        await scope.check(staffActor(req.actor), { route: req.routeId });
         return { route: await deliveries.dispatch(req.routeId) };
       },
       async getDriverRoute(req) {
@@ -77,6 +89,10 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
       },
       async verifyPickup(req) {
         return { bag: await deliveries.verify(actorOf(req.actor), req.code) };
+      },
+      async getLeaderPickupPoint(req) {
+        const pickupPoint = req.leaderId ? await warehouses.pickupPointOf({ leaderId: req.leaderId }) : undefined;
+        return pickupPoint ? { pickupPoint } : {};
       },
       async listNotifications(req) {
         return { notifications: await deliveries.notifications(req.buyerId) };

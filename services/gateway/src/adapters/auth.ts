@@ -24,7 +24,7 @@ export class Auth {
   }
 
   issue(user: User): Promise<string> {
-    return new SignJWT({ role: user.role, name: user.name })
+    return new SignJWT({ role: user.role, name: user.name, ...(user.warehouseId ? { warehouseId: user.warehouseId } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt()
@@ -40,7 +40,8 @@ export class Auth {
       const { sub, expiresAtMs, claims: payload } = await this.verifyToken(token);
       const role = payload.role as Role;
       if (!ROLES.includes(role)) throw new TokenRefused('token carries no known role');
-      const user = { id: sub, role, name: String(payload.name ?? sub) };
+      const user: User = { id: sub, role, name: String(payload.name ?? sub) };
+      if (typeof payload.warehouseId === 'string' && payload.warehouseId) user.warehouseId = payload.warehouseId;
       if (this.verified.size >= 100_000) this.verified.clear();
       this.verified.set(token, { user, expiresAtMs });
       return user;

@@ -6,6 +6,8 @@ export interface User {
   id: string;
   role: Role;
   name: string;
+  /** Warehouse staff only: the one warehouse they work for (a token claim). */
+  warehouseId?: string;
 }
 
 /** The demo's people; `buyer-<n>` ids are accepted on top of these in dev mode. */
@@ -13,7 +15,8 @@ export const SEEDED_USERS: User[] = [
   { id: 'leader-1', role: 'leader', name: '王团长 (Leader Wang)' },
   { id: 'leader-2', role: 'leader', name: '李团长 (Leader Li)' },
   { id: 'leader-3', role: 'leader', name: '张团长 (Leader Zhang)' },
-  { id: 'warehouse-1', role: 'warehouse', name: '仓库小陈 (Warehouse Chen)' },
+  { id: 'warehouse-1', role: 'warehouse', name: '仓库小陈 (Warehouse Chen)', warehouseId: 'wh-1' },
+  { id: 'warehouse-2', role: 'warehouse', name: '仓库老周 (Warehouse Zhou)', warehouseId: 'wh-2' },
   { id: 'driver-1', role: 'driver', name: '司机老刘 (Driver Liu)' },
   { id: 'driver-2', role: 'driver', name: '司机小赵 (Driver Zhao)' },
   { id: 'admin-1', role: 'admin', name: '运营 (Operator)' },

@@ -1,17 +1,19 @@
-// Catalog, stock and flash-sale endpoints: anyone signed in reads the catalog; leaders and admins
-// create; warehouse staff, leaders and admins read a warehouse's stock.
+// Catalog, stock and flash-sale endpoints: anyone signed in reads the catalog; warehouse staff
+// (for their warehouse) and admins create products for a leader whose pickup point that warehouse
+// serves; a leader creates pools only of their own SKUs, in the warehouse serving their pickup
+// point, for their own live session, at a price above 0 and at most the list price.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import type { GetFlashSaleResponse, InventoryServiceClient } from '@lc/contracts';
+import type { FulfillmentServiceClient, GetFlashSaleResponse, InventoryServiceClient, LiveRoomServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
+import { actingWarehouse, requireServedBy } from './ownership.js';
 import { fen, id, isoTime, parse, uuid } from './validation.js';
 
-const newProduct = z.object({
+export const productTerms = z.object({
   name: z.string().trim().min(1, 'name is required').max(200),
   description: z.string().max(5000).default(''),
   imageUrls: z.array(z.url({ error: 'must be a URL' })).max(20).default([]),
-  warehouseId: id('warehouseId').optional(),
   skus: z
     .array(
       z.object({
@@ -23,6 +25,12 @@ const newProduct = z.object({
     )
     .min(1, 'at least one SKU')
     .max(50),
+});
+
+const newProduct = productTerms.extend({
+  // Staff stock their own warehouse (the default); an operator names one.
+  warehouseId: id('warehouseId').optional(),
+  ownerLeaderId: id('ownerLeaderId'),
 });
 
 const newFlashSale = z
@@ -61,8 +69,11 @@ export function flashSaleJson(r: GetFlashSaleResponse) {
   };
 }
 
-export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventory: RpcClient<InventoryServiceClient> }) {
-  const { auth, inventory } = deps;
+export function catalogRoutes(
+  app: FastifyInstance,
+  deps: { auth: Auth; inventory: RpcClient<InventoryServiceClient>; fulfillment: RpcClient<FulfillmentServiceClient>; liveRoom: RpcClient<LiveRoomServiceClient> },
+) {
+  const { auth, inventory, fulfillment, liveRoom } = deps;
   const read = { idempotent: true };
 
   // A buyer also sees, per SKU, how many units they hold or bought against its per-buyer limit.
@@ -84,14 +95,18 @@ export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventor
     return product;
   });
 
-  app.post('/api/v1/products', { preHandler: auth.guard('leader', 'admin') }, async (request, reply) => {
+  app.post('/api/v1/products', { preHandler: auth.guard('warehouse', 'admin') }, async (request, reply) => {
     const body = parse(newProduct, request.body);
+    const user = currentUser(request);
+    const warehouseId = actingWarehouse(user, body.warehouseId);
+    await requireServedBy(fulfillment, body.ownerLeaderId, warehouseId, 'ownerLeaderId');
     const { product } = await inventory.call((c) => c.createProduct, {
       name: body.name,
       description: body.description,
       imageUrls: body.imageUrls,
-      warehouseId: body.warehouseId ?? '',
-      createdBy: currentUser(request).id,
+      warehouseId,
+      createdBy: user.id,
+      ownerLeaderId: body.ownerLeaderId,
       skus: body.skus,
     });
     return reply.code(201).send(product);
@@ -101,8 +116,16 @@ export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventor
     const body = parse(newFlashSale, request.body);
     const user = currentUser(request);
     // A leader sells as themselves; an admin may create a pool on a leader's behalf.
-    const leaderId = user.role === 'admin' ? (body.leaderId ?? user.id) : user.id;
     if (user.role === 'leader' && body.leaderId && body.leaderId !== user.id) throw new DomainError('FORBIDDEN', 'leaderId: a leader creates pools only for themselves');
+    if (user.role === 'admin' && !body.leaderId) throw new DomainError('INVALID_ARGUMENT', 'leaderId: required when an operator creates a pool');
+    const leaderId = user.role === 'admin' ? body.leaderId! : user.id;
+    // The SKU's owner and the price against its list price are checked by inventory, which the
+    // live room's pools go through as well.
+    await requireServedBy(fulfillment, leaderId, body.warehouseId, 'warehouseId');
+    if (body.liveSessionId) {
+      const { liveSession } = await liveRoom.call((c) => c.getLiveSession, { id: body.liveSessionId }, read);
+      if (liveSession?.leaderId !== leaderId) throw new DomainError('FORBIDDEN', `liveSessionId: not a live session of leader ${leaderId}`);
+    }
     const { flashSale } = await inventory.call((c) => c.createFlashSale, {
       flashSale: {
         id: '',
@@ -129,10 +152,15 @@ export function catalogRoutes(app: FastifyInstance, deps: { auth: Auth; inventor
     return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: params.id }, read));
   });
 
-  // Warehouse stock per SKU; leaders see it too, since their pools are made from it.
+  // Warehouse stock per SKU: staff their own warehouse's; a leader only their own SKUs, since
+  // their pools are made from them.
   app.get('/api/v1/stock', { preHandler: auth.guard('warehouse', 'leader', 'admin') }, async (request) => {
-    const { warehouseId } = parse(z.object({ warehouseId: id('warehouseId') }), request.query);
-    return { warehouseId, ...(await inventory.call((c) => c.listStock, { warehouseId }, read)) };
+    const user = currentUser(request);
+    const q = parse(z.object({ warehouseId: id('warehouseId').optional() }), request.query);
+    const warehouseId = user.role === 'leader' ? q.warehouseId : actingWarehouse(user, q.warehouseId);
+    if (!warehouseId) throw new DomainError('INVALID_ARGUMENT', 'warehouseId is required');
+    const ownerLeaderId = user.role === 'leader' ? user.id : '';
+    return { warehouseId, ...(await inventory.call((c) => c.listStock, { warehouseId, ownerLeaderId }, read)) };
   });
 
   app.get('/api/v1/flash-sales/:id', { preHandler: auth.guard() }, async (request) => {

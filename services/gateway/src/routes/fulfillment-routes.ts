@@ -1,11 +1,13 @@
 // Fulfillment endpoints: warehouse set-up, waves and pick lists (JSON, CSV, print page), packing,
 // route planning and dispatch, the driver's run, the leader's pickup counter, buyer notifications.
-// Roles are checked here; ownership (own route, own pickup point) by the fulfillment service.
+// Roles are checked here; ownership (own route, own pickup point, staff's own warehouse) by the
+// fulfillment service, which is told who asks.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isDomainError, type RpcClient } from '@lc/kit';
 import type { FulfillmentServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
+import { actingWarehouse, actorOf } from './ownership.js';
 import { id, parse, uuid } from './validation.js';
 
 const hhmm = (what: string) => z.string({ error: `${what} must be a local time HH:MM` }).regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, `${what} must be a local time HH:MM`);
@@ -64,10 +66,7 @@ const byId = z.object({ id: uuid('id') });
 const position = z.object({ lat, lng });
 const codeBody = z.object({ code: z.string({ error: 'code must be 6 digits' }).regex(/^[0-9]{6}$/, 'code must be 6 digits') });
 
-const actor = (request: FastifyRequest) => {
-  const u = currentUser(request);
-  return { userId: u.id, role: u.role };
-};
+const actor = (request: FastifyRequest) => actorOf(currentUser(request));
 
 export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulfillment: RpcClient<FulfillmentServiceClient> }) {
   const { auth, fulfillment: f } = deps;
@@ -76,6 +75,7 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
 
   app.post('/api/v1/warehouses', { preHandler: staff }, async (request, reply) => {
     const b = parse(warehouseBody, request.body);
+    actingWarehouse(currentUser(request), b.id);
     const { warehouse } = await f.call((c) => c.createWarehouse, {
       warehouse: { ...b, vehicles: b.vehicles.map((v) => ({ id: v.id, capacity: v.capacity, shiftStart: v.shiftStart ?? '', shiftEnd: v.shiftEnd ?? '', driverId: v.driverId ?? '' })) },
     });
@@ -84,7 +84,7 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
 
   app.get('/api/v1/warehouses/:id', { preHandler: staff }, async (request) => {
     const { id: warehouseId } = parse(z.object({ id: id('id') }), request.params);
-    return (await f.call((c) => c.getWarehouse, { warehouseId }, read)).warehouse;
+    return (await f.call((c) => c.getWarehouse, { warehouseId, actor: actor(request) }, read)).warehouse;
   });
 
   app.post('/api/v1/pickup-points', { preHandler: auth.guard('warehouse', 'admin', 'leader') }, async (request, reply) => {
@@ -95,22 +95,22 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
 
   app.get('/api/v1/waves', { preHandler: staff }, async (request) => {
     const { warehouseId } = parse(z.object({ warehouseId: id('warehouseId') }), request.query);
-    return f.call((c) => c.listWaves, { warehouseId }, read);
+    return f.call((c) => c.listWaves, { warehouseId, actor: actor(request) }, read);
   });
 
   app.post('/api/v1/waves', { preHandler: staff }, async (request) => {
     const b = parse(waveBody, request.body);
-    return (await f.call((c) => c.closeWave, b, { idempotent: true, deadlineMs: 15_000 })).wave;
+    return (await f.call((c) => c.closeWave, { ...b, actor: actor(request) }, { idempotent: true, deadlineMs: 15_000 })).wave;
   });
 
   app.get('/api/v1/waves/:id/pick-lists', { preHandler: staff }, async (request) => {
     const { id: waveId } = parse(byId, request.params);
-    return f.call((c) => c.getPickLists, { waveId }, read);
+    return f.call((c) => c.getPickLists, { waveId, actor: actor(request) }, read);
   });
 
   const rendered = (format: 'csv' | 'html') => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const { id: waveId } = parse(byId, request.params);
-    const { contentType, body } = await f.call((c) => c.renderPickLists, { waveId, format }, read);
+    const { contentType, body } = await f.call((c) => c.renderPickLists, { waveId, format, actor: actor(request) }, read);
     if (format === 'csv') void reply.header('content-disposition', `attachment; filename="pick-lists-${waveId}.csv"`);
     return reply.type(contentType).send(body);
   };
@@ -119,19 +119,19 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
 
   app.post('/api/v1/bags/:id/packed', { preHandler: staff }, async (request) => {
     const { id: bagId } = parse(byId, request.params);
-    return (await f.call((c) => c.markBagPacked, { bagId }, { idempotent: true })).bag;
+    return (await f.call((c) => c.markBagPacked, { bagId, actor: actor(request) }, { idempotent: true })).bag;
   });
 
   app.post('/api/v1/waves/:id/routes', { preHandler: staff }, async (request, reply) => {
     const { id: waveId } = parse(byId, request.params);
     const b = parse(planBody, request.body);
-    const { plan } = await f.call((c) => c.planRoutes, { waveId, ...b }, { deadlineMs: b.wait ? b.timeLimitMs + 30_000 : 15_000 });
+    const { plan } = await f.call((c) => c.planRoutes, { waveId, ...b, actor: actor(request) }, { deadlineMs: b.wait ? b.timeLimitMs + 30_000 : 15_000 });
     return reply.code(plan!.status === 'PLANNING' ? 202 : 200).send(plan);
   });
 
   app.get('/api/v1/route-plans/:id', { preHandler: staff }, async (request) => {
     const { id: planId } = parse(byId, request.params);
-    return (await f.call((c) => c.getRoutePlan, { planId }, read)).plan;
+    return (await f.call((c) => c.getRoutePlan, { planId, actor: actor(request) }, read)).plan;
   });
 
   app.get('/api/v1/routes/:id', { preHandler: auth.guard('warehouse', 'admin', 'driver') }, async (request) => {
@@ -141,7 +141,7 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
 
   app.post('/api/v1/routes/:id/dispatch', { preHandler: staff }, async (request) => {
     const { id: routeId } = parse(byId, request.params);
-    return (await f.call((c) => c.dispatchRoute, { routeId }, { idempotent: true })).route;
+    return (await f.call((c) => c.dispatchRoute, { routeId, actor: actor(request) }, { idempotent: true })).route;
   });
 
   app.get('/api/v1/driver/route', { preHandler: auth.guard('driver') }, async (request) => {

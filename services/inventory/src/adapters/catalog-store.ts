@@ -1,6 +1,6 @@
 // Postgres access for the catalog: products, SKUs, stock and flash-sale pools.
 import { randomUUID } from 'node:crypto';
-import { DomainError, inTransaction, type Pool } from '@lc/kit';
+import { DomainError, inTransaction, type Pool, type PoolClient } from '@lc/kit';
 import type { FlashSaleTerms } from '../domain/flash-sale.js';
 
 export interface SkuRow {
@@ -17,12 +17,20 @@ export interface SkuRow {
 
 const SKU_SELECT = `SELECT s.*, COALESCE((SELECT SUM(on_hand - allocated) FROM stock WHERE sku_id = s.id), 0)::int AS available FROM skus s`;
 
+export interface NewSkuRow {
+  name: string;
+  listPriceFen: number;
+  perBuyerLimit: number;
+  initialStock: number;
+}
+
 export interface ProductRow {
   id: string;
   name: string;
   description: string;
   imageUrls: string[];
   createdBy: string;
+  ownerLeaderId: string;
   skus: SkuRow[];
 }
 
@@ -54,17 +62,19 @@ export class CatalogStore {
     description: string;
     imageUrls: string[];
     createdBy: string;
+    ownerLeaderId: string;
     warehouseId: string;
-    skus: { name: string; listPriceFen: number; perBuyerLimit: number; initialStock: number }[];
-  }): Promise<ProductRow> {
+    skus: NewSkuRow[];
+  }, inside?: PoolClient): Promise<ProductRow> {
     const productId = randomUUID();
-    return inTransaction(this.pool, async (client) => {
-      await client.query('INSERT INTO products (id, name, description, image_urls, created_by) VALUES ($1, $2, $3, $4, $5)', [
+    const write = async (client: PoolClient) => {
+      await client.query('INSERT INTO products (id, name, description, image_urls, created_by, owner_leader_id) VALUES ($1, $2, $3, $4, $5, $6)', [
         productId,
         input.name,
         input.description,
         JSON.stringify(input.imageUrls),
         input.createdBy,
+        input.ownerLeaderId,
       ]);
       const skus: SkuRow[] = [];
       for (const sku of input.skus) {
@@ -81,13 +91,14 @@ export class CatalogStore {
         }
         skus.push({ id, productId, name: sku.name, listPriceFen: sku.listPriceFen, perBuyerLimit: sku.perBuyerLimit, available: input.warehouseId ? sku.initialStock : 0 });
       }
-      return { id: productId, name: input.name, description: input.description, imageUrls: input.imageUrls, createdBy: input.createdBy, skus };
-    });
+      return { id: productId, name: input.name, description: input.description, imageUrls: input.imageUrls, createdBy: input.createdBy, ownerLeaderId: input.ownerLeaderId, skus };
+    };
+    return inside ? write(inside) : inTransaction(this.pool, write);
   }
 
   /** Products with their SKUs; naming a buyer counts what they hold or bought of each SKU. */
   async products(ids?: string[], limit = 100, buyerId = ''): Promise<ProductRow[]> {
-    const { rows } = await this.pool.query<{ id: string; name: string; description: string; image_urls: string[]; created_by: string }>(
+    const { rows } = await this.pool.query<{ id: string; name: string; description: string; image_urls: string[]; created_by: string; owner_leader_id: string }>(
       ids
         ? 'SELECT * FROM products WHERE id = ANY($1::uuid[])'
         : 'SELECT * FROM products ORDER BY created_at DESC LIMIT $1',
@@ -107,8 +118,16 @@ export class CatalogStore {
       description: r.description,
       imageUrls: r.image_urls,
       createdBy: r.created_by,
+      ownerLeaderId: r.owner_leader_id,
       skus: skus.rows.filter((s) => s.product_id === r.id).map(toSku),
     }));
+  }
+
+  /** The leader who owns the SKU's product; undefined for an unknown SKU. */
+  async ownerOfSku(skuId: string): Promise<string | undefined> {
+    if (!isUuid(skuId)) return undefined;
+    const { rows } = await this.pool.query<{ owner_leader_id: string }>('SELECT p.owner_leader_id FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = $1', [skuId]);
+    return rows[0]?.owner_leader_id;
   }
 
   async sku(id: string): Promise<SkuRow | undefined> {
@@ -145,14 +164,14 @@ export class CatalogStore {
   }
 
   /** A warehouse's stock per SKU: what is set aside for pools, held at list price, and free. */
-  async stockLevels(warehouseId: string): Promise<StockLevelRow[]> {
+  async stockLevels(warehouseId: string, ownerLeaderId = ''): Promise<StockLevelRow[]> {
     const { rows } = await this.pool.query(
       `SELECT s.sku_id, k.name AS sku_name, p.id AS product_id, p.name AS product_name, s.warehouse_id, s.on_hand, s.allocated,
               COALESCE((SELECT SUM(r.qty) FROM reservations r
                         WHERE r.sku_id = s.sku_id AND r.warehouse_id = s.warehouse_id AND r.status = 'HELD'), 0)::int AS held
        FROM stock s JOIN skus k ON k.id = s.sku_id JOIN products p ON p.id = k.product_id
-       WHERE s.warehouse_id = $1 ORDER BY p.created_at DESC, k.name`,
-      [warehouseId],
+       WHERE s.warehouse_id = $1 AND ($2::text = '' OR p.owner_leader_id = $2) ORDER BY p.created_at DESC, k.name`,
+      [warehouseId, ownerLeaderId],
     );
     return rows.map((r) => ({
       skuId: r.sku_id,

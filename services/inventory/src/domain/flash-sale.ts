@@ -24,7 +24,8 @@ export function flashSaleProblems(t: FlashSaleTerms): string[] {
   if (!t.skuId) problems.push('skuId: required');
   if (!t.warehouseId) problems.push('warehouseId: required');
   if (!t.leaderId) problems.push('leaderId: required');
-  int('salePriceFen', t.salePriceFen, 0, 100_000_000);
+  // A pool at 0 fen gives the stock away; a price above list price is not a sale.
+  int('salePriceFen', t.salePriceFen, 1, 100_000_000);
   int('quantity', t.quantity, 1, MAX_POOL_QUANTITY);
   int('perBuyerLimit', t.perBuyerLimit, 1, MAX_POOL_QUANTITY);
   int('holdSeconds', t.holdSeconds, 1, MAX_HOLD_SECONDS);
@@ -38,6 +39,12 @@ export function flashSaleProblems(t: FlashSaleTerms): string[] {
  */
 export function poolLimitProblem(poolLimit: number, skuLimit: number): string | undefined {
   if (skuLimit > 0 && poolLimit > skuLimit) return `perBuyerLimit: at most ${skuLimit}, the SKU's own limit per buyer`;
+  return undefined;
+}
+
+/** A pool's price may not exceed its SKU's list price. */
+export function poolPriceProblem(salePriceFen: number, listPriceFen: number): string | undefined {
+  if (salePriceFen > listPriceFen) return `salePriceFen: at most ${listPriceFen}, the SKU's list price`;
   return undefined;
 }
 

@@ -8,12 +8,14 @@ import {
   type ReserveRequest,
   type ReserveResponse,
   type Product,
+  type ProductProposal,
   type Sku,
 } from '@lc/contracts';
-import type { CatalogStore, FlashSaleRow, ProductRow, SkuRow } from '../adapters/catalog-store.js';
+import type { CatalogStore, FlashSaleRow, NewSkuRow, ProductRow, SkuRow } from '../adapters/catalog-store.js';
+import type { ProposalRow, ProposalStore } from '../adapters/proposal-store.js';
 import type { ReservationStore } from '../adapters/reservation-store.js';
 import type { StockPublisher } from '../adapters/stock-publisher.js';
-import { available, flashSaleProblems, poolLimitProblem } from '../domain/flash-sale.js';
+import { available, flashSaleProblems, poolLimitProblem, poolPriceProblem } from '../domain/flash-sale.js';
 import type { Reservations } from '../reservations.js';
 
 const outcomes = {
@@ -24,7 +26,7 @@ const outcomes = {
   ENDED: ReserveOutcome.RESERVE_OUTCOME_ENDED,
 } as const;
 
-export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationStore; reservations: Reservations; stock: StockPublisher; logger: Logger }): InventoryServiceServer {
+export function inventoryRpc(deps: { catalog: CatalogStore; proposals: ProposalStore; holds: ReservationStore; reservations: Reservations; stock: StockPublisher; logger: Logger }): InventoryServiceServer {
   const { catalog, holds, reservations } = deps;
 
   const describeSale = async (sale: FlashSaleRow): Promise<GetFlashSaleResponse> => {
@@ -57,11 +59,13 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
       async createProduct(req) {
         if (!req.name.trim()) throw new DomainError('INVALID_ARGUMENT', 'name: required');
         if (!req.skus.length) throw new DomainError('INVALID_ARGUMENT', 'skus: at least one SKU');
+        if (!req.ownerLeaderId) throw new DomainError('INVALID_ARGUMENT', 'ownerLeaderId: required');
         const product = await catalog.createProduct({
           name: req.name.trim(),
           description: req.description,
           imageUrls: req.imageUrls,
           createdBy: req.createdBy,
+          ownerLeaderId: req.ownerLeaderId,
           warehouseId: req.warehouseId,
           skus: req.skus.map((s) => ({ name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, initialStock: s.initialStock })),
         });
@@ -94,6 +98,10 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
         if (problems.length) throw new DomainError('INVALID_ARGUMENT', problems[0]!, { problems });
         const sku = await catalog.sku(terms.skuId);
         if (!sku) throw new DomainError('NOT_FOUND', `skuId: no SKU ${terms.skuId}`);
+        // Checked here rather than only at the gateway: the live room creates pools too.
+        if ((await catalog.ownerOfSku(sku.id)) !== terms.leaderId) throw new DomainError('FORBIDDEN', `skuId: not a SKU of leader ${terms.leaderId}`);
+        const priceProblem = poolPriceProblem(terms.salePriceFen, sku.listPriceFen);
+        if (priceProblem) throw new DomainError('INVALID_ARGUMENT', priceProblem, { problems: [priceProblem] });
         const limitProblem = poolLimitProblem(terms.perBuyerLimit, sku.perBuyerLimit);
         if (limitProblem) throw new DomainError('INVALID_ARGUMENT', limitProblem, { problems: [limitProblem] });
         const sale = await catalog.createFlashSale(terms);
@@ -112,7 +120,31 @@ export function inventoryRpc(deps: { catalog: CatalogStore; holds: ReservationSt
       },
       async listStock(req) {
         if (!req.warehouseId) throw new DomainError('INVALID_ARGUMENT', 'warehouseId: required');
-        return { levels: await catalog.stockLevels(req.warehouseId) };
+        return { levels: await catalog.stockLevels(req.warehouseId, req.ownerLeaderId) };
+      },
+      async proposeProduct(req) {
+        const p = req.proposal;
+        if (!p) throw new DomainError('INVALID_ARGUMENT', 'proposal: required');
+        if (!p.leaderId) throw new DomainError('INVALID_ARGUMENT', 'leaderId: required');
+        if (!p.warehouseId) throw new DomainError('INVALID_ARGUMENT', 'warehouseId: required');
+        if (!p.name.trim()) throw new DomainError('INVALID_ARGUMENT', 'name: required');
+        if (!p.skus.length) throw new DomainError('INVALID_ARGUMENT', 'skus: at least one SKU');
+        const proposal = await deps.proposals.propose({
+          leaderId: p.leaderId,
+          warehouseId: p.warehouseId,
+          name: p.name.trim(),
+          description: p.description,
+          imageUrls: p.imageUrls,
+          skus: p.skus.map(newSku),
+        });
+        return { proposal: toProposal(proposal) };
+      },
+      async listProductProposals(req) {
+        return { proposals: (await deps.proposals.list(req)).map(toProposal) };
+      },
+      async decideProductProposal(req) {
+        const { proposal, product } = await deps.proposals.decide(req);
+        return { proposal: toProposal(proposal), ...(product ? { product: toProduct(product) } : {}) };
       },
       reserve,
       async reserveBatch(req) {
@@ -164,7 +196,12 @@ const toProduct = (p: ProductRow): Product => ({
   imageUrls: p.imageUrls,
   skus: p.skus.map(toSku),
   createdBy: p.createdBy,
+  ownerLeaderId: p.ownerLeaderId,
 });
+
+const newSku = (s: NewSkuRow): NewSkuRow => ({ name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, initialStock: s.initialStock });
+
+const toProposal = (p: ProposalRow): ProductProposal => ({ ...p, skus: p.skus.map(newSku) });
 
 const toFlashSale = (s: FlashSaleRow): FlashSale => ({
   id: s.id,

@@ -172,6 +172,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     const session = await hostedSession();
     const { product } = await inventory.call((c) => c.getProduct, { id: productId }, { idempotent: true, deadlineMs: 3000 });
     if (product === undefined) throw new RoomRefusal('NOT_FOUND', `no product ${productId}`);
+    if (product.ownerLeaderId !== session.leaderId) throw new RoomRefusal('FORBIDDEN', 'productId: a leader pins only their own products');
     const sku = skuId === undefined ? product.skus[0] : product.skus.find((s) => s.id === skuId);
     if (skuId !== undefined && sku === undefined) throw new RoomRefusal('INVALID_ARGUMENT', 'skuId: not a SKU of this product');
     const pin: Pin = {

@@ -1,0 +1,332 @@
+// Ownership over every REST route: each route is walked with a foreign owner (leader-2 on
+// leader-1's things, the second warehouse's staff, driver-2 on driver-1's route, a buyer on another
+// buyer's order) and with roles that have no business there; each must be refused (401/403/404,
+// or 400 for bad terms) and leave every table as it was. A route registered with fastify but
+// missing from the table fails the walk, so a new route cannot skip it.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { parseConfig } from '@lc/kit';
+import { Api, createFlashSale, servedLeader, stockProduct } from '../../../test-support/api.js';
+import { DATABASE_URL, isolate } from '../../../test-support/isolation.js';
+import { freePort, startCore } from '../../../test-support/platform.js';
+import { poll } from '../../../test-support/poll.js';
+import { configShape as liveRoomShape } from '../../live-room/src/config.js';
+import { startLiveRoom } from '../../live-room/src/service.js';
+
+type Core = Awaited<ReturnType<typeof startCore>>;
+type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop', string>;
+
+/** Every route fastify knows under /api/, as "METHOD /path", read from its route listing. */
+function registeredRoutes(listing: string): string[] {
+  const found: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of listing.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S*)(?: \(([^)]*)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    const path = (prefixes[depth - 1] ?? '') + m[2];
+    prefixes[depth] = path;
+    prefixes.length = depth + 1;
+    for (const method of (m[3] ?? '').split(', ').filter(Boolean)) if (method !== 'HEAD' && path.startsWith('/api/')) found.push(`${method} ${path}`);
+  }
+  return found;
+}
+
+/**
+ * A digest of every row of every domain table in the test's schemas. Outboxes and migrations aside,
+ * and the log of evaluated pickup codes: a refused guess is still an attempt, counted on purpose.
+ */
+async function fingerprint(db: pg.Client, schemas: string[]): Promise<Record<string, string>> {
+  const { rows: tables } = await db.query<{ table_schema: string; table_name: string }>(
+    `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = ANY($1) AND table_type = 'BASE TABLE'
+       AND table_name !~ '(outbox|migrations|inbox|processed|pickup_code_attempts)' ORDER BY 1, 2`,
+    [schemas],
+  );
+  const out: Record<string, string> = {};
+  for (const t of tables) {
+    const { rows } = await db.query<{ r: string }>(`SELECT t::text AS r FROM "${t.table_schema}"."${t.table_name}" t`);
+    out[`${t.table_schema.replace(/^t[0-9a-f]+_/, '')}.${t.table_name}`] = createHash('sha1').update(rows.map((r) => r.r).sort().join('\n')).digest('hex').slice(0, 12) + `/${rows.length}`;
+  }
+  return out;
+}
+
+interface Row {
+  route: string;
+  who: string | null;
+  /** Path parameters and bodies may name fixture things. */
+  path: (f: Fixture) => string;
+  body?: (f: Fixture) => unknown;
+  expect: number[];
+  /** For reads that answer 200 but must show none of the owner's things. */
+  shows?: (body: any, f: Fixture) => void;
+  why: string;
+}
+
+const FOREIGN = [403, 404];
+const later = () => new Date(Date.now() + 3600_000).toISOString();
+const sale = (f: Fixture, over: Record<string, unknown> = {}) => ({ skuId: f.sku1, warehouseId: 'wh-1', salePriceFen: 990, quantity: 1, endsAt: later(), ...over });
+
+// One or more rows per route. `who: null` is a request without a token.
+const TABLE: Row[] = [
+  { route: 'POST /api/v1/auth/dev-login', who: null, path: () => '/api/v1/auth/dev-login', body: () => ({ userId: 'warehouse-9' }), expect: [404], why: 'no such user' },
+  { route: 'GET /api/v1/me', who: null, path: () => '/api/v1/me', expect: [401], why: 'signed-in only' },
+
+  { route: 'GET /api/v1/products', who: null, path: () => '/api/v1/products', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/products/:id', who: null, path: (f) => `/api/v1/products/${f.product1}`, expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/products', who: 'leader-1', path: () => '/api/v1/products', body: () => ({ name: 'x', ownerLeaderId: 'leader-1', warehouseId: 'wh-1', skus: [{ name: 'a', listPriceFen: 1 }] }), expect: [403], why: 'leaders propose, staff create' },
+  { route: 'POST /api/v1/products', who: 'warehouse-2', path: () => '/api/v1/products', body: () => ({ name: 'x', ownerLeaderId: 'leader-1', warehouseId: 'wh-1', skus: [{ name: 'a', listPriceFen: 1 }] }), expect: [403], why: 'another warehouse' },
+  { route: 'POST /api/v1/products', who: 'warehouse-2', path: () => '/api/v1/products', body: () => ({ name: 'x', ownerLeaderId: 'leader-1', skus: [{ name: 'a', listPriceFen: 1 }] }), expect: [403], why: 'a leader wh-2 does not serve' },
+  { route: 'POST /api/v1/products', who: 'buyer-2', path: () => '/api/v1/products', body: () => ({ name: 'x', ownerLeaderId: 'leader-1', skus: [{ name: 'a', listPriceFen: 1 }] }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-2', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { salePriceFen: 0 }), expect: [400, 403], why: 'the issue: leader-2, leader-1’s SKU, price 0' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-2', path: () => '/api/v1/flash-sales', body: (f) => sale(f), expect: [403], why: 'leader-1’s SKU, leader-1’s warehouse' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-2', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { warehouseId: 'wh-2' }), expect: [403], why: 'leader-1’s SKU in leader-2’s warehouse' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { skuId: f.sku2 }), expect: [403], why: 'leader-2’s SKU' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { warehouseId: 'wh-2' }), expect: [403], why: 'a warehouse not serving leader-1' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { liveSessionId: f.session2 }), expect: [403], why: 'leader-2’s live session' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { salePriceFen: 0 }), expect: [400], why: 'price 0' },
+  { route: 'POST /api/v1/flash-sales', who: 'leader-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { salePriceFen: 5991 }), expect: [400], why: 'above list price' },
+  { route: 'POST /api/v1/flash-sales', who: 'admin-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f, { leaderId: 'leader-2' }), expect: [403], why: 'an operator for a leader who does not own the SKU' },
+  { route: 'POST /api/v1/flash-sales', who: 'warehouse-1', path: () => '/api/v1/flash-sales', body: (f) => sale(f), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/flash-sales/:id/end', who: 'leader-2', path: (f) => `/api/v1/flash-sales/${f.sale1}/end`, expect: [403], why: 'leader-1’s pool' },
+  { route: 'POST /api/v1/flash-sales/:id/end', who: 'buyer-2', path: (f) => `/api/v1/flash-sales/${f.sale1}/end`, expect: [403], why: 'role' },
+  { route: 'GET /api/v1/stock', who: 'warehouse-2', path: () => '/api/v1/stock?warehouseId=wh-1', expect: [403], why: 'another warehouse' },
+  { route: 'GET /api/v1/stock', who: 'buyer-2', path: () => '/api/v1/stock?warehouseId=wh-1', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/stock', who: 'leader-2', path: () => '/api/v1/stock?warehouseId=wh-1', expect: [200], shows: (b, f) => assert.ok(!b.levels.some((l: { skuId: string }) => l.skuId === f.sku1)), why: 'only own SKUs' },
+  { route: 'GET /api/v1/flash-sales/:id', who: null, path: (f) => `/api/v1/flash-sales/${f.sale1}`, expect: [401], why: 'signed-in only' },
+
+  { route: 'POST /api/v1/product-proposals', who: 'warehouse-1', path: () => '/api/v1/product-proposals', body: () => ({ name: 'x', skus: [{ name: 'a', listPriceFen: 1 }] }), expect: [403], why: 'leaders propose' },
+  { route: 'POST /api/v1/product-proposals', who: 'buyer-2', path: () => '/api/v1/product-proposals', body: () => ({ name: 'x', skus: [{ name: 'a', listPriceFen: 1 }] }), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/product-proposals', who: 'buyer-2', path: () => '/api/v1/product-proposals', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/product-proposals', who: 'warehouse-2', path: () => '/api/v1/product-proposals?warehouseId=wh-1', expect: [403], why: 'another warehouse' },
+  { route: 'GET /api/v1/product-proposals', who: 'warehouse-2', path: () => '/api/v1/product-proposals', expect: [200], shows: (b, f) => assert.ok(!b.proposals.some((p: { id: string }) => p.id === f.proposal1)), why: 'own warehouse only' },
+  { route: 'GET /api/v1/product-proposals', who: 'leader-2', path: () => '/api/v1/product-proposals', expect: [200], shows: (b, f) => assert.ok(!b.proposals.some((p: { id: string }) => p.id === f.proposal1)), why: 'own proposals only' },
+  { route: 'POST /api/v1/product-proposals/:id/accept', who: 'warehouse-2', path: (f) => `/api/v1/product-proposals/${f.proposal1}/accept`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/product-proposals/:id/accept', who: 'leader-1', path: (f) => `/api/v1/product-proposals/${f.proposal1}/accept`, expect: [403], why: 'a leader does not accept their own' },
+  { route: 'POST /api/v1/product-proposals/:id/reject', who: 'warehouse-2', path: (f) => `/api/v1/product-proposals/${f.proposal1}/reject`, body: () => ({ reason: 'no' }), expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/product-proposals/:id/reject', who: 'leader-2', path: (f) => `/api/v1/product-proposals/${f.proposal1}/reject`, body: () => ({ reason: 'no' }), expect: [403], why: 'role' },
+
+  { route: 'GET /api/v1/live-sessions', who: null, path: () => '/api/v1/live-sessions', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/live-sessions/:id', who: null, path: (f) => `/api/v1/live-sessions/${f.session1}`, expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/live-sessions', who: 'buyer-2', path: () => '/api/v1/live-sessions', body: () => ({ title: 'x' }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/live-sessions', who: 'warehouse-1', path: () => '/api/v1/live-sessions', body: () => ({ title: 'x' }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/live-sessions/:id/start', who: 'leader-2', path: (f) => `/api/v1/live-sessions/${f.session1}/start`, expect: [403], why: 'leader-1’s session' },
+  { route: 'POST /api/v1/live-sessions/:id/end', who: 'leader-2', path: (f) => `/api/v1/live-sessions/${f.session1}/end`, expect: [403], why: 'leader-1’s session' },
+  { route: 'POST /api/v1/live-sessions/:id/end', who: 'admin-1', path: (f) => `/api/v1/live-sessions/${f.session1}/end`, expect: [403], why: 'not an admin route' },
+
+  { route: 'POST /api/v1/warehouses', who: 'warehouse-2', path: () => '/api/v1/warehouses', body: () => ({ id: 'wh-3', name: 'x', lat: 31, lng: 121, timeZone: 'Asia/Shanghai' }), expect: [403], why: 'staff create only their own' },
+  { route: 'POST /api/v1/warehouses', who: 'leader-1', path: () => '/api/v1/warehouses', body: () => ({ id: 'wh-3', name: 'x', lat: 31, lng: 121, timeZone: 'Asia/Shanghai' }), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/warehouses/:id', who: 'warehouse-2', path: () => '/api/v1/warehouses/wh-1', expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/warehouses/:id', who: 'driver-1', path: () => '/api/v1/warehouses/wh-1', expect: [403], why: 'role' },
+  { route: 'POST /api/v1/pickup-points', who: 'warehouse-2', path: () => '/api/v1/pickup-points', body: () => ({ id: 'pp-x', warehouseId: 'wh-1', leaderId: 'leader-3', name: 'x', lat: 31, lng: 121 }), expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/pickup-points', who: 'leader-3', path: () => '/api/v1/pickup-points', body: () => ({ id: 'pp-x', warehouseId: 'wh-1', leaderId: 'leader-1', name: 'x', lat: 31, lng: 121 }), expect: [403], why: 'for another leader' },
+  { route: 'POST /api/v1/pickup-points', who: 'buyer-2', path: () => '/api/v1/pickup-points', body: () => ({ id: 'pp-x', warehouseId: 'wh-1', name: 'x', lat: 31, lng: 121 }), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/waves', who: 'warehouse-2', path: () => '/api/v1/waves?warehouseId=wh-1', expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/waves', who: 'driver-1', path: () => '/api/v1/waves?warehouseId=wh-1', expect: [403], why: 'role' },
+  { route: 'POST /api/v1/waves', who: 'warehouse-2', path: () => '/api/v1/waves', body: () => ({ warehouseId: 'wh-1', deliveryDate: '2030-01-01' }), expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/waves/:id/pick-lists', who: 'warehouse-2', path: (f) => `/api/v1/waves/${f.wave}/pick-lists`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/waves/:id/pick-lists', who: 'leader-1', path: (f) => `/api/v1/waves/${f.wave}/pick-lists`, expect: [403], why: 'role' },
+  { route: 'GET /api/v1/waves/:id/pick-lists.csv', who: 'warehouse-2', path: (f) => `/api/v1/waves/${f.wave}/pick-lists.csv`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/waves/:id/pick-lists/print', who: 'warehouse-2', path: (f) => `/api/v1/waves/${f.wave}/pick-lists/print`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/bags/:id/packed', who: 'warehouse-2', path: (f) => `/api/v1/bags/${f.bag}/packed`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/bags/:id/packed', who: 'driver-1', path: (f) => `/api/v1/bags/${f.bag}/packed`, expect: [403], why: 'role' },
+  { route: 'POST /api/v1/waves/:id/routes', who: 'warehouse-2', path: (f) => `/api/v1/waves/${f.wave}/routes`, body: () => ({ timeLimitMs: 100 }), expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/route-plans/:id', who: 'warehouse-2', path: (f) => `/api/v1/route-plans/${f.plan}`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/routes/:id', who: 'warehouse-2', path: (f) => `/api/v1/routes/${f.route}`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/routes/:id', who: 'driver-2', path: (f) => `/api/v1/routes/${f.route}`, expect: FOREIGN, why: 'driver-1’s route' },
+  { route: 'GET /api/v1/routes/:id', who: 'leader-1', path: (f) => `/api/v1/routes/${f.route}`, expect: [403], why: 'role' },
+  { route: 'POST /api/v1/routes/:id/dispatch', who: 'warehouse-2', path: (f) => `/api/v1/routes/${f.route}/dispatch`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/routes/:id/dispatch', who: 'driver-1', path: (f) => `/api/v1/routes/${f.route}/dispatch`, expect: [403], why: 'role' },
+  { route: 'GET /api/v1/driver/route', who: 'warehouse-1', path: () => '/api/v1/driver/route', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/driver/route', who: 'driver-2', path: () => '/api/v1/driver/route', expect: [200], shows: (b, f) => assert.notEqual(b.route?.id, f.route), why: 'never driver-1’s' },
+  { route: 'POST /api/v1/driver/position', who: 'buyer-2', path: () => '/api/v1/driver/position', body: () => ({ lat: 31, lng: 121 }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/driver/position', who: 'driver-2', path: () => '/api/v1/driver/position', body: () => ({ lat: 31, lng: 121 }), expect: [404, 409], why: 'no route of their own to move' },
+  { route: 'POST /api/v1/stops/:id/arrived', who: 'driver-2', path: (f) => `/api/v1/stops/${f.stop}/arrived`, expect: FOREIGN, why: 'driver-1’s stop' },
+  { route: 'POST /api/v1/stops/:id/arrived', who: 'warehouse-1', path: (f) => `/api/v1/stops/${f.stop}/arrived`, expect: [403], why: 'role' },
+  { route: 'POST /api/v1/stops/:id/handed-over', who: 'driver-2', path: (f) => `/api/v1/stops/${f.stop}/handed-over`, expect: FOREIGN, why: 'driver-1’s stop' },
+  { route: 'POST /api/v1/pickup-point/receipts/:id', who: 'leader-2', path: (f) => `/api/v1/pickup-point/receipts/${f.stop}`, expect: FOREIGN, why: 'leader-1’s pickup point' },
+  { route: 'POST /api/v1/pickup-point/receipts/:id', who: 'driver-1', path: (f) => `/api/v1/pickup-point/receipts/${f.stop}`, expect: [403], why: 'role' },
+  { route: 'GET /api/v1/leader/pickup-point/parcels', who: 'warehouse-1', path: () => '/api/v1/leader/pickup-point/parcels', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/leader/pickup-point/parcels', who: 'leader-2', path: () => '/api/v1/leader/pickup-point/parcels', expect: [200], shows: (b, f) => assert.ok(!b.parcels.some((p: { id: string }) => p.id === f.bag)), why: 'own pickup point only' },
+  { route: 'GET /api/v1/admin/payments/reconciliation', who: null, path: () => '/api/v1/admin/payments/reconciliation', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/admin/payments/reconciliation', who: 'leader-1', path: () => '/api/v1/admin/payments/reconciliation', expect: [403], why: 'admins only' },
+  { route: 'GET /api/v1/admin/payments/reconciliation', who: 'warehouse-1', path: () => '/api/v1/admin/payments/reconciliation', expect: [403], why: 'admins only' },
+  { route: 'GET /api/v1/admin/payments/reconciliation', who: 'buyer-1', path: () => '/api/v1/admin/payments/reconciliation', expect: [403], why: 'admins only' },
+  { route: 'POST /api/v1/pickups/verify', who: 'buyer-2', path: () => '/api/v1/pickups/verify', body: () => ({ code: '123456' }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/pickups/verify', who: 'leader-2', path: () => '/api/v1/pickups/verify', body: () => ({ code: '123456' }), expect: [404], why: 'no such parcel at their point' },
+  { route: 'GET /api/v1/notifications', who: 'leader-1', path: () => '/api/v1/notifications', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/pickup-codes', who: 'leader-1', path: () => '/api/v1/pickup-codes', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/pickup-codes', who: 'buyer-2', path: () => '/api/v1/pickup-codes', expect: [200], shows: (b, f) => assert.ok(!b.codes.some((c: { orderId: string }) => c.orderId === f.paidOrder)), why: 'own codes only' },
+
+  { route: 'POST /api/v1/orders', who: 'leader-1', path: () => '/api/v1/orders', body: (f) => ({ skuId: f.sku1, qty: 1 }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/orders', who: 'warehouse-1', path: () => '/api/v1/orders', body: (f) => ({ skuId: f.sku1, qty: 1 }), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/orders', who: 'driver-1', path: () => '/api/v1/orders', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/orders', who: 'buyer-2', path: () => '/api/v1/orders', expect: [200], shows: (b, f) => assert.ok(!b.orders.some((o: { id: string }) => o.id === f.paidOrder || o.id === f.openOrder)), why: 'own orders only' },
+  { route: 'GET /api/v1/orders/:id', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.paidOrder}`, expect: FOREIGN, why: 'buyer-1’s order' },
+  { route: 'POST /api/v1/orders/:id/pay', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.openOrder}/pay`, expect: FOREIGN, why: 'buyer-1’s order' },
+  { route: 'POST /api/v1/orders/:id/cancel', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.openOrder}/cancel`, expect: FOREIGN, why: 'buyer-1’s order' },
+  { route: 'POST /api/v1/orders/:id/cancel', who: 'admin-1', path: (f) => `/api/v1/orders/${f.openOrder}/cancel`, expect: [403], why: 'not an admin route' },
+];
+
+describe('ownership', { timeout: 240_000 }, () => {
+  const iso = isolate();
+  let core: Core;
+  let room: Awaited<ReturnType<typeof startLiveRoom>>;
+  let db: pg.Client;
+  const f = {} as Fixture;
+  const apis = new Map<string, Api>();
+  const as = async (userId: string) => {
+    if (!apis.has(userId)) apis.set(userId, await Api.login(core.url, userId));
+    return apis.get(userId)!;
+  };
+  const schemas = () => ['inventory', 'order', 'fulfillment', 'live-room'].map((s) => iso.env(s).DB_SCHEMA!);
+
+  before(async () => {
+    const roomPort = await freePort();
+    core = await startCore(iso, { gateway: { LIVE_ROOM_ADDR: `127.0.0.1:${roomPort}` }, order: { EXPIRY_INTERVAL_MS: '600000' } });
+    room = await startLiveRoom(
+      parseConfig(liveRoomShape, {
+        ...iso.env('live-room'),
+        GRPC_PORT: String(roomPort),
+        INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
+        ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+        MEDIA_ENABLED: 'false',
+      }),
+    );
+    db = new pg.Client({ connectionString: DATABASE_URL });
+    await db.connect();
+
+    // wh-1 with one van driven by driver-1 serves leader-1; wh-2 serves leader-2.
+    const staff1 = await as('warehouse-1');
+    const wh1 = await staff1.post('/api/v1/warehouses', { id: 'wh-1', name: '上海仓', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', driverIds: ['driver-1'], vehicles: [{ id: 'van-1', capacity: 50, driverId: 'driver-1' }] });
+    assert.equal(wh1.status, 201, JSON.stringify(wh1.body));
+    await servedLeader(core.url, 'leader-1', 'wh-1');
+    await servedLeader(core.url, 'leader-2', 'wh-2');
+    const { skuId, flashSaleId, productId } = await createFlashSale(await as('leader-1'), { quantity: 10, perBuyerLimit: 5, stock: 100 });
+    Object.assign(f, { sku1: skuId, sale1: flashSaleId, product1: productId });
+    f.sku2 = (await stockProduct(core.url, 'leader-2', { name: '李的苹果 apples', skus: [{ name: 'box', listPriceFen: 3000, initialStock: 10 }] }, 'wh-2')).skus[0]!.id;
+    for (const [leaderId, key] of [['leader-1', 'session1'], ['leader-2', 'session2']] as const) {
+      const s = await (await as(leaderId)).post('/api/v1/live-sessions', { title: `${leaderId} 直播` });
+      assert.equal(s.status, 201, JSON.stringify(s.body));
+      f[key] = s.body.id;
+    }
+    const proposal = await (await as('leader-1')).post('/api/v1/product-proposals', { name: '王的桃子 peaches', skus: [{ name: 'box', listPriceFen: 4000, initialStock: 5 }] });
+    assert.equal(proposal.status, 201, JSON.stringify(proposal.body));
+    f.proposal1 = proposal.body.id;
+
+    // buyer-1: one paid order (bagged, planned onto driver-1's route) and one awaiting payment.
+    const buyer = await as('buyer-1');
+    const paid = await buyer.post('/api/v1/orders', { flashSaleId: f.sale1, qty: 1, leaderId: 'leader-1' }, { 'idempotency-key': 'paid' });
+    assert.equal(paid.status, 201, JSON.stringify(paid.body));
+    assert.equal((await buyer.post(`/api/v1/orders/${paid.body.id}/pay`)).body.status, 'PAID');
+    f.paidOrder = paid.body.id;
+    const open = await buyer.post('/api/v1/orders', { skuId: f.sku1, qty: 1 }, { 'idempotency-key': 'open' });
+    assert.equal(open.status, 201, JSON.stringify(open.body));
+    f.openOrder = open.body.id;
+    const wave = await poll('the paid order in a wave', async () => (await staff1.get('/api/v1/waves?warehouseId=wh-1')).body.waves?.find((w: { orderCount: number }) => w.orderCount === 1));
+    f.wave = wave.id;
+    assert.equal((await staff1.post('/api/v1/waves', { warehouseId: 'wh-1', deliveryDate: wave.deliveryDate })).status, 200);
+    f.bag = (await staff1.get(`/api/v1/waves/${f.wave}/pick-lists`)).body.pickLists[0].bags[0].id;
+    const plan = await staff1.post(`/api/v1/waves/${f.wave}/routes`, { timeLimitMs: 500, wait: true });
+    assert.equal(plan.body.status, 'DONE', JSON.stringify(plan.body));
+    f.plan = plan.body.id;
+    f.route = plan.body.routes[0].id;
+    f.stop = plan.body.routes[0].stops[0].id;
+    assert.equal(plan.body.routes[0].driverId, 'driver-1');
+  });
+
+  after(async () => {
+    await db?.end();
+    await room?.runtime.stop();
+    await core?.stop();
+    await iso.cleanup();
+  });
+
+  it('ownership - the table names every registered REST route', () => {
+    const listed = new Set(TABLE.map((r) => r.route));
+    const registered = registeredRoutes(core.gateway.runtime.http.printRoutes({ commonPrefix: false }));
+    assert.ok(registered.length > 40, `the route listing was read (${registered.length} routes)`);
+    const missing = registered.filter((r) => !listed.has(r));
+    assert.deepEqual(missing, [], 'routes without ownership rows');
+    const stale = [...listed].filter((r) => !registered.includes(r));
+    assert.deepEqual(stale, [], 'rows for routes that no longer exist');
+  });
+
+  it('ownership - foreign owners and other roles are refused on every route and change nothing', async () => {
+    const failures: string[] = [];
+    for (const row of TABLE) {
+      const method = row.route.split(' ')[0]!;
+      const api = row.who ? await as(row.who) : new Api(core.url);
+      const before = await fingerprint(db, schemas());
+      const r = await api.request(method, row.path(f), row.body?.(f));
+      const afterwards = await fingerprint(db, schemas());
+      const label = `${row.route} as ${row.who ?? 'nobody'} (${row.why})`;
+      if (!row.expect.includes(r.status)) failures.push(`${label}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      else if (r.status >= 400 && typeof r.body?.message !== 'string') failures.push(`${label}: no message`);
+      try {
+        row.shows?.(r.body, f);
+      } catch {
+        failures.push(`${label}: showed the owner's things`);
+      }
+      const changed = Object.keys(afterwards).filter((t) => afterwards[t] !== before[t]);
+      if (changed.length) failures.push(`${label}: changed ${changed.join(', ')}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('ownership - the owners themselves may do what the others were refused', async () => {
+    // Controls for the table: the refusals above are about who asks, not about broken fixtures.
+    const leader1 = await as('leader-1');
+    const pool = await leader1.post('/api/v1/flash-sales', { skuId: f.sku1, warehouseId: 'wh-1', liveSessionId: f.session1, salePriceFen: 5990, quantity: 1, endsAt: later() });
+    assert.equal(pool.status, 201, JSON.stringify(pool.body));
+    assert.equal(pool.body.leaderId, 'leader-1');
+    const onBehalf = await (await as('admin-1')).post('/api/v1/flash-sales', { ...sale(f), leaderId: 'leader-1' });
+    assert.equal(onBehalf.status, 201, JSON.stringify(onBehalf.body));
+    assert.equal((await (await as('warehouse-1')).get(`/api/v1/route-plans/${f.plan}`)).status, 200);
+    assert.equal((await (await as('driver-1')).get(`/api/v1/routes/${f.route}`)).status, 200);
+    assert.equal((await (await as('buyer-1')).get(`/api/v1/orders/${f.openOrder}`)).status, 200);
+    const stock = await (await as('warehouse-1')).get('/api/v1/stock');
+    assert.ok(stock.body.levels.some((l: { skuId: string }) => l.skuId === f.sku1), 'staff see their own warehouse by default');
+    const me = await (await as('warehouse-2')).get('/api/v1/me');
+    assert.equal(me.body.user.warehouseId, 'wh-2', 'staff carry their warehouse in the token');
+    assert.equal((await leader1.get('/api/v1/me')).body.user.warehouseId, undefined, 'other roles carry none');
+  });
+
+  it('proposals - a leader proposes, staff of the serving warehouse accept (a product owned by the leader) or reject with a reason, once', async () => {
+    const leader2 = await as('leader-2');
+    const staff2 = await as('warehouse-2');
+    const bad = await leader2.post('/api/v1/product-proposals', { name: '', skus: [] });
+    assert.equal(bad.status, 400);
+    const proposed = await leader2.post('/api/v1/product-proposals', { name: '李的梨 pears', description: '3 jin', skus: [{ name: 'box', listPriceFen: 2500, perBuyerLimit: 3, initialStock: 7 }] });
+    assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+    assert.deepEqual([proposed.body.warehouseId, proposed.body.status, proposed.body.leaderId], ['wh-2', 'PENDING', 'leader-2'], 'sent to the warehouse serving the leader');
+    const listed = await staff2.get('/api/v1/product-proposals?status=PENDING');
+    assert.deepEqual(listed.body.proposals.map((p: { id: string }) => p.id), [proposed.body.id]);
+    assert.equal((await staff2.post(`/api/v1/product-proposals/${proposed.body.id}/reject`, {})).status, 400, 'a rejection names its reason');
+
+    const accepted = await staff2.post(`/api/v1/product-proposals/${proposed.body.id}/accept`);
+    assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.proposal.status, 'ACCEPTED');
+    assert.equal(accepted.body.product.ownerLeaderId, 'leader-2');
+    assert.equal(accepted.body.proposal.productId, accepted.body.product.id);
+    const skuId = accepted.body.product.skus[0].id;
+    const level = (await staff2.get('/api/v1/stock')).body.levels.find((l: { skuId: string }) => l.skuId === skuId);
+    assert.equal(level.onHand, 7, 'stocked at the proposal’s warehouse');
+    assert.equal((await staff2.post(`/api/v1/product-proposals/${proposed.body.id}/accept`)).status, 409, 'decided once');
+    assert.equal((await staff2.post(`/api/v1/product-proposals/${proposed.body.id}/reject`, { reason: 'late' })).status, 409);
+    const pool = await leader2.post('/api/v1/flash-sales', { skuId, warehouseId: 'wh-2', salePriceFen: 2000, quantity: 2, endsAt: later() });
+    assert.equal(pool.status, 201, 'the proposing leader sells it');
+
+    const another = await leader2.post('/api/v1/product-proposals', { name: '太贵 too dear', skus: [{ name: 'box', listPriceFen: 99_000 }] });
+    const rejected = await staff2.post(`/api/v1/product-proposals/${another.body.id}/reject`, { reason: '价格太高 price too high' });
+    assert.equal(rejected.status, 200);
+    assert.deepEqual([rejected.body.proposal.status, rejected.body.proposal.reason, rejected.body.proposal.productId], ['REJECTED', '价格太高 price too high', null]);
+    const mine = await leader2.get('/api/v1/product-proposals');
+    assert.deepEqual(mine.body.proposals.map((p: { status: string }) => p.status).sort(), ['ACCEPTED', 'REJECTED'], 'the leader sees how theirs went');
+
+    const stranger = await (await as('leader-3')).post('/api/v1/product-proposals', { name: 'x', skus: [{ name: 'a', listPriceFen: 1 }] });
+    assert.equal(stranger.status, 409, 'a leader without a pickup point has no warehouse to propose to');
+    assert.match(stranger.body.message, /pickup point/);
+  });
+});
