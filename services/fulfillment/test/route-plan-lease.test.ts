@@ -14,6 +14,9 @@ import { spawnService, type ServiceProcess } from '../../../test-support/platfor
 import { configShape } from '../src/config.js';
 import { startFulfillment } from '../src/service.js';
 
+/** Waves and plans are staff work; the operator may act on every warehouse. */
+const OPERATOR = { userId: 'admin-1', role: 'admin', warehouseId: '' };
+
 const LEASE_MS = 4000;
 
 /** A closed wave of eight parcels for four pickup points, fed by order.paid events. */
@@ -39,10 +42,10 @@ async function closedWave(a: RpcClient<FulfillmentServiceClient>, prefix: string
   }
   await nc.close();
   const wave = await poll('eight orders in the wave', async () => {
-    const { waves } = await a.call((c) => c.listWaves, { warehouseId: 'wh-1' });
+    const { waves } = await a.call((c) => c.listWaves, { actor: OPERATOR, warehouseId: 'wh-1' });
     return waves[0]?.orderCount === 8 ? waves[0] : undefined;
   });
-  const { wave: closed } = await a.call((c) => c.closeWave, { warehouseId: 'wh-1', deliveryDate: wave.deliveryDate });
+  const { wave: closed } = await a.call((c) => c.closeWave, { actor: OPERATOR, warehouseId: 'wh-1', deliveryDate: wave.deliveryDate });
   assert.equal(closed!.status, 'CLOSED');
   return wave.id;
 }
@@ -58,7 +61,7 @@ describe('route plan lease', () => {
   let waveId = '';
 
   const plan = (client: RpcClient<FulfillmentServiceClient>, timeLimitMs: number) =>
-    client.call((c) => c.planRoutes, { waveId, timeLimitMs, driverIds: [], wait: false }, { deadlineMs: 15_000 }).then((r) => r.plan!);
+    client.call((c) => c.planRoutes, { actor: OPERATOR, waveId, timeLimitMs, driverIds: [], wait: false }, { deadlineMs: 15_000 }).then((r) => r.plan!);
   const plansOfWave = async () =>
     (await db.query(`SELECT id, status, owner, error, lease_until, lease_until > now() AS live, progress FROM ${schema}.route_plans WHERE wave_id = $1 ORDER BY created_at`, [waveId])).rows;
 
@@ -128,13 +131,13 @@ describe('route plan lease', () => {
     assert.match(rows[1].owner, new RegExp(`/${procs[1]!.child.pid}/`));
 
     const done = await poll('the new plan', async () => {
-      const { plan: p } = await b!.call((c) => c.getRoutePlan, { planId: newId! });
+      const { plan: p } = await b!.call((c) => c.getRoutePlan, { actor: OPERATOR, planId: newId! });
       return p!.status === 'PLANNING' ? undefined : p!;
     }, 30_000);
     assert.equal(done.status, 'DONE', JSON.stringify(done));
     assert.equal(done.routes.length, 2, 'eight bags in vans of four');
     assert.deepEqual(done.unserved, []);
-    const { plan: abandoned } = await b!.call((c) => c.getRoutePlan, { planId: dying.id });
+    const { plan: abandoned } = await b!.call((c) => c.getRoutePlan, { actor: OPERATOR, planId: dying.id });
     assert.equal(abandoned!.status, 'ABANDONED');
     assert.deepEqual(abandoned!.routes, []);
   });
@@ -142,7 +145,7 @@ describe('route plan lease', () => {
   it('plans - a poller of a plan whose pod died sees it end instead of PLANNING forever', async () => {
     // The surviving pod dies too, mid-plan; a third pod comes up and only reads the plan.
     const [, b] = clients;
-    const started = await b!.call((c) => c.planRoutes, { waveId, timeLimitMs: 60_000, driverIds: [], wait: false }, { deadlineMs: 15_000 });
+    const started = await b!.call((c) => c.planRoutes, { actor: OPERATOR, waveId, timeLimitMs: 60_000, driverIds: [], wait: false }, { deadlineMs: 15_000 });
     assert.equal(started.plan!.status, 'PLANNING');
     procs[1]!.child.kill('SIGKILL');
     await procs[1]!.exited;
@@ -151,7 +154,7 @@ describe('route plan lease', () => {
     const client = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${c.grpcPort}`);
     clients.push(client);
     const ended = await poll('the plan to end', async () => {
-      const { plan: p } = await client.call((x) => x.getRoutePlan, { planId: started.plan!.id });
+      const { plan: p } = await client.call((x) => x.getRoutePlan, { actor: OPERATOR, planId: started.plan!.id });
       return p!.status === 'PLANNING' ? undefined : p!;
     }, LEASE_MS * 3);
     assert.equal(ended.status, 'ABANDONED');
@@ -183,11 +186,11 @@ describe('route plan lease - a stalled pod', () => {
   it('plans - a pod whose lease ran out while it still solved stops, and its late result never replaces the new plan', async () => {
     const waveId = await closedWave(client, iso.id);
     const schema = iso.env('fulfillment').DB_SCHEMA;
-    const stalled = (await client.call((c) => c.planRoutes, { waveId, timeLimitMs: 60_000, driverIds: [], wait: false })).plan!;
+    const stalled = (await client.call((c) => c.planRoutes, { actor: OPERATOR, waveId, timeLimitMs: 60_000, driverIds: [], wait: false })).plan!;
     assert.equal(stalled.status, 'PLANNING');
     // As if the pod had stalled past its lease (a long pause, a partition from Postgres).
     await db.query(`UPDATE ${schema}.route_plans SET lease_until = now() - interval '1 second' WHERE id = $1`, [stalled.id]);
-    const fresh = (await client.call((c) => c.planRoutes, { waveId, timeLimitMs: 500, driverIds: [], wait: true }, { deadlineMs: 40_000 })).plan!;
+    const fresh = (await client.call((c) => c.planRoutes, { actor: OPERATOR, waveId, timeLimitMs: 500, driverIds: [], wait: true }, { deadlineMs: 40_000 })).plan!;
     assert.notEqual(fresh.id, stalled.id);
     assert.equal(fresh.status, 'DONE', JSON.stringify(fresh));
     assert.equal(fresh.routes.length, 2);
@@ -196,7 +199,7 @@ describe('route plan lease - a stalled pod', () => {
     const started = Date.now();
     await service.planner.drain();
     assert.ok(Date.now() - started < 20_000, `the stalled solve stopped (${Date.now() - started} ms)`);
-    const { plan: old } = await client.call((c) => c.getRoutePlan, { planId: stalled.id });
+    const { plan: old } = await client.call((c) => c.getRoutePlan, { actor: OPERATOR, planId: stalled.id });
     assert.equal(old!.status, 'ABANDONED');
     assert.deepEqual(old!.routes, []);
     const { rows } = await db.query(`SELECT plan_id, count(*)::int AS n FROM ${schema}.routes WHERE wave_id = $1 AND NOT superseded GROUP BY plan_id`, [waveId]);

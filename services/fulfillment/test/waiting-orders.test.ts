@@ -11,6 +11,9 @@ import { poll } from '../../../test-support/poll.js';
 import { configShape } from '../src/config.js';
 import { startFulfillment } from '../src/service.js';
 
+/** Waves and plans are staff work; the operator may act on every warehouse. */
+const OPERATOR = { userId: 'admin-1', role: 'admin', warehouseId: '' };
+
 describe('waiting orders', () => {
   const iso = isolate();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -44,7 +47,7 @@ describe('waiting orders', () => {
     // The warehouse as createWarehouse committed it, with no adoption after (the pod died there).
     await db.query(`INSERT INTO ${schema}.warehouses (id, name, lat, lng, time_zone) VALUES ('wh-late', 'Late DC', 31.23, 121.47, 'Asia/Shanghai')`);
     const wave = await poll('the orders in a wave of wh-late', async () => {
-      const { waves } = await client.call((c) => c.listWaves, { warehouseId: 'wh-late' });
+      const { waves } = await client.call((c) => c.listWaves, { actor: OPERATOR, warehouseId: 'wh-late' });
       return waves[0]?.orderCount === 3 ? waves[0] : undefined;
     });
     assert.equal(wave.status, 'OPEN');

@@ -21,13 +21,16 @@ export type Pod = Awaited<ReturnType<typeof startLiveRoom>> & { url: string };
 
 export async function startPlatform(opts: { pods?: number; media?: boolean; env?: Record<string, string>; core?: Parameters<typeof startCore>[1] } = {}) {
   const iso: Isolation = isolate();
-  const core = await startCore(iso, opts.core);
+  // The gateway reaches the first pod's gRPC (live-session routes), so its port is chosen first.
+  const firstPodGrpc = await freePort();
+  const core = await startCore(iso, { ...opts.core, gateway: { LIVE_ROOM_ADDR: `127.0.0.1:${firstPodGrpc}`, ...opts.core?.gateway } });
   const pods: Pod[] = [];
   for (let i = 0; i < (opts.pods ?? 1); i++) {
     const env: Record<string, string> = {
       ...iso.env('live-room'),
       INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
       ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+      ...(i === 0 ? { GRPC_PORT: String(firstPodGrpc) } : {}),
       MEDIA_ENABLED: opts.media ? 'true' : 'false',
       MEDIASOUP_WORKERS: '1',
       MEDIASOUP_RTC_PORT_BASE: String(await freePort()),
