@@ -52,6 +52,8 @@ function tokenExpiry(token: string): { expMs: number; lifeMs: number } | undefin
 
 export class LiveSocket {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  // Set when the page closes the socket itself: renewal stops, so nothing keeps running for it.
+  private closedByClient = false;
   private readonly reconnected: (() => void)[] = [];
 
   private constructor(
@@ -60,6 +62,12 @@ export class LiveSocket {
     private readonly freshToken?: () => Promise<string>,
   ) {
     socket.io.on('reconnect', () => this.afterReconnect());
+    socket.on('connect', () => (this.closedByClient = false));
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') return;
+      this.closedByClient = true;
+      clearTimeout(this.refreshTimer);
+    });
     // The server closes a socket whose token ran out (`auth:expired`, e.g. after the laptop slept
     // through the refresh): come back with a fresh token, as a reconnect.
     socket.on('auth:expired', () => {
@@ -118,14 +126,16 @@ export class LiveSocket {
         this.socket.connect();
       },
       // Offline or signed out: keep trying, as socket.io does for a dropped connection.
-      () => void (this.refreshTimer = setTimeout(() => this.reconnectWithFreshToken(), 5_000)),
+      () => {
+        if (!this.closedByClient) this.refreshTimer = setTimeout(() => this.reconnectWithFreshToken(), 5_000);
+      },
     );
   }
 
   private scheduleRefresh(): void {
     clearTimeout(this.refreshTimer);
     const expiry = tokenExpiry(this.auth.token);
-    if (!this.freshToken || expiry === undefined) return;
+    if (!this.freshToken || expiry === undefined || this.closedByClient) return;
     // A minute ahead for real tokens, a quarter of the life for short ones.
     const leadMs = Math.min(60_000, expiry.lifeMs / 4);
     this.refreshTimer = setTimeout(() => void this.refresh(), Math.max(0, expiry.expMs - leadMs - Date.now()));
@@ -139,7 +149,7 @@ export class LiveSocket {
       this.scheduleRefresh();
     } catch {
       // Try again shortly; if the token runs out first, `auth:expired` reconnects.
-      this.refreshTimer = setTimeout(() => void this.refresh(), 5_000);
+      if (!this.closedByClient) this.refreshTimer = setTimeout(() => void this.refresh(), 5_000);
     }
   }
 
