@@ -87,6 +87,15 @@ export class Reservations {
     return ended;
   }
 
+  /**
+   * No hold of a pool outlives its end plus its hold time; once that (and the sweep's slack) has
+   * passed and Redis lists no stale hold, this process forgets the pool's terms (reloaded if asked
+   * again), so the cache is bounded by the pools that can still change rather than every pool ever.
+   */
+  private forgetIfOver(sale: FlashSaleRow, slackMs: number): void {
+    if (sale.endsAtMs + sale.holdSeconds * 1000 + slackMs < Date.now()) this.sales.delete(sale.id);
+  }
+
   knownPools(): FlashSaleRow[] {
     return [...this.sales.values()];
   }
@@ -282,7 +291,10 @@ export class Reservations {
     for (const row of expired) await this.settleHot(row, 'RELEASE');
     for (const sale of this.knownPools()) {
       const stale = await this.hot.expiredHolds(sale.id, Date.now() - graceMs);
-      if (!stale.length) continue;
+      if (!stale.length) {
+        this.forgetIfOver(sale, graceMs + poolCloseDelayMs);
+        continue;
+      }
       const rows = await this.holds.statuses(stale);
       for (const holdId of stale) {
         const row = rows.get(holdId);
