@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { parseConfig } from '@lc/kit';
+import { parseConfig, RpcClient } from '@lc/kit';
+import { FulfillmentServiceClient } from '@lc/contracts';
 import { configShape as inventoryShape } from '../services/inventory/src/config.js';
 import { startInventory } from '../services/inventory/src/service.js';
 import { configShape as orderShape } from '../services/order/src/config.js';
@@ -100,4 +101,18 @@ export async function spawnService(name: string, env: Record<string, string>, ti
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, httpPort, grpcPort, output: () => out, exited };
+}
+
+/** Fulfillment alone in this process with a gRPC client to it, as its own tests drive it. */
+export async function startFulfillmentAlone(iso: Isolation, env: Record<string, string>) {
+  const service = await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), ...env }));
+  const client = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
+  return {
+    service,
+    client,
+    async stop() {
+      client.close();
+      await service.runtime.stop();
+    },
+  };
 }

@@ -6,13 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { connect } from 'nats';
-import { parseConfig, RpcClient } from '@lc/kit';
+import { RpcClient } from '@lc/kit';
 import { FulfillmentServiceClient } from '@lc/contracts';
 import { DATABASE_URL, NATS_URL, isolate } from '../../../test-support/isolation.js';
 import { poll } from '../../../test-support/poll.js';
-import { spawnService, type ServiceProcess } from '../../../test-support/platform.js';
-import { configShape } from '../src/config.js';
-import { startFulfillment } from '../src/service.js';
+import { spawnService, startFulfillmentAlone, type ServiceProcess } from '../../../test-support/platform.js';
 
 /** Waves and plans are staff work; the operator may act on every warehouse. */
 const OPERATOR = { userId: 'admin-1', role: 'admin', warehouseId: '' };
@@ -168,17 +166,16 @@ describe('route plan lease', () => {
 describe('route plan lease - a stalled pod', () => {
   const iso = isolate();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
-  let service: Awaited<ReturnType<typeof startFulfillment>>;
+  let service: Awaited<ReturnType<typeof startFulfillmentAlone>>['service'];
+  let stop: () => Promise<void>;
   let client: RpcClient<FulfillmentServiceClient>;
 
   before(async () => {
     // A long lease, so the test (not the heartbeat) decides when it has run out.
-    service = await startFulfillment(parseConfig(configShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ROUTE_PLAN_LEASE_MS: '30000' }));
-    client = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
+    ({ service, client, stop } = await startFulfillmentAlone(iso, { WAVE_CLOSE_INTERVAL_MS: '0', ROUTE_PLAN_LEASE_MS: '30000' }));
   });
   after(async () => {
-    client?.close();
-    await service?.runtime.stop();
+    await stop?.();
     await db.end();
     await iso.cleanup();
   });

@@ -4,12 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { connect } from 'nats';
-import { parseConfig, RpcClient } from '@lc/kit';
-import { FulfillmentServiceClient } from '@lc/contracts';
+import type { RpcClient } from '@lc/kit';
+import type { FulfillmentServiceClient } from '@lc/contracts';
 import { DATABASE_URL, NATS_URL, isolate } from '../../../test-support/isolation.js';
 import { poll } from '../../../test-support/poll.js';
-import { configShape } from '../src/config.js';
-import { startFulfillment } from '../src/service.js';
+import { startFulfillmentAlone } from '../../../test-support/platform.js';
 
 /** Waves and plans are staff work; the operator may act on every warehouse. */
 const OPERATOR = { userId: 'admin-1', role: 'admin', warehouseId: '' };
@@ -18,16 +17,14 @@ describe('waiting orders', () => {
   const iso = isolate();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   const schema = iso.env('fulfillment').DB_SCHEMA;
-  let service: Awaited<ReturnType<typeof startFulfillment>>;
+  let stop: () => Promise<void>;
   let client: RpcClient<FulfillmentServiceClient>;
 
   before(async () => {
-    service = await startFulfillment(parseConfig(configShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '200' }));
-    client = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
+    ({ client, stop } = await startFulfillmentAlone(iso, { WAVE_CLOSE_INTERVAL_MS: '200' }));
   });
   after(async () => {
-    client?.close();
-    await service?.runtime.stop();
+    await stop?.();
     await db.end();
     await iso.cleanup();
   });
