@@ -73,7 +73,7 @@ export interface ServiceProcess {
 }
 
 /** Runs a service's compiled entry point as `npm start` does; resolves once /readyz says ready. */
-export async function spawnService(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function spawnService(name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
   const httpPort = env.HTTP_PORT && env.HTTP_PORT !== '0' ? Number(env.HTTP_PORT) : await freePort();
   const grpcPort = env.GRPC_PORT && env.GRPC_PORT !== '0' ? Number(env.GRPC_PORT) : await freePort();
   const child = spawn(process.execPath, [...(process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', '@lc/kit/telemetry-register', join(repoRoot, 'services', name, 'dist', 'main.js')], {

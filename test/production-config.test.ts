@@ -46,7 +46,8 @@ async function startExpectingExit(service: string, env: Record<string, string>):
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // Generous: a start that only parses config still loads telemetry first, slow on a loaded machine.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   const fatal = output
