@@ -5,7 +5,7 @@ import { ServiceRuntime, type Logger } from '@lc/kit';
 import { FulfillmentServiceService } from '@lc/contracts';
 import { BagStore } from './adapters/bag-store.js';
 import { DeliveryStore } from './adapters/delivery-store.js';
-import { consumeOrderEvents } from './adapters/order-events.js';
+import { consumeOrderEvents } from './adapters/order-consumer.js';
 import { OsrmTravelTimes } from './adapters/osrm-travel-times.js';
 import { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
 import { RoutePlanStore } from './adapters/route-plan-store.js';

@@ -10,8 +10,8 @@ import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, type Logger } 
 import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
-import { startOrderFeed } from './events/order-feed.js';
-import { startStockFeed } from './events/stock-feed.js';
+import { startOrderFeed } from './adapters/order-feed.js';
+import { startStockFeed } from './adapters/stock-feed.js';
 import { MediaCluster } from './media/index.js';
 import { mediasoupWorkerBin } from './media-worker-bin.js';
 import { liveRoomRpc } from './rpc/live-room-rpc.js';
