@@ -23,9 +23,9 @@ import { rooms } from './socket/room-names.js';
 import { authenticateSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
 import { enforceTokenExpiry } from './socket/token-expiry.js';
 import { ViewerCounter } from './socket/viewer-counter.js';
-import { ConnectionRegistry } from './store/connection-registry.js';
-import { RoomState } from './store/room-state.js';
-import { SessionStore } from './store/session-store.js';
+import { ConnectionRegistry } from './adapters/connection-registry.js';
+import { RoomState } from './adapters/room-state.js';
+import { SessionStore } from './adapters/session-store.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
