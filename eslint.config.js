@@ -3,10 +3,11 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/contracts/src/gen/**', 'packages/contracts/src/index.ts', 'web/**', 'load-tests/**/*.js', '**/*.js', 'test-artifacts/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/contracts/src/gen/**', 'packages/contracts/src/index.ts', 'load-tests/**/*.js', '**/*.js', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['services/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    // web/src is type-checked by web/tsconfig.json (DOM, bundler resolution), found by the project service.
+    files: ['services/*/src/**/*.ts', 'packages/*/src/**/*.ts', 'web/src/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -128,7 +128,6 @@ describe('web live room', { timeout: 240_000 }, () => {
   let roomA: Awaited<ReturnType<typeof startLiveRoomProcess>>;
   let roomB: Awaited<ReturnType<typeof startLiveRoomProcess>> | undefined;
   let browser: Browser;
-  let leaderApi: Api;
   let skuId: string;
   let web: ReturnType<typeof buildWeb> | undefined;
 
@@ -143,7 +142,6 @@ describe('web live room', { timeout: 240_000 }, () => {
     roomA = await startLiveRoomProcess(iso, core, workerBin, roomAGrpcPort);
     roomB = await startLiveRoomProcess(iso, core, workerBin);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    leaderApi = await Api.login(core.url, 'leader-1');
     const product = await stockProduct(core.url, 'leader-1', {
       name: '赣南脐橙 Gannan navel oranges',
       description: '5斤装 2.5 kg',

@@ -3,9 +3,14 @@
 import { fileURLToPath } from 'node:url';
 import { ServiceRuntime, type Logger } from '@lc/kit';
 import { FulfillmentServiceService } from '@lc/contracts';
-import { consumeOrderEvents } from './adapters/order-events.js';
+import { BagStore } from './adapters/bag-store.js';
+import { DeliveryStore } from './adapters/delivery-store.js';
+import { consumeOrderEvents } from './adapters/order-consumer.js';
 import { OsrmTravelTimes } from './adapters/osrm-travel-times.js';
 import { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
+import { RoutePlanStore } from './adapters/route-plan-store.js';
+import { WarehouseStore } from './adapters/warehouse-store.js';
+import { WaveStore } from './adapters/wave-store.js';
 import type { FulfillmentConfig } from './config.js';
 import { Deliveries } from './deliveries.js';
 import { GreatCircleTravelTimes, type TravelTimeProvider } from './domain/travel-times.js';
@@ -23,11 +28,19 @@ export async function startFulfillment(config: FulfillmentConfig, logger?: Logge
   const travelTimes: TravelTimeProvider = config.OSRM_URL
     ? new OsrmTravelTimes(config.OSRM_URL)
     : new GreatCircleTravelTimes(config.ROAD_FACTOR, config.AVERAGE_SPEED_KMH);
-  const warehouses = new Warehouses(pool);
-  const waves = new Waves(pool, config.PICKUP_CODE_SECRET, runtime.logger);
-  const planner = new RoutePlanner(pool, travelTimes, runtime.logger, { leaseMs: config.ROUTE_PLAN_LEASE_MS });
+  const bagStore = new BagStore(pool);
+  const stores = {
+    warehouses: new WarehouseStore(pool),
+    waves: new WaveStore(pool),
+    bags: bagStore,
+    deliveries: new DeliveryStore(pool),
+    plans: new RoutePlanStore(pool, bagStore),
+  };
+  const warehouses = new Warehouses(stores.warehouses);
+  const waves = new Waves(pool, stores, config.PICKUP_CODE_SECRET, runtime.logger);
+  const planner = new RoutePlanner(pool, stores, travelTimes, runtime.logger, { leaseMs: config.ROUTE_PLAN_LEASE_MS });
   const attempts = new PickupAttemptLimit(runtime.redis!, config.REDIS_PREFIX, config.PICKUP_CODE_ATTEMPTS, config.PICKUP_CODE_WINDOW_MS);
-  const deliveries = new Deliveries(pool, travelTimes, config.PICKUP_CODE_SECRET, attempts);
+  const deliveries = new Deliveries(pool, stores, travelTimes, config.PICKUP_CODE_SECRET, attempts);
 
   runtime.addConsumer(await consumeOrderEvents(runtime.bus!, waves));
 
@@ -43,6 +56,6 @@ export async function startFulfillment(config: FulfillmentConfig, logger?: Logge
   }
   runtime.onStopTakingWork('route planning', () => planner.drain());
 
-  await runtime.start([{ definition: FulfillmentServiceService, implementation: fulfillmentRpc({ warehouses, waves, planner, deliveries, scope: new StaffScope(pool) }, runtime.logger) }]);
+  await runtime.start([{ definition: FulfillmentServiceService, implementation: fulfillmentRpc({ warehouses, waves, planner, deliveries, scope: new StaffScope(stores.warehouses) }, runtime.logger) }]);
   return { runtime, warehouses, waves, planner, deliveries, travelTimes };
 }

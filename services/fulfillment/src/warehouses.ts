@@ -1,7 +1,8 @@
 // Warehouses (location, zone, shift, cut-off, vehicles, drivers) and pickup points (one per
 // leader, receiving hours). Everything is checked before anything is written.
-import { DomainError, inTransaction, type Pool } from '@lc/kit';
+import { DomainError } from '@lc/kit';
 import type { Actor, PickupPoint, Warehouse } from '@lc/contracts';
+import type { WarehouseStore } from './adapters/warehouse-store.js';
 import { isLocalTime, isTimeZone } from './domain/local-time.js';
 import { shiftProblems, vehicleProblems, type FieldProblem, type VehicleShift } from './domain/warehouse-rules.js';
 
@@ -26,7 +27,7 @@ function timeProblems(values: Record<string, string>): FieldProblem[] {
 }
 
 export class Warehouses {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly store: WarehouseStore) {}
 
   async create(w: Warehouse): Promise<Warehouse> {
     const problems: FieldProblem[] = [];
@@ -51,39 +52,14 @@ export class Warehouses {
     if (!problems.length) problems.push(...vehicleProblems(vehicles));
     if (problems.length) refuse(problems);
 
-    await inTransaction(this.pool, async (client) => {
-      const inserted = await client.query(
-        `INSERT INTO warehouses (id, name, lat, lng, time_zone, shift_start, shift_end, cutoff, driver_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-        [w.id, w.name, w.lat, w.lng, w.timeZone, w.shiftStart, w.shiftEnd, w.cutoff, w.driverIds],
-      );
-      if (inserted.rowCount !== 1) throw new DomainError('CONFLICT', `id: warehouse ${w.id} already exists`);
-      for (const v of vehicles) {
-        await client.query('INSERT INTO vehicles (warehouse_id, id, shift_start, shift_end, capacity, driver_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-          w.id, v.id, v.shiftStart, v.shiftEnd, v.capacity, v.driverId,
-        ]);
-      }
-    });
+    if (!(await this.store.insert(w, vehicles))) throw new DomainError('CONFLICT', `id: warehouse ${w.id} already exists`);
     return this.get(w.id);
   }
 
   async get(id: string): Promise<Warehouse> {
-    const { rows } = await this.pool.query('SELECT * FROM warehouses WHERE id = $1', [id]);
-    const r = rows[0];
-    if (!r) throw new DomainError('NOT_FOUND', `warehouseId: no warehouse ${id}`);
-    const vehicles = await this.pool.query('SELECT * FROM vehicles WHERE warehouse_id = $1 ORDER BY id, shift_start', [id]);
-    return {
-      id: r.id,
-      name: r.name,
-      lat: r.lat,
-      lng: r.lng,
-      timeZone: r.time_zone,
-      shiftStart: r.shift_start,
-      shiftEnd: r.shift_end,
-      cutoff: r.cutoff,
-      driverIds: r.driver_ids,
-      vehicles: vehicles.rows.map((v) => ({ id: v.id, capacity: v.capacity, shiftStart: v.shift_start, shiftEnd: v.shift_end, driverId: v.driver_id })),
-    };
+    const warehouse = await this.store.byId(id);
+    if (!warehouse) throw new DomainError('NOT_FOUND', `warehouseId: no warehouse ${id}`);
+    return warehouse;
   }
 
   /** A leader may only open their own pickup point; warehouse staff and admins any. */
@@ -100,40 +76,15 @@ export class Warehouses {
     if (!Number.isInteger(p.serviceMinutes) || p.serviceMinutes < 0 || p.serviceMinutes > 240) problems.push({ field: 'serviceMinutes', problem: 'must be an integer from 0 to 240' });
     if (problems.length) refuse(problems);
     await this.get(p.warehouseId);
-    const inserted = await this.pool.query(
-      `INSERT INTO pickup_points (id, leader_id, warehouse_id, name, address, lat, lng, opens_at, closes_at, service_minutes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-      [p.id, leaderId, p.warehouseId, p.name, p.address, p.lat, p.lng, p.opensAt, p.closesAt, p.serviceMinutes],
-    );
-    if (inserted.rowCount !== 1) {
-      const { rows } = await this.pool.query('SELECT id, leader_id FROM pickup_points WHERE id = $1 OR leader_id = $2', [p.id, leaderId]);
+    if (!(await this.store.insertPickupPoint({ ...p, leaderId }))) {
+      const rows = await this.store.pickupPointsClashing(p.id, leaderId);
       const clash = rows.find((r) => r.id === p.id);
       throw new DomainError('CONFLICT', clash ? `id: pickup point ${p.id} already exists` : `leaderId: leader ${leaderId} already has pickup point ${rows[0]?.id}`);
     }
     return (await this.pickupPointOf({ id: p.id }))!;
   }
 
-  async pickupPointOf(by: { id: string } | { leaderId: string }): Promise<PickupPoint | undefined> {
-    const { rows } = 'id' in by
-      ? await this.pool.query('SELECT * FROM pickup_points WHERE id = $1', [by.id])
-      : await this.pool.query('SELECT * FROM pickup_points WHERE leader_id = $1', [by.leaderId]);
-    const r = rows[0];
-    return r ? toPickupPoint(r) : undefined;
+  pickupPointOf(by: { id: string } | { leaderId: string }): Promise<PickupPoint | undefined> {
+    return this.store.pickupPoint(by);
   }
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function toPickupPoint(r: any): PickupPoint {
-  return {
-    id: r.id,
-    leaderId: r.leader_id,
-    warehouseId: r.warehouse_id,
-    name: r.name,
-    address: r.address,
-    lat: r.lat,
-    lng: r.lng,
-    opensAt: r.opens_at,
-    closesAt: r.closes_at,
-    serviceMinutes: r.service_minutes,
-  };
 }

@@ -1,4 +1,8 @@
 // Live-room service entry: configuration, composition, graceful shutdown.
+// Layout (README "Service layout"): rpc/ the gRPC server and socket/ the socket.io transport;
+// domain/ pure (chat-rules, live-session, stock-coalescer, event-gate); adapters/ the I/O
+// (session-store, room-state and connection-registry in Redis with its Lua, the order and stock
+// feeds from NATS); media/ the mediasoup SFU; wire-types.ts the socket payloads.
 import { exitOnStartupFailure, onSigterm, parseConfig } from '@lc/kit';
 import { configShape } from './config.js';
 import { startLiveRoom } from './service.js';

@@ -10,8 +10,8 @@ import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, type Logger } 
 import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
-import { startOrderFeed } from './events/order-feed.js';
-import { startStockFeed } from './events/stock-feed.js';
+import { startOrderFeed } from './adapters/order-feed.js';
+import { startStockFeed } from './adapters/stock-feed.js';
 import { MediaCluster } from './media/index.js';
 import { mediasoupWorkerBin } from './media-worker-bin.js';
 import { liveRoomRpc } from './rpc/live-room-rpc.js';
@@ -23,9 +23,9 @@ import { rooms } from './socket/room-names.js';
 import { authenticateSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
 import { enforceTokenExpiry } from './socket/token-expiry.js';
 import { ViewerCounter } from './socket/viewer-counter.js';
-import { ConnectionRegistry } from './store/connection-registry.js';
-import { RoomState } from './store/room-state.js';
-import { SessionStore } from './store/session-store.js';
+import { ConnectionRegistry } from './adapters/connection-registry.js';
+import { RoomState } from './adapters/room-state.js';
+import { SessionStore } from './adapters/session-store.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 

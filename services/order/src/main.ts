@@ -1,4 +1,7 @@
 // Order service entry: configuration, composition, graceful shutdown.
+// Layout (README "Service layout"): rpc/ the gRPC server; use cases at src/ top level (orders,
+// payments); domain/ pure (order-status, payment-signature); adapters/ the I/O (order- and
+// payment-store, inventory client, payment provider, fulfillment-consumer).
 import { exitOnStartupFailure, onSigterm, parseConfig } from '@lc/kit';
 import { configShape } from './config.js';
 import { startOrder } from './service.js';

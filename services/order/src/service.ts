@@ -11,7 +11,7 @@ import type { OrderConfig } from './config.js';
 import { Orders } from './orders.js';
 import { Payments } from './payments.js';
 import { orderRpc } from './rpc/order-rpc.js';
-import { consumeDeliverySteps } from './events/fulfillment-consumer.js';
+import { consumeDeliverySteps } from './adapters/fulfillment-consumer.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 

@@ -4,7 +4,7 @@ import type { Server } from 'socket.io';
 import { DomainError, unaryService, type Logger } from '@lc/kit';
 import { LiveSessionStatus, type LiveSession as LiveSessionMessage, type LiveRoomServiceServer } from '@lc/contracts';
 import { endSession, sessionJson, startSession, type LiveSession, type SessionStatus } from '../domain/live-session.js';
-import type { SessionStore } from '../store/session-store.js';
+import type { SessionStore } from '../adapters/session-store.js';
 import { rooms } from '../socket/room-names.js';
 import type { MediaSignalling } from '../socket/media-signalling.js';
 

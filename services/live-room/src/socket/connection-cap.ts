@@ -3,7 +3,7 @@
 // this pod's sockets keep their places alive while they stay open.
 import type { Server } from 'socket.io';
 import type { Logger } from '@lc/kit';
-import type { ConnectionRegistry } from '../store/connection-registry.js';
+import type { ConnectionRegistry } from '../adapters/connection-registry.js';
 import { socketData } from './socket-auth.js';
 
 /** Installs the cap; runs after authentication, which sets the socket's user. Returns a stop function. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '@lc/kit';
 import type { types } from 'mediasoup';
 import { MediaError, type LiveMediaRoom, type MediaCluster } from '../media/index.js';
-import type { RoomState } from '../store/room-state.js';
+import type { RoomState } from '../adapters/room-state.js';
 import { onEvent, refusalAck, RoomRefusal, type Ack } from './ack.js';
 import { rooms } from './room-names.js';
 import { socketData } from './socket-auth.js';

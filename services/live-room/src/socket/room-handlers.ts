@@ -8,8 +8,8 @@ import { isDomainError, type Logger, type RedisTokenBuckets, type RpcClient } fr
 import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient, type PlaceOrder, type PlaceOrderRequest } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
-import type { RoomState, ChatMessage } from '../store/room-state.js';
-import type { SessionStore } from '../store/session-store.js';
+import type { RoomState, ChatMessage } from '../adapters/room-state.js';
+import type { SessionStore } from '../adapters/session-store.js';
 import { onEvent, RoomRefusal, zodMessage } from './ack.js';
 import { rooms } from './room-names.js';
 import { socketData, type SocketData } from './socket-auth.js';

@@ -2,7 +2,7 @@
 // changed, broadcasts the total at most once a second (a join storm is one broadcast, not thousands).
 import type { Server } from 'socket.io';
 import type { Logger } from '@lc/kit';
-import type { RoomState } from '../store/room-state.js';
+import type { RoomState } from '../adapters/room-state.js';
 import { rooms } from './room-names.js';
 
 const BROADCAST_INTERVAL_MS = 1000;

@@ -1,7 +1,7 @@
 // Moves orders along the delivery timeline as fulfillment reports each step. Redelivered events
 // change nothing; a step that arrives before the one it follows is retried later.
 import type { EventBus, Logger } from '@lc/kit';
-import type { OrderStore } from '../adapters/order-store.js';
+import type { OrderStore } from './order-store.js';
 import { deliveryStepVerdict, type Transition } from '../domain/order-status.js';
 
 const STEPS: Record<string, { transition: Transition; note: (e: DeliveryEvent) => string }> = {

@@ -16,9 +16,9 @@ import { DATABASE_URL, NATS_URL, isolate } from '../../../test-support/isolation
 import { spawnService, startCore } from '../../../test-support/platform.js';
 import { Api, createFlashSale } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
-import { configShape as orderShape } from '../../order/src/config.js';
-import { startOrder } from '../../order/src/service.js';
-import { signBody } from '../../order/src/domain/payment-signature.js';
+import { configShape as orderShape } from '../src/config.js';
+import { startOrder } from '../src/service.js';
+import { signBody } from '../src/domain/payment-signature.js';
 
 interface Callback {
   body: string;

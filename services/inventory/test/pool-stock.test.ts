@@ -3,8 +3,8 @@
 // each unit once however many sweepers race; warehouse staff see that stock per SKU.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HotPools } from '../../inventory/src/adapters/hot-pool.js';
-import { ReservationStore } from '../../inventory/src/adapters/reservation-store.js';
+import { HotPools } from '../src/adapters/hot-pool.js';
+import { ReservationStore } from '../src/adapters/reservation-store.js';
 import { Api, createFlashSale } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { coreWithStock, shownAvailable } from '../../../test-support/stock.js';
