@@ -98,6 +98,9 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")"
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
+# Killed mid-build (npm start stopped): an untrapped signal would skip the EXIT trap and leave the
+# copied sources and objects in $TMPDIR.
+trap 'exit 143' TERM INT
 
 log "mediasoup $version: building worker in $work (this takes a few minutes)"
 cp -a "$worker_src" "$work/worker"
