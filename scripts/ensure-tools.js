@@ -26,17 +26,23 @@ export function buildMediasoupWorkerInBackground() {
   const done = new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve({ ok: code === 0, signal, seconds: (Date.now() - started) / 1000 }));
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  let stopped = false;
   return {
     logFile,
     done,
-    running: () => child.exitCode === null && child.signalCode === null,
+    running,
+    /** Ends the build's whole group once; the promise settles when the script has cleaned up. */
     stop: () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
+      if (running() && !stopped) {
+        stopped = true;
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
       }
+      return done;
     },
   };
 }

@@ -96,7 +96,8 @@ done
 
 # --- prepare a patched copy of the worker sources -------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")"
-cleanup() { rm -rf "$work"; }
+# A second signal must not cut the removal short.
+cleanup() { trap '' TERM INT; rm -rf "$work"; }
 trap cleanup EXIT
 # Killed mid-build (npm start stopped): an untrapped signal would skip the EXIT trap and leave the
 # copied sources and objects in $TMPDIR.

@@ -1,5 +1,5 @@
 // `npm start`: backing services up, every service started with readable prefixed logs, the demo
-// seeded, the URLs printed; a missing mediasoup worker is built in the background meanwhile and
+// seeded, the URLs printed; a missing mediasoup worker is then built in the background and
 // live-room switches video on when it lands. Ctrl-C stops everything cleanly, the build included.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -55,8 +55,9 @@ async function main() {
   await ensureBackingServices();
   const env = { ...process.env };
   // A worker named explicitly must exist; the cached one may still be on its way.
-  const workerBuild = env.MEDIASOUP_WORKER_BIN ? undefined : buildMediasoupWorkerInBackground();
-  if (workerBuild) env.MEDIASOUP_WORKER_WAIT = 'true';
+  const buildWorker = !env.MEDIASOUP_WORKER_BIN;
+  if (buildWorker) env.MEDIASOUP_WORKER_WAIT = 'true';
+  let workerBuild;
   process.on('exit', () => workerBuild?.stop());
   const children = new Map();
   let stopping = false;
@@ -64,9 +65,10 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
-    workerBuild?.stop();
+    const buildStopped = workerBuild?.stop();
     for (const child of [...children.values()].reverse()) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all([...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await buildStopped;
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -90,6 +92,8 @@ async function main() {
   }
   const started = Date.now();
   await Promise.all(services.map((s) => waitReady(s.http, s.name, children)));
+  // Only now: the compilers would slow the services' start (instant when the worker is cached).
+  if (buildWorker && !stopping) workerBuild = buildMediasoupWorkerInBackground();
   console.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding the demo…`);
   const { sessionId } = await seedDemo('http://127.0.0.1:8080');
   console.log(`
