@@ -96,8 +96,12 @@ done
 
 # --- prepare a patched copy of the worker sources -------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")"
-cleanup() { rm -rf "$work"; }
+# A second signal must not cut the removal short.
+cleanup() { trap '' TERM INT; rm -rf "$work"; }
 trap cleanup EXIT
+# Killed mid-build (npm start stopped): an untrapped signal would skip the EXIT trap and leave the
+# copied sources and objects in $TMPDIR.
+trap 'exit 143' TERM INT
 
 log "mediasoup $version: building worker in $work (this takes a few minutes)"
 cp -a "$worker_src" "$work/worker"

@@ -1,8 +1,10 @@
-// `npm start`: backing services up, mediasoup worker ready, every service started with readable
-// prefixed logs, the demo seeded, the URLs printed; Ctrl-C stops everything cleanly.
-import { spawn, execFileSync } from 'node:child_process';
+// `npm start`: backing services up, every service started with readable prefixed logs, the demo
+// seeded, the URLs printed; a missing mediasoup worker is then built in the background and
+// live-room switches video on when it lands. Ctrl-C stops everything cleanly, the build included.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureBackingServices } from './backing-services.js';
+import { buildMediasoupWorkerInBackground } from './ensure-tools.js';
 import { seedDemo } from './seed-demo.js';
 
 const root = join(import.meta.dirname, '..');
@@ -52,18 +54,21 @@ async function waitReady(port, name, children) {
 async function main() {
   await ensureBackingServices();
   const env = { ...process.env };
-  if (!env.MEDIASOUP_WORKER_BIN) {
-    console.log('preparing the mediasoup worker (built once from source, then cached)…');
-    env.MEDIASOUP_WORKER_BIN = execFileSync('bash', [join(root, 'scripts/mediasoup-worker.sh')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim().split('\n').pop();
-  }
+  // A worker named explicitly must exist; the cached one may still be on its way.
+  const buildWorker = !env.MEDIASOUP_WORKER_BIN;
+  if (buildWorker) env.MEDIASOUP_WORKER_WAIT = 'true';
+  let workerBuild;
+  process.on('exit', () => workerBuild?.stop());
   const children = new Map();
   let stopping = false;
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
+    const buildStopped = workerBuild?.stop();
     for (const child of [...children.values()].reverse()) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all([...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await buildStopped;
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -87,6 +92,8 @@ async function main() {
   }
   const started = Date.now();
   await Promise.all(services.map((s) => waitReady(s.http, s.name, children)));
+  // Only now: the compilers would slow the services' start (instant when the worker is cached).
+  if (buildWorker && !stopping) workerBuild = buildMediasoupWorkerInBackground();
   console.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding the demo…`);
   const { sessionId } = await seedDemo('http://127.0.0.1:8080');
   console.log(`
@@ -100,6 +107,20 @@ async function main() {
   Health            http://localhost:808{0..4}/readyz, gRPC health on 5005{0..4}
   Ctrl-C stops everything.
 `);
+  if (workerBuild) reportWorkerBuild(workerBuild, () => stopping);
+}
+
+function reportWorkerBuild(build, stopping) {
+  if (build.running()) {
+    console.log(`  Live video: being prepared — the mediasoup worker is building in the background (first start only,
+  several minutes; progress in ${build.logFile}). Everything else works now; video switches on by itself.
+`);
+  }
+  void build.done.then(({ ok, seconds }) => {
+    if (stopping()) return;
+    if (!ok) console.error(`mediasoup worker build failed after ${seconds.toFixed(0)} s (see ${build.logFile}); everything but live video works`);
+    else if (seconds > 5) console.log(`mediasoup worker built in ${seconds.toFixed(0)} s; live video is on`);
+  });
 }
 
 main().catch((e) => {

@@ -59,6 +59,7 @@ const REFUSALS: Record<string, string> = {
   INVALID_ARGUMENT: '输入有误 Invalid input',
   SALE_NOT_STARTED: '尚未开始 Not started yet',
   SALE_ENDED: '已结束 Sale ended',
+  MEDIA_PREPARING: '视频准备中 Video is being prepared',
 };
 
 export function refusal(code: string | undefined, message?: string): string {

@@ -33,6 +33,10 @@ export const configShape = serviceConfigShape(
     SOCKET_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(5),
     MEDIA_ENABLED: configTypes.bool.default(true),
     MEDIASOUP_WORKER_BIN: z.string().optional(),
+    // `npm start` on a fresh machine builds the worker in the background: with this on, a pod whose
+    // worker binary is not there yet serves everything but media and switches media on when the
+    // binary appears. Off (the default), a missing worker fails the start, as a broken image should.
+    MEDIASOUP_WORKER_WAIT: configTypes.bool.default(false),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).default(os.availableParallelism()),
     MEDIASOUP_LISTEN_IP: z.string().default('127.0.0.1'),
     MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),

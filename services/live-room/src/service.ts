@@ -12,8 +12,8 @@ import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
 import { startStockFeed } from './adapters/stock-feed.js';
-import { MediaCluster } from './media/index.js';
-import { mediasoupWorkerBin } from './media-worker-bin.js';
+import { MediaSupply } from './media-supply.js';
+import { mediasoupWorkerPath } from './media-worker-bin.js';
 import { liveRoomRpc } from './rpc/live-room-rpc.js';
 import { MediaSignalling, RELAY_TIMEOUT_MS } from './socket/media-signalling.js';
 import { capConnectionsPerUser } from './socket/connection-cap.js';
@@ -42,14 +42,14 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     orders.close();
   });
 
-  const media = config.MEDIA_ENABLED ? await startMedia(config, log) : undefined;
-  if (media) runtime.onClose('mediasoup', () => media.close());
+  const mediaSupply = config.MEDIA_ENABLED ? await startMedia(config, log) : MediaSupply.off();
+  runtime.onClose('mediasoup', () => mediaSupply.close());
 
   const sessions = new SessionStore(runtime.pool!);
   const state = new RoomState(runtime.redis!, config.REDIS_PREFIX, config.CHAT_HISTORY);
   const io = await startSocketServer(runtime, config, corsOrigins);
   const viewers = new ViewerCounter(io, state, podId, log);
-  const signalling = new MediaSignalling(io, state, podId, media, log, async (id) => (await sessions.get(id))?.status === 'ENDED');
+  const signalling = new MediaSignalling(io, state, podId, mediaSupply, log, async (id) => (await sessions.get(id))?.status === 'ENDED');
   const orderRate = orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST);
   const eventRate = { perSecond: config.SOCKET_EVENTS_PER_SECOND, burst: config.SOCKET_EVENT_BURST, disconnectAfter: config.SOCKET_FLOOD_DISCONNECT_AFTER };
   const chat = {
@@ -86,7 +86,8 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   runtime.onStopTakingWork('sockets', () => new Promise<void>((resolve) => void io.close(() => resolve())));
 
   await runtime.start([{ definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log, signalling) }]);
-  return { runtime, io, podId, media };
+  // `media` is the cluster as it is at start (tests read it); `mediaSupply` follows a late worker.
+  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply };
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {
@@ -109,9 +110,9 @@ async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig
   return io;
 }
 
-async function startMedia(config: LiveRoomConfig, logger: Logger): Promise<MediaCluster> {
-  return MediaCluster.create({
-    workerBin: mediasoupWorkerBin(config.MEDIASOUP_WORKER_BIN),
+async function startMedia(config: LiveRoomConfig, logger: Logger): Promise<MediaSupply> {
+  const options = {
+    workerBin: mediasoupWorkerPath(config.MEDIASOUP_WORKER_BIN),
     numWorkers: config.MEDIASOUP_WORKERS,
     listenIp: config.MEDIASOUP_LISTEN_IP,
     ...(config.MEDIASOUP_ANNOUNCED_ADDRESS ? { announcedAddress: config.MEDIASOUP_ANNOUNCED_ADDRESS } : {}),
@@ -119,5 +120,6 @@ async function startMedia(config: LiveRoomConfig, logger: Logger): Promise<Media
     consumersPerRouterThreshold: config.MEDIASOUP_CONSUMERS_PER_ROUTER,
     roomLimits: { maxTransportsPerPeer: config.MEDIA_MAX_TRANSPORTS_PER_PEER, maxConsumersPerPeer: config.MEDIA_MAX_CONSUMERS_PER_PEER, idleCloseMs: config.MEDIA_ROOM_IDLE_MS },
     logger,
-  });
+  };
+  return MediaSupply.start(options, config.MEDIASOUP_WORKER_WAIT, logger);
 }

@@ -8,7 +8,7 @@ import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, countdown, statusLabel, yuan } from '../format.js';
 import type { JoinResult, LiveSession, OrderStatusPush, Pin, Sale, Stock } from '../live-protocol.js';
-import { LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
+import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { endSession, listSessions, scheduleSession, startSession } from '../live-sessions.js';
 import { Publication } from '../media/live-media.js';
 
@@ -20,6 +20,9 @@ let current: LiveSession | undefined;
 let sale: Sale | null = null;
 let publication: Publication | undefined;
 let camera: MediaStream | undefined;
+// Set while the live room's video server is still being built (first `npm start`): we retry.
+let mediaRetry: ReturnType<typeof setTimeout> | undefined;
+const MEDIA_RETRY_MS = 5_000;
 let products: Product[] = [];
 let chat: ChatPanel | undefined;
 const feedOrders = new Map<string, HTMLElement>();
@@ -151,6 +154,7 @@ function showSession(s: LiveSession): void {
 // Media ----------------------------------------------------------------------------------------
 
 async function goLive(): Promise<void> {
+  mediaRetry = undefined;
   if (!current) return;
   const state = byId('media-state');
   const button = byId<HTMLButtonElement>('go-live');
@@ -162,21 +166,38 @@ async function goLive(): Promise<void> {
     preview.srcObject = camera;
     byId('preview-placeholder').classList.add('hidden');
     if (current.status !== 'LIVE') showSession(await startSession(api, current.id));
-    state.textContent = '连接中… Connecting…';
+    if (state.dataset.preparing === undefined) state.textContent = '连接中… Connecting…';
     publication = await Publication.start(live, camera);
+    stopMediaRetry();
     state.textContent = `已推流 Publishing ${publication.kinds.join(' + ')}`;
     state.dataset.publishing = publication.kinds.join(',');
     showSession(current);
   } catch (e) {
+    if (e instanceof LiveError && e.code === 'MEDIA_PREPARING') {
+      // The session is live and chat and sales work; only video waits for the worker build.
+      state.textContent = '视频服务准备中，稍后自动推流… Media is being prepared (first start builds the video server); retrying…';
+      state.dataset.preparing = 'true';
+      mediaRetry = setTimeout(() => void goLive(), MEDIA_RETRY_MS);
+      return;
+    }
     state.textContent = '';
     toast(`开播失败 Could not go live: ${describeLiveError(e)}`, 'error');
   } finally {
-    button.disabled = false;
+    // While a retry is pending a second click would publish twice.
+    button.disabled = mediaRetry !== undefined;
   }
+}
+
+function stopMediaRetry(): void {
+  clearTimeout(mediaRetry);
+  mediaRetry = undefined;
+  delete byId('media-state').dataset.preparing;
+  byId<HTMLButtonElement>('go-live').disabled = false;
 }
 
 async function endLive(): Promise<void> {
   if (!current || !confirm('确定下播？ End the stream?')) return;
+  stopMediaRetry();
   publication?.stop();
   publication = undefined;
   for (const t of camera?.getTracks() ?? []) t.stop();

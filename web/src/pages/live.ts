@@ -104,8 +104,10 @@ function startVideo(): void {
     void playWithSound(video, byId<HTMLButtonElement>('unmute'));
   });
   viewing.start().catch((e: unknown) => {
-    // Before the host goes live there may be no media room yet; media:newProducer brings it later.
-    if (!(e instanceof LiveError && (e.code === 'NOT_FOUND' || e.code === 'INVALID_STATE'))) console.warn('video', e);
+    // Before the host goes live there may be no media room yet; media:newProducer brings it later,
+    // also when the video server is still being built (the host's stream starts once it is).
+    if (e instanceof LiveError && e.code === 'MEDIA_PREPARING') byId('video-placeholder').textContent = '视频准备中… Video is being prepared…';
+    else if (!(e instanceof LiveError && (e.code === 'NOT_FOUND' || e.code === 'INVALID_STATE'))) console.warn('video', e);
   });
 }
 

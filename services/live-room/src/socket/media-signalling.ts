@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '@lc/kit';
 import type { types } from 'mediasoup';
 import { MediaError, type LiveMediaRoom, type MediaCluster } from '../media/index.js';
+import type { MediaSupply } from '../media-supply.js';
 import type { RoomState } from '../adapters/room-state.js';
 import { onEvent, refusalAck, RoomRefusal, type Ack } from './ack.js';
 import { rooms } from './room-names.js';
@@ -44,6 +45,9 @@ const schemas = {
   resumeConsumer: z.object({ consumerId: z.string({ error: 'consumerId must be a string' }).min(1).max(100) }),
 };
 
+// The client retries: media switches on by itself once the worker is built.
+const preparing = () => new RoomRefusal('MEDIA_PREPARING', 'media is being prepared (the video server is still being built); try again shortly');
+
 export class MediaSignalling {
   private readonly wired = new Set<string>();
   private keepAlive: NodeJS.Timeout | undefined;
@@ -52,7 +56,7 @@ export class MediaSignalling {
     private readonly io: Server,
     private readonly state: RoomState,
     readonly podId: string,
-    private readonly cluster: MediaCluster | undefined,
+    private readonly media: Pick<MediaSupply, 'cluster' | 'state'>,
     private readonly logger: Logger,
     /** Whether the session has ended: an ended session's room is closed and never reopened. */
     private readonly sessionEnded: (sessionId: string) => Promise<boolean> = async () => false,
@@ -124,10 +128,11 @@ export class MediaSignalling {
   }
 
   private async request(sessionId: string, peerId: string, request: MediaOp): Promise<unknown> {
-    const owner = await this.state.mediaOwner(sessionId, this.cluster ? this.podId : undefined, OWNER_TTL_MS);
+    const owner = await this.state.mediaOwner(sessionId, this.media.cluster ? this.podId : undefined, OWNER_TTL_MS);
     if (owner === this.podId) return this.local(sessionId, peerId, request);
     if (owner === null) {
       if (request.op === 'closePeer' || request.op === 'closeRoom') return {};
+      if (this.media.state === 'preparing') throw preparing();
       throw new RoomRefusal('UNAVAILABLE', 'no live-room pod serves media for this session');
     }
     let answers: (Ack<unknown> | null)[];
@@ -144,16 +149,16 @@ export class MediaSignalling {
   }
 
   private async local(sessionId: string, peerId: string, request: MediaOp): Promise<unknown> {
-    if (this.cluster === undefined) throw new MediaError('UNAVAILABLE', 'media is disabled on this pod');
+    const cluster = this.servingCluster();
     if (request.op === 'closePeer' || request.op === 'closeRoom') {
-      const opening = this.cluster.getRoom(sessionId);
+      const opening = cluster.getRoom(sessionId);
       if (request.op === 'closePeer') {
         if (opening !== undefined) await (await opening).closePeer(peerId);
       } else if (opening !== undefined) (await opening).close();
       else await this.state.releaseMediaOwner(sessionId, this.podId);
       return {};
     }
-    const room = await this.cluster.createRoom(sessionId);
+    const room = await cluster.createRoom(sessionId);
     this.wire(room);
     switch (request.op) {
       case 'rtpCapabilities':
@@ -173,6 +178,13 @@ export class MediaSignalling {
         await room.resumeConsumer(peerId, request.consumerId);
         return {};
     }
+  }
+
+  private servingCluster(): MediaCluster {
+    const cluster = this.media.cluster;
+    if (cluster !== undefined) return cluster;
+    if (this.media.state === 'preparing') throw preparing();
+    throw new MediaError('UNAVAILABLE', this.media.state === 'failed' ? 'media failed to start on this pod' : 'media is disabled on this pod');
   }
 
   /** Forwards a room's server-side happenings to its sockets, on whichever pod they are. */
