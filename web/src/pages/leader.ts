@@ -2,12 +2,13 @@
 // run flash sales of their own products, propose new products to their warehouse, watch orders
 // arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
 import { Api, describeError } from '../api.js';
-import { PROPOSAL_STATUS, toFen, type Product, type ProductProposal } from '../catalog-types.js';
+import type { ProductView as Product, ProductProposalView as ProductProposal } from '@lc/contracts/views';
+import { PROPOSAL_STATUS, toFen } from '../catalog-labels.js';
 import { ChatPanel } from '../components/chat-panel.js';
 import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, countdown, statusLabel, yuan } from '../format.js';
-import type { JoinResult, LiveSession, OrderStatusPush, Pin, Sale, Stock } from '../live-protocol.js';
+import type { FlashSaleView as Sale, JoinResult, LiveSessionJson as LiveSession, OrderStatusPush, Pin, Stock } from '@lc/contracts/views';
 import { LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { endSession, listSessions, scheduleSession, startSession } from '../live-sessions.js';
 import { Publication } from '../media/live-media.js';

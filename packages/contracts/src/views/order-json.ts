@@ -1,10 +1,11 @@
 // An order as the public JSON shape the REST API and the live-room socket both send (status
 // names instead of enum numbers, ISO times). Hand-written, next to the generated contracts.
 import { orderStatusToJSON, type Order } from '../gen/livecommerce/v1/order.js';
+import type { OrderStatusName, OrderView } from './order.js';
 
-const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '');
+const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '') as OrderStatusName;
 
-export function orderJson(o: Order) {
+export function orderJson(o: Order): OrderView {
   return {
     id: o.id,
     buyerId: o.buyerId,

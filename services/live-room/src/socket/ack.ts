@@ -4,9 +4,10 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { isDomainError, type Logger } from '@lc/kit';
+import type { Ack } from '@lc/contracts';
 import { MediaError } from '../media/index.js';
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+export type { Ack } from '@lc/contracts';
 
 /** A refusal a client can act on; codes are listed in docs/live-room-socket-protocol.md. */
 export class RoomRefusal extends Error {

@@ -1,0 +1,33 @@
+// An order as the REST API and the live-room socket both send it (built by orderJson).
+export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'PACKED', 'OUT_FOR_DELIVERY', 'READY_FOR_PICKUP', 'PICKED_UP', 'CANCELLED', 'REFUNDED'] as const;
+export type OrderStatusName = (typeof ORDER_STATUSES)[number];
+
+export interface OrderView {
+  id: string;
+  buyerId: string;
+  leaderId: string;
+  liveSessionId: string;
+  flashSaleId: string;
+  skuId: string;
+  warehouseId: string;
+  qty: number;
+  unitPriceFen: number;
+  totalFen: number;
+  status: OrderStatusName;
+  paymentDeadline: string;
+  createdAt: string;
+  timeline: { status: OrderStatusName; at: string; note: string }[];
+}
+
+/** `order:status` to the buyer; `order:feed` to the hosting leader, with `buyerId`. */
+export interface OrderStatusPush {
+  orderId: string;
+  status: OrderStatusName;
+  flashSaleId: string;
+  liveSessionId: string;
+  skuId: string;
+  qty: number;
+  totalFen: number;
+  atMs: number;
+  buyerId?: string;
+}
