@@ -2,7 +2,8 @@
 export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'PACKED', 'OUT_FOR_DELIVERY', 'READY_FOR_PICKUP', 'PICKED_UP', 'CANCELLED', 'REFUNDED'] as const;
 export type OrderStatusName = (typeof ORDER_STATUSES)[number];
 
-export interface OrderView {
+/** The fields an order carries under one name and meaning as a row, a proto message and a view. */
+export interface OrderCore {
   id: string;
   buyerId: string;
   leaderId: string;
@@ -13,6 +14,15 @@ export interface OrderView {
   qty: number;
   unitPriceFen: number;
   totalFen: number;
+}
+
+/** Copies just the core fields, so each representation spells out only what differs. */
+export function orderCore(o: OrderCore): OrderCore {
+  const { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen } = o;
+  return { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen };
+}
+
+export interface OrderView extends OrderCore {
   status: OrderStatusName;
   paymentDeadline: string;
   createdAt: string;

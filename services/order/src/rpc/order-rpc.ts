@@ -1,6 +1,6 @@
 // OrderService gRPC handlers.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, placeOrderOutcomeOf, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
+import { OrderStatus, orderCore, placeOrderOutcomeOf, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
@@ -51,19 +51,10 @@ export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderC
 
 export function toOrder(o: OrderRow): Order {
   return {
-    id: o.id,
-    buyerId: o.buyerId,
-    leaderId: o.leaderId,
-    liveSessionId: o.liveSessionId,
-    flashSaleId: o.flashSaleId,
-    skuId: o.skuId,
-    qty: o.qty,
-    unitPriceFen: o.unitPriceFen,
-    totalFen: o.totalFen,
+    ...orderCore(o),
     status: OrderStatus[`ORDER_STATUS_${o.status}`],
     paymentDeadlineMs: o.paymentDeadlineMs,
     createdAtMs: o.createdAtMs,
-    warehouseId: o.warehouseId,
     timeline: o.timeline.map((t) => ({ status: OrderStatus[`ORDER_STATUS_${t.status}`], atMs: t.atMs, note: t.note })),
   };
 }
