@@ -36,6 +36,22 @@ export function zodMessage(error: z.ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
+/** One row of a socket's event table: a named handler and the schema its payload must pass. */
+export interface EventSpec {
+  name: string;
+  handler: { name: string };
+  attach: (socket: Socket, logger: Logger) => void;
+}
+
+export function event<S extends z.ZodType>(name: string, schema: S, handler: (payload: z.infer<S>) => Promise<unknown>): EventSpec {
+  return { name, handler, attach: (socket, logger) => onEvent(socket, logger, name, schema, handler) };
+}
+
+/** Registers an event table on a socket; handlers are named functions, so traces and logs name them. */
+export function registerEvents(socket: Socket, logger: Logger, table: readonly EventSpec[]): void {
+  for (const e of table) e.attach(socket, logger);
+}
+
 export function onEvent<S extends z.ZodType, R>(
   socket: Socket,
   logger: Logger,

@@ -30,7 +30,7 @@ import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
 import type { RoomState, ChatMessage } from '../store/room-state.js';
 import type { SessionStore } from '../store/session-store.js';
-import { onEvent, RoomRefusal, zodMessage } from './ack.js';
+import { event, registerEvents, RoomRefusal, zodMessage } from './ack.js';
 import { rooms } from './room-names.js';
 import { socketData, type SocketData } from './socket-auth.js';
 import type { ViewerCounter } from './viewer-counter.js';
@@ -302,21 +302,10 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     event('order:place', placePayload, placeOrderHandler),
     event('order:pay', payPayload, payOrderHandler),
   ];
-  for (const e of events) e.attach(socket, logger);
+  registerEvents(socket, logger, events);
   socket.on('disconnect', function leaveOnDisconnect() {
     leaveSession().catch((err: unknown) => logger.warn({ err }, 'leaving the session on disconnect failed'));
   });
-}
-
-interface EventSpec {
-  name: string;
-  handler: { name: string };
-  attach: (socket: Socket, logger: Logger) => void;
-}
-
-/** One row of the event table: the schema's output type is what its handler takes. */
-function event<S extends z.ZodType>(name: string, schema: S, handler: (payload: z.infer<S>) => Promise<unknown>): EventSpec {
-  return { name, handler, attach: (socket, logger) => onEvent(socket, logger, name, schema, handler) };
 }
 
 async function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): Promise<z.infer<S>> {
