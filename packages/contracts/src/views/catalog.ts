@@ -1,36 +1,19 @@
-// The catalog as the gateway returns it (GET /api/v1/products, /api/v1/product-proposals).
+// The catalog as the gateway returns it (GET /api/v1/products, /api/v1/product-proposals): the
+// proto messages, with what a JSON reader needs instead of proto defaults (built by catalog-json).
+import type { Product, ProductProposal, Sku } from '../gen/livecommerce/v1/inventory.js';
 
-export interface SkuView {
-  id: string;
-  name: string;
-  listPriceFen: number;
-  /** 0 means no per-buyer limit. */
-  perBuyerLimit: number;
-  /** Free units over all warehouses: what can still be ordered at list price. */
-  available: number;
-  /** For a buyer: units they hold or bought at list price, counted against the limit. */
-  boughtByYou?: number;
-}
+/** A SKU as listed; for a buyer, `boughtByYou` counts the units they hold or bought at list price. */
+export type SkuView = Omit<Sku, 'boughtByBuyer'> & { boughtByYou?: number };
 
-export interface ProductView {
-  id: string;
-  name: string;
-  description: string;
-  imageUrls: string[];
-  skus: SkuView[];
-  /** The leader who sells it: only they pin it or make pools of it. */
-  ownerLeaderId: string;
-}
+export type ProductView = Omit<Product, 'skus'> & { skus: SkuView[] };
+
+export const PROPOSAL_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
 
 /** A leader's request that staff of their warehouse stock a product. */
-export interface ProductProposalView {
-  id: string;
-  leaderId: string;
-  warehouseId: string;
-  name: string;
-  skus: { name: string; listPriceFen: number; perBuyerLimit: number; initialStock: number }[];
-  status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+export type ProductProposalView = Omit<ProductProposal, 'status' | 'reason' | 'productId'> & {
+  status: (typeof PROPOSAL_STATUSES)[number];
   reason: string | null;
   productId: string | null;
   createdAt: string;
-}
+  decidedAt: string | null;
+};

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import { BOUNDS, flashSaleJson, holdSeconds, poolQuantity, type FulfillmentServiceClient, type InventoryServiceClient, type LiveRoomServiceClient } from '@lc/contracts';
+import { BOUNDS, flashSaleJson, productJson, holdSeconds, poolQuantity, type FulfillmentServiceClient, type InventoryServiceClient, type LiveRoomServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { actingWarehouse, requireServedBy } from './ownership.js';
 import { registerRoutes } from './route-table.js';
@@ -61,12 +61,7 @@ export function catalogRoutes(
     const user = currentUser(request);
     const buyerId = user.role === 'buyer' ? user.id : '';
     const { products } = await inventory.call((c) => c.listProducts, { limit: 100, buyerId }, read);
-    return {
-      products: products.map((p) => ({
-        ...p,
-        skus: p.skus.map(({ boughtByBuyer, ...sku }) => (boughtByBuyer === undefined ? sku : { ...sku, boughtByYou: boughtByBuyer })),
-      })),
-    };
+    return { products: products.map(productJson) };
   }
 
   async function getProductHandler(request: FastifyRequest) {

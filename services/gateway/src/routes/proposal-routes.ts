@@ -4,22 +4,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import type { FulfillmentServiceClient, InventoryServiceClient, ProductProposal } from '@lc/contracts';
+import { PROPOSAL_STATUSES, proposalJson, type FulfillmentServiceClient, type InventoryServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { productTerms } from './catalog-routes.js';
 import { actingWarehouse } from './ownership.js';
 import { registerRoutes } from './route-table.js';
 import { id, parse, uuid } from './validation.js';
 
-const statuses = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
-
-const proposalJson = (p: ProductProposal) => ({
-  ...p,
-  productId: p.productId || null,
-  reason: p.reason || null,
-  createdAt: new Date(p.createdAtMs).toISOString(),
-  decidedAt: p.decidedAtMs ? new Date(p.decidedAtMs).toISOString() : null,
-});
 
 export function proposalRoutes(app: FastifyInstance, deps: { auth: Auth; inventory: RpcClient<InventoryServiceClient>; fulfillment: RpcClient<FulfillmentServiceClient> }) {
   const { auth, inventory, fulfillment } = deps;
@@ -53,7 +44,7 @@ export function proposalRoutes(app: FastifyInstance, deps: { auth: Auth; invento
 
   async function listProposalsHandler(request: FastifyRequest) {
     const user = currentUser(request);
-    const q = parse(z.object({ warehouseId: id('warehouseId').optional(), status: z.enum(statuses, { error: 'status must be PENDING, ACCEPTED or REJECTED' }).optional() }), request.query);
+    const q = parse(z.object({ warehouseId: id('warehouseId').optional(), status: z.enum(PROPOSAL_STATUSES, { error: 'status must be PENDING, ACCEPTED or REJECTED' }).optional() }), request.query);
     const filter =
       user.role === 'leader'
         ? { leaderId: user.id, warehouseId: '' }
