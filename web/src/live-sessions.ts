@@ -1,7 +1,7 @@
 // Live sessions over the gateway's REST API (the live-room service owns them; the gateway relays):
 // list, schedule, start (go live) and end.
 import type { Api } from './api.js';
-import type { LiveSessionJson as LiveSession } from '@lc/contracts/views';
+import type { LiveSessionView as LiveSession } from '@lc/contracts/views';
 
 type Wrapped = LiveSession | { liveSession: LiveSession };
 const unwrap = (r: Wrapped): LiveSession => ('liveSession' in r ? r.liveSession : r);

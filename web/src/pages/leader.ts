@@ -17,7 +17,9 @@ const clock = new ServerClock();
 const stockBar = new StockBar('stock');
 let api: Api;
 let live: LiveSocket;
-let current: LiveSession | undefined;
+/** What the console shows of a session, from the socket's or the REST API's view alike. */
+type SessionHeader = Pick<LiveSession, 'id' | 'title' | 'status'>;
+let current: SessionHeader | undefined;
 let sale: Sale | null = null;
 let publication: Publication | undefined;
 let camera: MediaStream | undefined;
@@ -83,7 +85,7 @@ async function refreshSessions(): Promise<void> {
           'li',
           { class: 'row', 'data-session-id': s.id },
           h('span', { class: `badge ${s.status === 'LIVE' ? 'live' : ''}` }, s.status),
-          h('span', { class: 'grow' }, s.title, ' ', h('span', { class: 'muted' }, new Date(s.scheduledAt).toLocaleString('zh-CN', { hour12: false }))),
+          h('span', { class: 'grow' }, s.title, ' ', h('span', { class: 'muted' }, new Date(s.scheduledAt ?? 0).toLocaleString('zh-CN', { hour12: false }))),
           h('button', { class: 'small', onclick: () => void enter(s.id) }, '进入 Open'),
         ),
       ),
@@ -138,7 +140,7 @@ async function enter(sessionId: string): Promise<void> {
   }
 }
 
-function showSession(s: LiveSession): void {
+function showSession(s: SessionHeader): void {
   current = s;
   byId('session-title').textContent = s.title;
   byId('sessions-card').dataset.current = s.id;

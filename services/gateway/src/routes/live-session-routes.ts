@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import { BOUNDS, flashSaleJson, liveSessionStatusToJSON, LiveSessionStatus, type InventoryServiceClient, type LiveRoomServiceClient, type LiveSession } from '@lc/contracts';
+import { BOUNDS, flashSaleJson, liveSessionJson as sessionJson, LiveSessionStatus, type InventoryServiceClient, type LiveRoomServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { registerRoutes } from './route-table.js';
 import { id, isoTime, parse, uuid } from './validation.js';
@@ -17,23 +17,6 @@ const listQuery = z.object({
   leaderId: id('leaderId').optional(),
   status: z.enum(['SCHEDULED', 'LIVE', 'ENDED'], { error: 'status must be SCHEDULED, LIVE or ENDED' }).optional(),
 });
-
-const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
-
-function sessionJson(s: LiveSession) {
-  return {
-    id: s.id,
-    leaderId: s.leaderId,
-    title: s.title,
-    status: liveSessionStatusToJSON(s.status).replace(/^LIVE_SESSION_STATUS_/, ''),
-    scheduledAt: iso(s.scheduledAtMs),
-    startedAt: iso(s.startedAtMs),
-    endedAt: iso(s.endedAtMs),
-    pinnedProductId: s.pinnedProductId || null,
-    pinnedSkuId: s.pinnedSkuId || null,
-    activeFlashSaleId: s.activeFlashSaleId || null,
-  };
-}
 
 export function liveSessionRoutes(app: FastifyInstance, deps: { auth: Auth; liveRoom: RpcClient<LiveRoomServiceClient>; inventory: RpcClient<InventoryServiceClient> }) {
   const { auth, liveRoom, inventory } = deps;
