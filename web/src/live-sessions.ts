@@ -1,7 +1,7 @@
 // Live sessions over the gateway's REST API (the live-room service owns them; the gateway relays):
 // list, schedule, start (go live) and end.
 import type { Api } from './api.js';
-import type { LiveSession } from './live-protocol.js';
+import type { LiveSessionView as LiveSession } from '@lc/contracts/views';
 
 type Wrapped = LiveSession | { liveSession: LiveSession };
 const unwrap = (r: Wrapped): LiveSession => ('liveSession' in r ? r.liveSession : r);

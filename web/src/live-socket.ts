@@ -1,9 +1,8 @@
 // The socket.io connection to the live-room service: JWT auth, request/ack calls that turn
 // `{ok:false}` into a LiveError, and where to find the service.
 import { io, type Socket } from 'socket.io-client';
+import type { Ack } from '@lc/contracts/views';
 import { refusal } from './format.js';
-
-type Ack<T> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
 export class LiveError extends Error {
   constructor(

@@ -2,7 +2,7 @@
 import { describeError, type Api } from './api.js';
 import type { OrderCard } from './components/order-timeline.js';
 import { toast } from './dom.js';
-import type { Order } from './live-protocol.js';
+import type { OrderView as Order } from '@lc/contracts/views';
 
 export async function orderAction(api: Api, card: OrderCard, action: 'pay' | 'cancel'): Promise<void> {
   try {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { DomainError, type Logger } from '@lc/kit';
+import { BOUNDS, isOrderQty } from '@lc/contracts';
 import type { HotPools, PoolCounters, SettleAction } from './adapters/hot-pool.js';
 import type { CatalogStore, FlashSaleRow, SkuRow } from './adapters/catalog-store.js';
 import type { HoldRow, PoolHold, ReservationStore } from './adapters/reservation-store.js';
@@ -35,7 +36,7 @@ export interface StockAnswer {
 
 /** What every hold request must carry, from a pool or from stock. */
 function checkHoldRequest(req: { qty: number; buyerId: string; idempotencyKey: string }): void {
-  if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+  if (!isOrderQty(req.qty)) throw new DomainError('INVALID_ARGUMENT', `qty: must be an integer from ${BOUNDS.qty.min} to ${BOUNDS.qty.max}`);
   if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
   if (!req.idempotencyKey || req.idempotencyKey.length > 200) throw new DomainError('INVALID_ARGUMENT', 'idempotencyKey: required, at most 200 characters');
 }

@@ -2,7 +2,7 @@
 // Layout (README "Service layout"): rpc/ the gRPC server and socket/ the socket.io transport;
 // domain/ pure (chat-rules, live-session, stock-coalescer, event-gate); adapters/ the I/O
 // (session-store, room-state and connection-registry in Redis with its Lua, the order and stock
-// feeds from NATS); media/ the mediasoup SFU; wire-types.ts the socket payloads.
+// feeds from NATS); media/ the mediasoup SFU, media-supply.ts the worker that may arrive later; the socket payloads live in packages/contracts.
 import { exitOnStartupFailure, onSigterm, parseConfig } from '@lc/kit';
 import { configShape } from './config.js';
 import { startLiveRoom } from './service.js';

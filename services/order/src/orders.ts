@@ -2,7 +2,7 @@
 // races between paying and cancelling: whoever settles the hold first wins.
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, type Logger, type PoolClient } from '@lc/kit';
-import { ReserveOutcome } from '@lc/contracts';
+import { BOUNDS, ReserveOutcome, isOrderQty, saleRefusalOf, type SaleRefusal } from '@lc/contracts';
 import type { InventoryClient } from './adapters/inventory-client.js';
 import type { OrderStore, OrderRow } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
@@ -22,21 +22,14 @@ export interface PlaceOrder {
 
 export type PlaceResult =
   | { outcome: 'PLACED'; order: OrderRow; replayed: boolean }
-  | { outcome: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED' };
-
-const refusals = {
-  [ReserveOutcome.RESERVE_OUTCOME_SOLD_OUT]: 'SOLD_OUT',
-  [ReserveOutcome.RESERVE_OUTCOME_LIMIT_REACHED]: 'LIMIT_REACHED',
-  [ReserveOutcome.RESERVE_OUTCOME_NOT_STARTED]: 'NOT_STARTED',
-  [ReserveOutcome.RESERVE_OUTCOME_ENDED]: 'ENDED',
-} as const;
+  | { outcome: SaleRefusal };
 
 /** Validates a placement and returns the hash that tells a replay from a reused key. */
 function checkedRequestHash(req: PlaceOrder): string {
   if (!req.buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
   if (!req.idempotencyKey || req.idempotencyKey.length > 100) throw new DomainError('INVALID_ARGUMENT', 'Idempotency-Key: required, at most 100 characters');
   if (!req.flashSaleId === !req.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: exactly one is required');
-  if (!Number.isSafeInteger(req.qty) || req.qty < 1 || req.qty > 1000) throw new DomainError('INVALID_ARGUMENT', 'qty: must be an integer from 1 to 1000');
+  if (!isOrderQty(req.qty)) throw new DomainError('INVALID_ARGUMENT', `qty: must be an integer from ${BOUNDS.qty.min} to ${BOUNDS.qty.max}`);
   return createHash('sha256')
     .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId]))
     .digest('hex');
@@ -69,7 +62,7 @@ export class Orders {
       if (existing) return this.replay(existing, requestHash);
     }
     if (reserved.outcome !== ReserveOutcome.RESERVE_OUTCOME_RESERVED) {
-      const refusal = refusals[reserved.outcome as keyof typeof refusals];
+      const refusal = saleRefusalOf(reserved.outcome, 'reserve');
       if (!refusal) throw new Error(`unexpected reserve outcome ${reserved.outcome}`);
       return { outcome: refusal };
     }

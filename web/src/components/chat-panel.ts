@@ -2,7 +2,7 @@
 // line, and (for the host) delete and mute on each message.
 import { h, fill } from '../dom.js';
 import { clockTime } from '../format.js';
-import type { ChatMessage } from '../live-protocol.js';
+import type { ChatMessage } from '@lc/contracts/views';
 import { describeLiveError, type LiveSocket } from '../live-socket.js';
 
 const MAX_SHOWN = 200;

@@ -2,7 +2,7 @@
 // 已支付 → 已打包 → 配送中 → 已到达自提点 → 已提货 with the time of each step reached.
 import { h, fill } from '../dom.js';
 import { ORDER_PROGRESS, clockTime, countdown, statusLabel, yuan } from '../format.js';
-import type { Order, OrderStatus } from '../live-protocol.js';
+import type { OrderView as Order, OrderStatusName as OrderStatus } from '@lc/contracts/views';
 
 export class OrderCard {
   readonly element: HTMLElement;

@@ -1,7 +1,8 @@
 // A delivery route drawn from coordinates alone (no map tiles): an equirectangular projection of
 // the depot and stops fitted into the SVG box, one polyline per route, stops colored by status.
 import { clockTime } from '../format.js';
-import { STOP_STATUS, type Route } from '../fulfillment-types.js';
+import type { Route } from '@lc/contracts/views';
+import { STOP_STATUS } from '../fulfillment-labels.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 600;

@@ -1,6 +1,6 @@
 // Remaining stock as a bar and a count ("剩余 12/100 left").
 import { h } from '../dom.js';
-import type { Stock } from '../live-protocol.js';
+import type { Stock } from '@lc/contracts/views';
 
 export class StockBar {
   readonly element: HTMLElement;

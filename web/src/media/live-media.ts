@@ -2,7 +2,7 @@
 // and microphone; a viewer consumes whatever the leader produces, as it appears.
 import { Device, type types } from 'mediasoup-client';
 import type { LiveSocket } from '../live-socket.js';
-import type { ProducerInfo } from '../live-protocol.js';
+import type { ProducerInfo } from '@lc/contracts/views';
 
 interface TransportParams {
   id: string;

@@ -4,7 +4,8 @@ import { Api, describeError } from '../api.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
-import { STOP_STATUS, type Route } from '../fulfillment-types.js';
+import type { Route } from '@lc/contracts/views';
+import { STOP_STATUS } from '../fulfillment-labels.js';
 
 let api: Api;
 let lastPosition: { lat: number; lng: number } | undefined;

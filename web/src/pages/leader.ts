@@ -2,12 +2,13 @@
 // run flash sales of their own products, propose new products to their warehouse, watch orders
 // arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
 import { Api, describeError } from '../api.js';
-import { PROPOSAL_STATUS, toFen, type Product, type ProductProposal } from '../catalog-types.js';
+import type { ProductView as Product, ProductProposalView as ProductProposal } from '@lc/contracts/views';
+import { PROPOSAL_STATUS, toFen } from '../catalog-labels.js';
 import { ChatPanel } from '../components/chat-panel.js';
 import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, countdown, statusLabel, yuan } from '../format.js';
-import type { JoinResult, LiveSession, OrderStatusPush, Pin, Sale, Stock } from '../live-protocol.js';
+import type { FlashSaleView as Sale, JoinResult, LiveSessionJson as LiveSession, OrderStatusPush, Pin, Stock } from '@lc/contracts/views';
 import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { endSession, listSessions, scheduleSession, startSession } from '../live-sessions.js';
 import { Publication } from '../media/live-media.js';
@@ -16,7 +17,9 @@ const clock = new ServerClock();
 const stockBar = new StockBar('stock');
 let api: Api;
 let live: LiveSocket;
-let current: LiveSession | undefined;
+/** What the console shows of a session, from the socket's or the REST API's view alike. */
+type SessionHeader = Pick<LiveSession, 'id' | 'title' | 'status'>;
+let current: SessionHeader | undefined;
 let sale: Sale | null = null;
 let publication: Publication | undefined;
 let camera: MediaStream | undefined;
@@ -85,7 +88,7 @@ async function refreshSessions(): Promise<void> {
           'li',
           { class: 'row', 'data-session-id': s.id },
           h('span', { class: `badge ${s.status === 'LIVE' ? 'live' : ''}` }, s.status),
-          h('span', { class: 'grow' }, s.title, ' ', h('span', { class: 'muted' }, new Date(s.scheduledAt).toLocaleString('zh-CN', { hour12: false }))),
+          h('span', { class: 'grow' }, s.title, ' ', h('span', { class: 'muted' }, new Date(s.scheduledAt ?? 0).toLocaleString('zh-CN', { hour12: false }))),
           h('button', { class: 'small', onclick: () => void enter(s.id) }, '进入 Open'),
         ),
       ),
@@ -140,7 +143,7 @@ async function enter(sessionId: string): Promise<void> {
   }
 }
 
-function showSession(s: LiveSession): void {
+function showSession(s: SessionHeader): void {
   current = s;
   byId('session-title').textContent = s.title;
   byId('sessions-card').dataset.current = s.id;

@@ -7,7 +7,7 @@ import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { countdown, yuan } from '../format.js';
 import { newIdempotencyKey } from '../idempotency.js';
-import type { JoinResult, LiveSession, Order, OrderStatusPush, Pin, Sale, Stock } from '../live-protocol.js';
+import type { FlashSaleView as Sale, JoinResult, LiveSessionJson as LiveSession, OrderView as Order, OrderStatusPush, Pin, Stock } from '@lc/contracts/views';
 import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { Viewing } from '../media/live-media.js';
 import { playWithSound } from '../media/playback.js';

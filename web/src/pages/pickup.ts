@@ -3,7 +3,8 @@
 import { Api, describeError } from '../api.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
-import { BAG_STATUS, type Bag, type Stop } from '../fulfillment-types.js';
+import type { Bag, Stop } from '@lc/contracts/views';
+import { BAG_STATUS } from '../fulfillment-labels.js';
 
 let api: Api;
 /** Stops whose receipt this page confirmed. */

@@ -1,13 +1,13 @@
 // Buyer shop: the catalog at list price with what is left of each SKU, ordering (one idempotency
 // key per tap, reused if that tap's request is retried), and the buyer's orders to pay or cancel.
 import { Api, ApiError, buyerIdForThisBrowser, describeError } from '../api.js';
-import type { Product, Sku } from '../catalog-types.js';
+import type { ProductView as Product, SkuView as Sku } from '@lc/contracts/views';
 import { OrderCard } from '../components/order-timeline.js';
 import { byId, fill, h, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { newIdempotencyKey } from '../idempotency.js';
 import { orderAction } from '../order-actions.js';
-import type { Order } from '../live-protocol.js';
+import type { OrderView as Order } from '@lc/contracts/views';
 
 let api: Api;
 const cards = new Map<string, OrderCard>();

@@ -6,10 +6,12 @@ import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
 import { stockLevels, type StockLevel } from '../components/stock-levels.js';
-import { toFen, type ProductProposal } from '../catalog-types.js';
+import type { ProductProposalView as ProductProposal } from '@lc/contracts/views';
+import { toFen } from '../catalog-labels.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, yuan } from '../format.js';
-import { BAG_STATUS, type PickList, type RoutePlan, type Warehouse, type Wave } from '../fulfillment-types.js';
+import type { PickList, RoutePlan, Warehouse, Wave } from '@lc/contracts/views';
+import { BAG_STATUS } from '../fulfillment-labels.js';
 
 let api: Api;
 let wave: Wave | undefined;

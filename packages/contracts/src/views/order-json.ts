@@ -1,21 +1,13 @@
 // An order as the public JSON shape the REST API and the live-room socket both send (status
 // names instead of enum numbers, ISO times). Hand-written, next to the generated contracts.
 import { orderStatusToJSON, type Order } from '../gen/livecommerce/v1/order.js';
+import { orderCore, type OrderStatusName, type OrderView } from './order.js';
 
-const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '');
+const statusName = (s: number) => orderStatusToJSON(s).replace(/^ORDER_STATUS_/, '') as OrderStatusName;
 
-export function orderJson(o: Order) {
+export function orderJson(o: Order): OrderView {
   return {
-    id: o.id,
-    buyerId: o.buyerId,
-    leaderId: o.leaderId,
-    liveSessionId: o.liveSessionId,
-    flashSaleId: o.flashSaleId,
-    skuId: o.skuId,
-    warehouseId: o.warehouseId,
-    qty: o.qty,
-    unitPriceFen: o.unitPriceFen,
-    totalFen: o.totalFen,
+    ...orderCore(o),
     status: statusName(o.status),
     paymentDeadline: new Date(o.paymentDeadlineMs).toISOString(),
     createdAt: new Date(o.createdAtMs).toISOString(),

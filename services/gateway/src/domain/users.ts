@@ -1,6 +1,7 @@
-// Who may ask for what: roles, and the users the dev login knows.
-export const ROLES = ['buyer', 'leader', 'warehouse', 'driver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+// Who may ask for what: roles (the shared list of @lc/contracts), and the users the dev login knows.
+import type { Role } from '@lc/contracts';
+
+export { ROLES, type Role } from '@lc/contracts';
 
 export interface User {
   id: string;

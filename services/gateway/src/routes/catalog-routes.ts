@@ -2,22 +2,23 @@
 // (for their warehouse) and admins create products for a leader whose pickup point that warehouse
 // serves; a leader creates pools only of their own SKUs, in the warehouse serving their pickup
 // point, for their own live session, at a price above 0 and at most the list price.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
-import type { FulfillmentServiceClient, GetFlashSaleResponse, InventoryServiceClient, LiveRoomServiceClient } from '@lc/contracts';
+import { BOUNDS, flashSaleJson, productJson, holdSeconds, poolQuantity, type FulfillmentServiceClient, type InventoryServiceClient, type LiveRoomServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { actingWarehouse, requireServedBy } from './ownership.js';
+import { registerRoutes } from './route-table.js';
 import { fen, id, isoTime, parse, uuid } from './validation.js';
 
 export const productTerms = z.object({
-  name: z.string().trim().min(1, 'name is required').max(200),
-  description: z.string().max(5000).default(''),
+  name: z.string().trim().min(1, 'name is required').max(BOUNDS.text.name),
+  description: z.string().max(BOUNDS.text.description).default(''),
   imageUrls: z.array(z.url({ error: 'must be a URL' })).max(20).default([]),
   skus: z
     .array(
       z.object({
-        name: z.string().trim().min(1).max(100),
+        name: z.string().trim().min(1).max(BOUNDS.text.skuName),
         listPriceFen: fen,
         perBuyerLimit: z.number().int().min(0).max(1000).default(0),
         initialStock: z.number().int().min(0).max(10_000_000).default(0),
@@ -37,37 +38,16 @@ const newFlashSale = z
   .object({
     skuId: uuid('skuId'),
     warehouseId: id('warehouseId'),
-    liveSessionId: z.string().max(100).default(''),
+    liveSessionId: z.string().max(BOUNDS.idLength).default(''),
     salePriceFen: fen,
-    quantity: z.number({ error: 'quantity must be an integer' }).int('quantity must be an integer').min(1).max(1_000_000),
-    perBuyerLimit: z.number().int().min(1).max(1_000_000).default(1),
+    quantity: poolQuantity,
+    perBuyerLimit: z.number().int().min(BOUNDS.perBuyerLimit.min).max(BOUNDS.perBuyerLimit.max).default(1),
     startsAt: isoTime.optional(),
     endsAt: isoTime,
-    holdSeconds: z.number().int().min(10).max(86_400).default(900),
+    holdSeconds: holdSeconds.default(900),
     leaderId: id('leaderId').optional(),
   })
   .refine((v) => Date.parse(v.endsAt) > (v.startsAt ? Date.parse(v.startsAt) : Date.now()), { path: ['endsAt'], message: 'endsAt must be after startsAt' });
-
-export function flashSaleJson(r: GetFlashSaleResponse) {
-  const fs = r.flashSale!;
-  return {
-    id: fs.id,
-    skuId: fs.skuId,
-    sku: r.sku ? { id: r.sku.id, name: r.sku.name, productId: r.sku.productId, listPriceFen: r.sku.listPriceFen } : undefined,
-    warehouseId: fs.warehouseId,
-    leaderId: fs.leaderId,
-    liveSessionId: fs.liveSessionId,
-    salePriceFen: fs.salePriceFen,
-    perBuyerLimit: fs.perBuyerLimit,
-    startsAt: new Date(fs.startsAtMs).toISOString(),
-    endsAt: new Date(fs.endsAtMs).toISOString(),
-    holdSeconds: fs.holdSeconds,
-    quantity: r.stats?.quantity ?? fs.quantity,
-    held: r.stats?.held ?? 0,
-    sold: r.stats?.sold ?? 0,
-    available: r.stats?.available ?? 0,
-  };
-}
 
 export function catalogRoutes(
   app: FastifyInstance,
@@ -77,25 +57,20 @@ export function catalogRoutes(
   const read = { idempotent: true };
 
   // A buyer also sees, per SKU, how many units they hold or bought against its per-buyer limit.
-  app.get('/api/v1/products', { preHandler: auth.guard() }, async (request) => {
+  async function listProductsHandler(request: FastifyRequest) {
     const user = currentUser(request);
     const buyerId = user.role === 'buyer' ? user.id : '';
     const { products } = await inventory.call((c) => c.listProducts, { limit: 100, buyerId }, read);
-    return {
-      products: products.map((p) => ({
-        ...p,
-        skus: p.skus.map(({ boughtByBuyer, ...sku }) => (boughtByBuyer === undefined ? sku : { ...sku, boughtByYou: boughtByBuyer })),
-      })),
-    };
-  });
+    return { products: products.map(productJson) };
+  }
 
-  app.get('/api/v1/products/:id', { preHandler: auth.guard() }, async (request) => {
+  async function getProductHandler(request: FastifyRequest) {
     const params = parse(z.object({ id: uuid('id') }), request.params);
     const { product } = await inventory.call((c) => c.getProduct, { id: params.id }, read);
     return product;
-  });
+  }
 
-  app.post('/api/v1/products', { preHandler: auth.guard('warehouse', 'admin') }, async (request, reply) => {
+  async function createProductHandler(request: FastifyRequest, reply: FastifyReply) {
     const body = parse(newProduct, request.body);
     const user = currentUser(request);
     const warehouseId = actingWarehouse(user, body.warehouseId);
@@ -110,9 +85,9 @@ export function catalogRoutes(
       skus: body.skus,
     });
     return reply.code(201).send(product);
-  });
+  }
 
-  app.post('/api/v1/flash-sales', { preHandler: auth.guard('leader', 'admin') }, async (request, reply) => {
+  async function createFlashSaleHandler(request: FastifyRequest, reply: FastifyReply) {
     const body = parse(newFlashSale, request.body);
     const user = currentUser(request);
     // A leader sells as themselves; an admin may create a pool on a leader's behalf.
@@ -143,28 +118,38 @@ export function catalogRoutes(
     });
     const created = await inventory.call((c) => c.getFlashSale, { id: flashSale!.id }, read);
     return reply.code(201).send(flashSaleJson(created));
-  });
+  }
 
-  app.post('/api/v1/flash-sales/:id/end', { preHandler: auth.guard('leader', 'admin') }, async (request) => {
+  async function endFlashSaleHandler(request: FastifyRequest) {
     const params = parse(z.object({ id: uuid('id') }), request.params);
     const user = currentUser(request);
     await inventory.call((c) => c.endFlashSale, { id: params.id, leaderId: user.role === 'admin' ? '' : user.id });
     return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: params.id }, read));
-  });
+  }
 
   // Warehouse stock per SKU: staff their own warehouse's; a leader only their own SKUs, since
   // their pools are made from them.
-  app.get('/api/v1/stock', { preHandler: auth.guard('warehouse', 'leader', 'admin') }, async (request) => {
+  async function listStockHandler(request: FastifyRequest) {
     const user = currentUser(request);
     const q = parse(z.object({ warehouseId: id('warehouseId').optional() }), request.query);
     const warehouseId = user.role === 'leader' ? q.warehouseId : actingWarehouse(user, q.warehouseId);
     if (!warehouseId) throw new DomainError('INVALID_ARGUMENT', 'warehouseId is required');
     const ownerLeaderId = user.role === 'leader' ? user.id : '';
     return { warehouseId, ...(await inventory.call((c) => c.listStock, { warehouseId, ownerLeaderId }, read)) };
-  });
+  }
 
-  app.get('/api/v1/flash-sales/:id', { preHandler: auth.guard() }, async (request) => {
+  async function getFlashSaleHandler(request: FastifyRequest) {
     const params = parse(z.object({ id: uuid('id') }), request.params);
     return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: params.id }, read));
-  });
+  }
+
+  registerRoutes(app, auth, [
+    { method: 'GET', url: '/api/v1/products', roles: [], handler: listProductsHandler },
+    { method: 'GET', url: '/api/v1/products/:id', roles: [], handler: getProductHandler },
+    { method: 'POST', url: '/api/v1/products', roles: ['warehouse', 'admin'], handler: createProductHandler },
+    { method: 'POST', url: '/api/v1/flash-sales', roles: ['leader', 'admin'], handler: createFlashSaleHandler },
+    { method: 'POST', url: '/api/v1/flash-sales/:id/end', roles: ['leader', 'admin'], handler: endFlashSaleHandler },
+    { method: 'GET', url: '/api/v1/stock', roles: ['warehouse', 'leader', 'admin'], handler: listStockHandler },
+    { method: 'GET', url: '/api/v1/flash-sales/:id', roles: [], handler: getFlashSaleHandler },
+  ]);
 }

@@ -2,17 +2,16 @@
 // route planning and dispatch, the driver's run, the leader's pickup counter, buyer notifications.
 // Roles are checked here; ownership (own route, own pickup point, staff's own warehouse) by the
 // fulfillment service, which is told who asks.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isDomainError, type RpcClient } from '@lc/kit';
 import type { FulfillmentServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { actingWarehouse, actorOf } from './ownership.js';
-import { id, parse, uuid } from './validation.js';
+import { registerRoutes } from './route-table.js';
+import { id, lat, lng, parse, uuid } from './validation.js';
 
 const hhmm = (what: string) => z.string({ error: `${what} must be a local time HH:MM` }).regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, `${what} must be a local time HH:MM`);
-const lat = z.number({ error: 'must be a latitude between -90 and 90' }).min(-90, 'must be a latitude between -90 and 90').max(90, 'must be a latitude between -90 and 90');
-const lng = z.number({ error: 'must be a longitude between -180 and 180' }).min(-180, 'must be a longitude between -180 and 180').max(180, 'must be a longitude between -180 and 180');
 
 const warehouseBody = z.object({
   id: id('id'),
@@ -70,105 +69,105 @@ const actor = (request: FastifyRequest) => actorOf(currentUser(request));
 
 export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulfillment: RpcClient<FulfillmentServiceClient> }) {
   const { auth, fulfillment: f } = deps;
-  const staff = auth.guard('warehouse', 'admin');
+  const staff = ['warehouse', 'admin'] as const;
   const read = { idempotent: true };
 
-  app.post('/api/v1/warehouses', { preHandler: staff }, async (request, reply) => {
+  async function createWarehouseHandler(request: FastifyRequest, reply: FastifyReply) {
     const b = parse(warehouseBody, request.body);
     actingWarehouse(currentUser(request), b.id);
     const { warehouse } = await f.call((c) => c.createWarehouse, {
       warehouse: { ...b, vehicles: b.vehicles.map((v) => ({ id: v.id, capacity: v.capacity, shiftStart: v.shiftStart ?? '', shiftEnd: v.shiftEnd ?? '', driverId: v.driverId ?? '' })) },
     });
     return reply.code(201).send(warehouse);
-  });
+  }
 
-  app.get('/api/v1/warehouses/:id', { preHandler: staff }, async (request) => {
+  async function getWarehouseHandler(request: FastifyRequest) {
     const { id: warehouseId } = parse(z.object({ id: id('id') }), request.params);
     return (await f.call((c) => c.getWarehouse, { warehouseId, actor: actor(request) }, read)).warehouse;
-  });
+  }
 
-  app.post('/api/v1/pickup-points', { preHandler: auth.guard('warehouse', 'admin', 'leader') }, async (request, reply) => {
+  async function createPickupPointHandler(request: FastifyRequest, reply: FastifyReply) {
     const b = parse(pickupPointBody, request.body);
     const { pickupPoint } = await f.call((c) => c.createPickupPoint, { actor: actor(request), pickupPoint: { ...b, leaderId: b.leaderId ?? '' } });
     return reply.code(201).send(pickupPoint);
-  });
+  }
 
-  app.get('/api/v1/waves', { preHandler: staff }, async (request) => {
+  async function listWavesHandler(request: FastifyRequest) {
     const { warehouseId } = parse(z.object({ warehouseId: id('warehouseId') }), request.query);
     return f.call((c) => c.listWaves, { warehouseId, actor: actor(request) }, read);
-  });
+  }
 
-  app.post('/api/v1/waves', { preHandler: staff }, async (request) => {
+  async function closeWaveHandler(request: FastifyRequest) {
     const b = parse(waveBody, request.body);
     return (await f.call((c) => c.closeWave, { ...b, actor: actor(request) }, { idempotent: true, deadlineMs: 15_000 })).wave;
-  });
+  }
 
-  app.get('/api/v1/waves/:id/pick-lists', { preHandler: staff }, async (request) => {
+  async function getPickListsHandler(request: FastifyRequest) {
     const { id: waveId } = parse(byId, request.params);
     return f.call((c) => c.getPickLists, { waveId, actor: actor(request) }, read);
-  });
+  }
 
-  const rendered = (format: 'csv' | 'html') => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+  async function rendered(format: 'csv' | 'html', request: FastifyRequest, reply: FastifyReply) {
     const { id: waveId } = parse(byId, request.params);
     const { contentType, body } = await f.call((c) => c.renderPickLists, { waveId, format, actor: actor(request) }, read);
     if (format === 'csv') void reply.header('content-disposition', `attachment; filename="pick-lists-${waveId}.csv"`);
     return reply.type(contentType).send(body);
-  };
-  app.get('/api/v1/waves/:id/pick-lists.csv', { preHandler: staff }, rendered('csv'));
-  app.get('/api/v1/waves/:id/pick-lists/print', { preHandler: staff }, rendered('html'));
+  }
+  const pickListsCsvHandler = (request: FastifyRequest, reply: FastifyReply) => rendered('csv', request, reply);
+  const pickListsPrintHandler = (request: FastifyRequest, reply: FastifyReply) => rendered('html', request, reply);
 
-  app.post('/api/v1/bags/:id/packed', { preHandler: staff }, async (request) => {
+  async function markBagPackedHandler(request: FastifyRequest) {
     const { id: bagId } = parse(byId, request.params);
     return (await f.call((c) => c.markBagPacked, { bagId, actor: actor(request) }, { idempotent: true })).bag;
-  });
+  }
 
-  app.post('/api/v1/waves/:id/routes', { preHandler: staff }, async (request, reply) => {
+  async function planRoutesHandler(request: FastifyRequest, reply: FastifyReply) {
     const { id: waveId } = parse(byId, request.params);
     const b = parse(planBody, request.body);
     const { plan } = await f.call((c) => c.planRoutes, { waveId, ...b, actor: actor(request) }, { deadlineMs: b.wait ? b.timeLimitMs + 30_000 : 15_000 });
     return reply.code(plan!.status === 'PLANNING' ? 202 : 200).send(plan);
-  });
+  }
 
-  app.get('/api/v1/route-plans/:id', { preHandler: staff }, async (request) => {
+  async function getRoutePlanHandler(request: FastifyRequest) {
     const { id: planId } = parse(byId, request.params);
     return (await f.call((c) => c.getRoutePlan, { planId, actor: actor(request) }, read)).plan;
-  });
+  }
 
-  app.get('/api/v1/routes/:id', { preHandler: auth.guard('warehouse', 'admin', 'driver') }, async (request) => {
+  async function getRouteHandler(request: FastifyRequest) {
     const { id: routeId } = parse(byId, request.params);
     return (await f.call((c) => c.getRoute, { actor: actor(request), routeId }, read)).route;
-  });
+  }
 
-  app.post('/api/v1/routes/:id/dispatch', { preHandler: staff }, async (request) => {
+  async function dispatchRouteHandler(request: FastifyRequest) {
     const { id: routeId } = parse(byId, request.params);
     return (await f.call((c) => c.dispatchRoute, { routeId, actor: actor(request) }, { idempotent: true })).route;
-  });
+  }
 
-  app.get('/api/v1/driver/route', { preHandler: auth.guard('driver') }, async (request) => {
+  async function driverRouteHandler(request: FastifyRequest) {
     const { route } = await f.call((c) => c.getDriverRoute, { actor: actor(request) }, read);
     return { route: route ?? null };
-  });
+  }
 
-  app.post('/api/v1/driver/position', { preHandler: auth.guard('driver') }, async (request) => {
+  async function driverPositionHandler(request: FastifyRequest) {
     const b = parse(position, request.body);
     return (await f.call((c) => c.updateDriverPosition, { actor: actor(request), ...b })).route;
-  });
+  }
 
-  const stopStep = (rpc: 'markStopArrived' | 'markStopHandedOver' | 'confirmReceipt') => async (request: FastifyRequest) => {
+  async function stopStep(rpc: 'markStopArrived' | 'markStopHandedOver' | 'confirmReceipt', request: FastifyRequest) {
     const { id: stopId } = parse(byId, request.params);
     return (await f.call((c) => c[rpc], { actor: actor(request), stopId }, { idempotent: true })).stop;
-  };
-  app.post('/api/v1/stops/:id/arrived', { preHandler: auth.guard('driver') }, stopStep('markStopArrived'));
-  app.post('/api/v1/stops/:id/handed-over', { preHandler: auth.guard('driver') }, stopStep('markStopHandedOver'));
-  app.post('/api/v1/pickup-point/receipts/:id', { preHandler: auth.guard('leader') }, stopStep('confirmReceipt'));
+  }
+  const stopArrivedHandler = (request: FastifyRequest) => stopStep('markStopArrived', request);
+  const stopHandedOverHandler = (request: FastifyRequest) => stopStep('markStopHandedOver', request);
+  const receiptHandler = (request: FastifyRequest) => stopStep('confirmReceipt', request);
 
-  app.get('/api/v1/leader/pickup-point/parcels', { preHandler: auth.guard('leader') }, async (request) => {
+  async function listParcelsHandler(request: FastifyRequest) {
     return f.call((c) => c.listParcels, { actor: actor(request) }, read);
-  });
+  }
 
   // A pickup code is 6 digits: fulfillment limits the codes a leader may try, counted in Redis
   // before a code is looked at, so every gateway pod shares the one count.
-  app.post('/api/v1/pickups/verify', { preHandler: auth.guard('leader') }, async (request, reply) => {
+  async function verifyPickupHandler(request: FastifyRequest, reply: FastifyReply) {
     const { code } = parse(codeBody, request.body);
     try {
       return (await f.call((c) => c.verifyPickup, { actor: actor(request), code })).bag;
@@ -177,13 +176,38 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
       if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
       throw error;
     }
-  });
+  }
 
-  app.get('/api/v1/notifications', { preHandler: auth.guard('buyer') }, async (request) => {
+  async function listNotificationsHandler(request: FastifyRequest) {
     return f.call((c) => c.listNotifications, { buyerId: currentUser(request).id }, read);
-  });
+  }
 
-  app.get('/api/v1/pickup-codes', { preHandler: auth.guard('buyer') }, async (request) => {
+  async function listPickupCodesHandler(request: FastifyRequest) {
     return f.call((c) => c.listPickupCodes, { buyerId: currentUser(request).id }, read);
-  });
+  }
+
+  registerRoutes(app, auth, [
+    { method: 'POST', url: '/api/v1/warehouses', roles: staff, handler: createWarehouseHandler },
+    { method: 'GET', url: '/api/v1/warehouses/:id', roles: staff, handler: getWarehouseHandler },
+    { method: 'POST', url: '/api/v1/pickup-points', roles: ['warehouse', 'admin', 'leader'], handler: createPickupPointHandler },
+    { method: 'GET', url: '/api/v1/waves', roles: staff, handler: listWavesHandler },
+    { method: 'POST', url: '/api/v1/waves', roles: staff, handler: closeWaveHandler },
+    { method: 'GET', url: '/api/v1/waves/:id/pick-lists', roles: staff, handler: getPickListsHandler },
+    { method: 'GET', url: '/api/v1/waves/:id/pick-lists.csv', roles: staff, handler: pickListsCsvHandler },
+    { method: 'GET', url: '/api/v1/waves/:id/pick-lists/print', roles: staff, handler: pickListsPrintHandler },
+    { method: 'POST', url: '/api/v1/bags/:id/packed', roles: staff, handler: markBagPackedHandler },
+    { method: 'POST', url: '/api/v1/waves/:id/routes', roles: staff, handler: planRoutesHandler },
+    { method: 'GET', url: '/api/v1/route-plans/:id', roles: staff, handler: getRoutePlanHandler },
+    { method: 'GET', url: '/api/v1/routes/:id', roles: ['warehouse', 'admin', 'driver'], handler: getRouteHandler },
+    { method: 'POST', url: '/api/v1/routes/:id/dispatch', roles: staff, handler: dispatchRouteHandler },
+    { method: 'GET', url: '/api/v1/driver/route', roles: ['driver'], handler: driverRouteHandler },
+    { method: 'POST', url: '/api/v1/driver/position', roles: ['driver'], handler: driverPositionHandler },
+    { method: 'POST', url: '/api/v1/stops/:id/arrived', roles: ['driver'], handler: stopArrivedHandler },
+    { method: 'POST', url: '/api/v1/stops/:id/handed-over', roles: ['driver'], handler: stopHandedOverHandler },
+    { method: 'POST', url: '/api/v1/pickup-point/receipts/:id', roles: ['leader'], handler: receiptHandler },
+    { method: 'GET', url: '/api/v1/leader/pickup-point/parcels', roles: ['leader'], handler: listParcelsHandler },
+    { method: 'POST', url: '/api/v1/pickups/verify', roles: ['leader'], handler: verifyPickupHandler },
+    { method: 'GET', url: '/api/v1/notifications', roles: ['buyer'], handler: listNotificationsHandler },
+    { method: 'GET', url: '/api/v1/pickup-codes', roles: ['buyer'], handler: listPickupCodesHandler },
+  ]);
 }

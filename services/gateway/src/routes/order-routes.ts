@@ -1,38 +1,36 @@
 // Buyer order endpoints: place (idempotent by key, rate-limited in Redis with the socket's
 // order:place, sold-out answered from memory unless the key already won),
 // read, list, pay, cancel. A buyer only ever reaches their own orders.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RedisTokenBuckets, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, orderJson, placeOrderOutcomeToJSON, type OrderServiceClient, type PlaceOrder, type PlaceOrderRequest } from '@lc/contracts';
+import { PlaceOrderOutcome, idempotencyKey, orderJson, placeOrderRefusal, qty, type OrderServiceClient, type PlaceOrder, type PlaceOrderRequest } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { SoldOutBoard } from '../domain/sold-out-board.js';
+import { registerRoutes } from './route-table.js';
 import { id, parse, uuid } from './validation.js';
 
 const placeBody = z.object({
   // A flash sale, or (without one) a SKU bought at its list price.
   flashSaleId: uuid('flashSaleId').optional(),
   skuId: uuid('skuId').optional(),
-  qty: z.number({ error: 'qty must be an integer' }).int('qty must be an integer').min(1, 'qty must be at least 1').max(1000, 'qty must be at most 1000'),
+  qty,
   liveSessionId: z.string().max(100).optional(),
   leaderId: id('leaderId').optional(),
 });
 
-const idempotencyKey = z
-  .string({ error: 'Idempotency-Key header is required' })
-  .min(1, 'Idempotency-Key header is required')
-  .max(100, 'Idempotency-Key must be at most 100 characters');
+const keyHeader = idempotencyKey('Idempotency-Key header');
+const byId = z.object({ id: uuid('id') });
 
 export function orderRoutes(
   app: FastifyInstance,
   deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; placeOrder: PlaceOrder; soldOut: SoldOutBoard; rateLimit: RedisTokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
 ) {
   const { auth, orders, placeOrder, soldOut, rateLimit, skuOfSale } = deps;
-  const byId = z.object({ id: uuid('id') });
 
-  app.post('/api/v1/orders', { preHandler: auth.guard('buyer') }, async (request, reply) => {
+  async function placeOrderHandler(request: FastifyRequest, reply: FastifyReply) {
     const buyer = currentUser(request);
-    const key = parse(idempotencyKey, request.headers['idempotency-key']);
+    const key = parse(keyHeader, request.headers['idempotency-key']);
     const body = parse(placeBody, request.body);
     const rate = await rateLimit.take(buyer.id);
     if (!rate.taken) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
@@ -54,38 +52,43 @@ export function orderRoutes(
         // still get SOLD_OUT without a reservation attempt.
         const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true });
         if (order) return reply.code(200).send(orderJson(order));
-        return reply.code(409).send({ code: 'SOLD_OUT', message: 'sold out' });
+        throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
       }
       if (body.skuId && body.skuId !== (await skuOfSale(body.flashSaleId))) throw new DomainError('INVALID_ARGUMENT', 'skuId: not the SKU of this flash sale');
     }
     const result = await placeOrder(placement);
-    if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || !result.order) {
-      const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
-      return reply.code(409).send({ code, message: code.toLowerCase().replace(/_/g, ' ') });
-    }
+    if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || !result.order) throw placeOrderRefusal(result.outcome);
     return reply.code(result.replayed ? 200 : 201).send(orderJson(result.order));
-  });
+  }
 
-  app.get('/api/v1/orders', { preHandler: auth.guard('buyer') }, async (request) => {
+  async function listOrdersHandler(request: FastifyRequest) {
     const { orders: list } = await orders.call((c) => c.listOrders, { buyerId: currentUser(request).id, limit: 100 }, { idempotent: true });
     return { orders: list.map(orderJson) };
-  });
+  }
 
-  app.get('/api/v1/orders/:id', { preHandler: auth.guard('buyer') }, async (request) => {
+  async function getOrderHandler(request: FastifyRequest) {
     const { id: orderId } = parse(byId, request.params);
     const { order } = await orders.call((c) => c.getOrder, { orderId, buyerId: currentUser(request).id }, { idempotent: true });
     return orderJson(order!);
-  });
+  }
 
-  app.post('/api/v1/orders/:id/pay', { preHandler: auth.guard('buyer') }, async (request) => {
+  async function payOrderHandler(request: FastifyRequest) {
     const { id: orderId } = parse(byId, request.params);
     const { order, paymentId } = await orders.call((c) => c.payOrder, { orderId, buyerId: currentUser(request).id }, { deadlineMs: 10_000 });
     return { ...orderJson(order!), paymentId };
-  });
+  }
 
-  app.post('/api/v1/orders/:id/cancel', { preHandler: auth.guard('buyer') }, async (request) => {
+  async function cancelOrderHandler(request: FastifyRequest) {
     const { id: orderId } = parse(byId, request.params);
     const { order } = await orders.call((c) => c.cancelOrder, { orderId, buyerId: currentUser(request).id }, { idempotent: true });
     return orderJson(order!);
-  });
+  }
+
+  registerRoutes(app, auth, [
+    { method: 'POST', url: '/api/v1/orders', roles: ['buyer'], handler: placeOrderHandler },
+    { method: 'GET', url: '/api/v1/orders', roles: ['buyer'], handler: listOrdersHandler },
+    { method: 'GET', url: '/api/v1/orders/:id', roles: ['buyer'], handler: getOrderHandler },
+    { method: 'POST', url: '/api/v1/orders/:id/pay', roles: ['buyer'], handler: payOrderHandler },
+    { method: 'POST', url: '/api/v1/orders/:id/cancel', roles: ['buyer'], handler: cancelOrderHandler },
+  ]);
 }

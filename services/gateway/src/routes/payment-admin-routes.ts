@@ -1,9 +1,10 @@
 // Admin payment endpoints: the reconciliation of provider and order states.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RpcClient } from '@lc/kit';
 import type { OrderServiceClient } from '@lc/contracts';
 import type { Auth } from '../adapters/auth.js';
+import { registerRoutes } from './route-table.js';
 import { parse } from './validation.js';
 
 const query = z.object({
@@ -13,8 +14,12 @@ const query = z.object({
 export function paymentAdminRoutes(app: FastifyInstance, deps: { auth: Auth; orders: RpcClient<OrderServiceClient> }) {
   const { auth, orders } = deps;
 
-  app.get('/api/v1/admin/payments/reconciliation', { preHandler: auth.guard('admin') }, async (request) => {
+  async function reconcilePaymentsHandler(request: FastifyRequest) {
     const { limit } = parse(query, request.query);
     return orders.call((c) => c.reconcilePayments, { limit: limit ?? 200 }, { idempotent: true });
-  });
+  }
+
+  registerRoutes(app, auth, [
+    { method: 'GET', url: '/api/v1/admin/payments/reconciliation', roles: ['admin'], handler: reconcilePaymentsHandler },
+  ]);
 }

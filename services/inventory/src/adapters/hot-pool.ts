@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from '@lc/kit';
+import type { SaleRefusal } from '@lc/contracts';
 
 const luaDir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 const script = (name: string) => readFileSync(join(luaDir, `${name}.lua`), 'utf8');
@@ -21,7 +22,7 @@ export type ReserveResult =
   | { kind: 'NOT_LOADED' }
   | { kind: 'REPLAY'; outcome: string; holdId: string; expiresAtMs: number; buyerId: string; qty: number }
   | ({ kind: 'RESERVED'; holdId: string; expiresAtMs: number } & PoolCounters)
-  | ({ kind: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED' } & PoolCounters);
+  | ({ kind: SaleRefusal } & PoolCounters);
 
 export type SettleAction = 'CONFIRM' | 'RELEASE' | 'UNDO';
 export type SettleResult = { kind: 'NOT_LOADED' } | ({ kind: 'ABSENT' | SettleAction } & PoolCounters);
@@ -75,7 +76,8 @@ export class HotPools {
     }
     const counters = { held: Number(r[3]), sold: Number(r[4]), quantity: Number(r[5]), seq: Number(r[6]), gen: String(r[7]) };
     if (kind === 'RESERVED') return { kind, holdId: String(r[1]), expiresAtMs: Number(r[2]), ...counters };
-    return { kind: kind as 'SOLD_OUT', ...counters };
+    // The script answers with the shared refusal names (reserve.lua).
+    return { kind: kind as SaleRefusal, ...counters };
   }
 
   async settle(poolId: string, holdId: string, action: SettleAction): Promise<SettleResult> {

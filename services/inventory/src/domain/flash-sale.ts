@@ -1,4 +1,6 @@
 // Flash-sale pool rules: what a valid pool looks like and how its counts read. Pure.
+import type { SaleRefusal } from '@lc/contracts';
+
 export interface FlashSaleTerms {
   skuId: string;
   warehouseId: string;
@@ -56,4 +58,5 @@ export interface PoolCounts {
 
 export const available = (c: PoolCounts) => Math.max(c.quantity - c.held - c.sold, 0);
 
-export type ReserveOutcome = 'RESERVED' | 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_STARTED' | 'ENDED';
+/** A pool's answer to a reservation: the shared refusal names of @lc/contracts. */
+export type ReserveOutcome = 'RESERVED' | SaleRefusal;

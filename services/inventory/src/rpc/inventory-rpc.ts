@@ -1,7 +1,7 @@
 // InventoryService gRPC handlers: translate messages to the domain and back.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
 import {
-  ReserveOutcome,
+  reserveOutcomeOf,
   type FlashSale,
   type GetFlashSaleResponse,
   type InventoryServiceServer,
@@ -17,14 +17,6 @@ import type { ReservationStore } from '../adapters/reservation-store.js';
 import type { StockPublisher } from '../adapters/stock-publisher.js';
 import { available, flashSaleProblems, poolLimitProblem, poolPriceProblem } from '../domain/flash-sale.js';
 import type { Reservations } from '../reservations.js';
-
-const outcomes = {
-  RESERVED: ReserveOutcome.RESERVE_OUTCOME_RESERVED,
-  SOLD_OUT: ReserveOutcome.RESERVE_OUTCOME_SOLD_OUT,
-  LIMIT_REACHED: ReserveOutcome.RESERVE_OUTCOME_LIMIT_REACHED,
-  NOT_STARTED: ReserveOutcome.RESERVE_OUTCOME_NOT_STARTED,
-  ENDED: ReserveOutcome.RESERVE_OUTCOME_ENDED,
-} as const;
 
 export function inventoryRpc(deps: { catalog: CatalogStore; proposals: ProposalStore; holds: ReservationStore; reservations: Reservations; stock: StockPublisher; logger: Logger }): InventoryServiceServer {
   const { catalog, holds, reservations } = deps;
@@ -42,7 +34,7 @@ export function inventoryRpc(deps: { catalog: CatalogStore; proposals: ProposalS
   const reserve = async (req: ReserveRequest): Promise<ReserveResponse> => {
     const answer = await reservations.reserve({ flashSaleId: req.flashSaleId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
     return {
-      outcome: outcomes[answer.outcome],
+      outcome: reserveOutcomeOf(answer.outcome),
       reservationId: answer.reservationId,
       expiresAtMs: answer.expiresAtMs,
       unitPriceFen: answer.sale.salePriceFen,
@@ -154,7 +146,7 @@ export function inventoryRpc(deps: { catalog: CatalogStore; proposals: ProposalS
         const answer = await reservations.reserveStock({ skuId: req.skuId, buyerId: req.buyerId, qty: req.qty, idempotencyKey: req.idempotencyKey });
         return {
           reservation: {
-            outcome: outcomes[answer.outcome],
+            outcome: reserveOutcomeOf(answer.outcome),
             reservationId: answer.hold?.id ?? '',
             expiresAtMs: answer.hold?.expiresAtMs ?? 0,
             unitPriceFen: answer.sku.listPriceFen,

@@ -5,7 +5,7 @@
 import type { Server } from 'socket.io';
 import type { EventBus, Logger } from '@lc/kit';
 import { rooms } from '../socket/room-names.js';
-import type { OrderStatus, OrderStatusPush } from '../wire-types.js';
+import type { OrderStatusName, OrderStatusPush } from '@lc/contracts';
 
 interface OrderEvent {
   orderId: string;
@@ -16,7 +16,7 @@ interface OrderEvent {
   skuId: string;
   qty: number;
   totalFen: number;
-  status: OrderStatus;
+  status: OrderStatusName;
   atMs: number;
 }
 

@@ -2,7 +2,7 @@
 // muted, how many messages a user sent in the current window, recent chat, viewers per pod, and
 // which pod owns a session's media. Keys carry REDIS_PREFIX so tests and tenants stay apart.
 import type { Redis } from '@lc/kit';
-import type { ChatMessage, Mute } from '../wire-types.js';
+import type { ChatMessage, Mute } from '@lc/contracts';
 
 export type { ChatMessage, Mute };
 

@@ -1,5 +1,5 @@
 // A live session's life: SCHEDULED → LIVE → ENDED, started and ended by its own leader only.
-import type { LiveSessionJson, Pin, SessionStatus } from '../wire-types.js';
+import type { LiveSessionJson, Pin, SessionStatus } from '@lc/contracts';
 
 export type { Pin, SessionStatus };
 

@@ -1,6 +1,6 @@
 // Coalesces a flash sale's stock changes so a room sees at most one update per interval, and
 // always the latest state: a burst of thousands of reservations becomes a few broadcasts.
-import type { Stock } from '../wire-types.js';
+import type { Stock } from '@lc/contracts';
 
 export type StockChange = Stock;
 

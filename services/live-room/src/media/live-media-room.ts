@@ -6,7 +6,7 @@ import { MediaError } from './media-error.js';
 import type { MediaLogger } from './media-logger.js';
 import { SerialQueue } from './serial-queue.js';
 import type { RouterHandle, RouterRole, WorkerSlot } from './worker-slot.js';
-import type { ProducerInfo } from '../wire-types.js';
+import type { ProducerInfo } from '@lc/contracts';
 
 /** What one peer (socket) may hold in a room, and how long an empty room stays open. */
 export interface RoomLimits {

@@ -4,9 +4,10 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { isDomainError, type Logger } from '@lc/kit';
+import type { Ack } from '@lc/contracts';
 import { MediaError } from '../media/index.js';
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+export type { Ack } from '@lc/contracts';
 
 /** A refusal a client can act on; codes are listed in docs/live-room-socket-protocol.md. */
 export class RoomRefusal extends Error {
@@ -33,6 +34,22 @@ export function zodMessage(error: z.ZodError): string {
   if (issue === undefined) return 'invalid payload';
   const path = issue.path.join('.');
   return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** One row of a socket's event table: a named handler and the schema its payload must pass. */
+export interface EventSpec {
+  name: string;
+  handler: { name: string };
+  attach: (socket: Socket, logger: Logger) => void;
+}
+
+export function event<S extends z.ZodType>(name: string, schema: S, handler: (payload: z.infer<S>) => Promise<unknown>): EventSpec {
+  return { name, handler, attach: (socket, logger) => onEvent(socket, logger, name, schema, handler) };
+}
+
+/** Registers an event table on a socket; handlers are named functions, so traces and logs name them. */
+export function registerEvents(socket: Socket, logger: Logger, table: readonly EventSpec[]): void {
+  for (const e of table) e.attach(socket, logger);
 }
 
 export function onEvent<S extends z.ZodType, R>(

@@ -4,11 +4,12 @@
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '@lc/kit';
+import { id } from '@lc/contracts';
 import type { types } from 'mediasoup';
 import { MediaError, type LiveMediaRoom, type MediaCluster } from '../media/index.js';
 import type { MediaSupply } from '../media-supply.js';
 import type { RoomState } from '../adapters/room-state.js';
-import { onEvent, refusalAck, RoomRefusal, type Ack } from './ack.js';
+import { event, refusalAck, registerEvents, RoomRefusal, type Ack } from './ack.js';
 import { rooms } from './room-names.js';
 import { socketData } from './socket-auth.js';
 
@@ -36,13 +37,14 @@ interface RelayRequest {
 
 // mediasoup validates the parameter objects in depth; here we only insist on their outer shape.
 const object = (what: string) => z.record(z.string(), z.unknown(), { error: `${what} must be an object` });
-const transportId = z.string({ error: 'transportId must be a string' }).min(1).max(100);
+const transportId = id('transportId');
 const schemas = {
+  empty: z.object({}).loose(),
   createTransport: z.object({ direction: z.enum(['send', 'recv'], { error: "direction must be 'send' or 'recv'" }) }),
   connectTransport: z.object({ transportId, dtlsParameters: object('dtlsParameters') }),
   produce: z.object({ transportId, kind: z.enum(['audio', 'video'], { error: "kind must be 'audio' or 'video'" }), rtpParameters: object('rtpParameters') }),
-  consume: z.object({ transportId, producerId: z.string().min(1).max(100), rtpCapabilities: object('rtpCapabilities') }),
-  resumeConsumer: z.object({ consumerId: z.string({ error: 'consumerId must be a string' }).min(1).max(100) }),
+  consume: z.object({ transportId, producerId: id('producerId'), rtpCapabilities: object('rtpCapabilities') }),
+  resumeConsumer: z.object({ consumerId: id('consumerId') }),
 };
 
 // The client retries: media switches on by itself once the worker is built.
@@ -94,24 +96,38 @@ export class MediaSignalling {
     const hostOnly = () => {
       if (!data.isHost) throw new RoomRefusal('FORBIDDEN', 'only the session’s leader may send media');
     };
-    const on = <S extends z.ZodType, R>(event: string, schema: S, handler: (p: z.infer<S>) => Promise<R>) => onEvent(socket, this.logger, event, schema, handler);
-    on('media:rtpCapabilities', z.object({}).loose(), () => ask({ op: 'rtpCapabilities' }));
-    on('media:createTransport', schemas.createTransport, ({ direction }) => {
+    async function rtpCapabilitiesHandler() {
+      return ask({ op: 'rtpCapabilities' });
+    }
+    async function createTransportHandler({ direction }: z.infer<typeof schemas.createTransport>) {
       if (direction === 'send') hostOnly();
       return ask({ op: 'createTransport', direction });
-    });
-    on('media:connectTransport', schemas.connectTransport, (p) =>
-      ask({ op: 'connectTransport', transportId: p.transportId, dtlsParameters: p.dtlsParameters as unknown as types.DtlsParameters }),
-    );
-    on('media:produce', schemas.produce, (p) => {
+    }
+    async function connectTransportHandler(p: z.infer<typeof schemas.connectTransport>) {
+      return ask({ op: 'connectTransport', transportId: p.transportId, dtlsParameters: p.dtlsParameters as unknown as types.DtlsParameters });
+    }
+    async function produceHandler(p: z.infer<typeof schemas.produce>) {
       hostOnly();
       return ask({ op: 'produce', transportId: p.transportId, kind: p.kind, rtpParameters: p.rtpParameters as unknown as types.RtpParameters });
-    });
-    on('media:producers', z.object({}).loose(), () => ask({ op: 'producers' }));
-    on('media:consume', schemas.consume, (p) =>
-      ask({ op: 'consume', transportId: p.transportId, producerId: p.producerId, rtpCapabilities: p.rtpCapabilities as unknown as types.RtpCapabilities }),
-    );
-    on('media:resumeConsumer', schemas.resumeConsumer, ({ consumerId }) => ask({ op: 'resumeConsumer', consumerId }));
+    }
+    async function producersHandler() {
+      return ask({ op: 'producers' });
+    }
+    async function consumeHandler(p: z.infer<typeof schemas.consume>) {
+      return ask({ op: 'consume', transportId: p.transportId, producerId: p.producerId, rtpCapabilities: p.rtpCapabilities as unknown as types.RtpCapabilities });
+    }
+    async function resumeConsumerHandler({ consumerId }: z.infer<typeof schemas.resumeConsumer>) {
+      return ask({ op: 'resumeConsumer', consumerId });
+    }
+    registerEvents(socket, this.logger, [
+      event('media:rtpCapabilities', schemas.empty, rtpCapabilitiesHandler),
+      event('media:createTransport', schemas.createTransport, createTransportHandler),
+      event('media:connectTransport', schemas.connectTransport, connectTransportHandler),
+      event('media:produce', schemas.produce, produceHandler),
+      event('media:producers', schemas.empty, producersHandler),
+      event('media:consume', schemas.consume, consumeHandler),
+      event('media:resumeConsumer', schemas.resumeConsumer, resumeConsumerHandler),
+    ]);
   }
 
   /** Closes a session's media room on whichever pod owns it (the session ended). */

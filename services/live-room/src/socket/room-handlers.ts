@@ -1,21 +1,39 @@
 // The room's socket events: joining a session, chat and its moderation, pins, flash sales and
-// orders. Each event is one small named handler; who may do what is checked here, and payloads
-// are validated by `onEvent` before a handler runs.
+// orders. Each event is one named handler, registered from the table at the end (so a trace or a
+// search names it); who may do what is checked here, and payloads are validated by `onEvent`
+// against the shared field rules of @lc/contracts before a handler runs.
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { isDomainError, type Logger, type RedisTokenBuckets, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, placeOrderOutcomeToJSON, type InventoryServiceClient, type OrderServiceClient, type PlaceOrder, type PlaceOrderRequest } from '@lc/contracts';
+import {
+  BOUNDS,
+  PlaceOrderOutcome,
+  fen,
+  flashSaleJson,
+  holdSeconds,
+  id,
+  idempotencyKey,
+  orderJson,
+  placeOrderRefusal,
+  poolQuantity,
+  qty,
+  uuid,
+  type FlashSaleView,
+  type InventoryServiceClient,
+  type JoinResult,
+  type OrderServiceClient,
+  type PlaceOrder,
+  type PlaceOrderRequest,
+} from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
 import type { RoomState, ChatMessage } from '../adapters/room-state.js';
 import type { SessionStore } from '../adapters/session-store.js';
-import { onEvent, RoomRefusal, zodMessage } from './ack.js';
+import { event, registerEvents, RoomRefusal, zodMessage } from './ack.js';
 import { rooms } from './room-names.js';
 import { socketData, type SocketData } from './socket-auth.js';
 import type { ViewerCounter } from './viewer-counter.js';
-import { orderJson, saleView } from './wire-json.js';
-import type { JoinResult, Sale } from '../wire-types.js';
 
 export interface RoomDeps {
   io: Server;
@@ -33,17 +51,15 @@ export interface RoomDeps {
   onLeave: (socket: Socket, sessionId: string) => Promise<void>;
 }
 
-const id = (what: string) => z.string({ error: `${what} must be a string` }).min(1, `${what} is required`).max(100);
-const uuid = (what: string) => z.uuid({ error: `${what} must be a UUID` });
 const empty = z.object({}).loose();
 
 const joinPayload = z.object({ sessionId: id('sessionId') });
-const chatPayload = z.object({ text: z.string({ error: 'text must be a string' }).max(2000, 'text: too long') });
+const chatPayload = z.object({ text: z.string({ error: 'text must be a string' }).max(BOUNDS.text.chat, 'text: too long') });
 const deletePayload = z.object({ messageId: id('messageId') });
 const mutePayload = z.object({
   userId: id('userId'),
   minutes: z.number({ error: 'minutes must be a number' }).int().min(1).max(1440).default(10),
-  reason: z.string().trim().max(100).default(''),
+  reason: z.string().trim().max(BOUNDS.text.muteReason).default(''),
 });
 const unmutePayload = z.object({ userId: id('userId') });
 const pinPayload = z.object({ productId: uuid('productId'), skuId: uuid('skuId').optional() });
@@ -51,24 +67,23 @@ const existingSale = z.object({ flashSaleId: uuid('flashSaleId') });
 const newSale = z.object({
   skuId: uuid('skuId'),
   warehouseId: id('warehouseId'),
-  salePriceFen: z.number({ error: 'salePriceFen must be an integer' }).int().min(0).max(100_000_000),
-  quantity: z.number({ error: 'quantity must be an integer' }).int().min(1).max(1_000_000),
-  perBuyerLimit: z.number().int().min(1).max(1000).default(1),
-  holdSeconds: z.number().int().min(10).max(86_400).default(900),
-  durationSeconds: z.number().int().min(10).max(86_400).default(1800),
+  salePriceFen: fen,
+  quantity: poolQuantity,
+  perBuyerLimit: z.number().int().min(BOUNDS.perBuyerLimit.min).max(BOUNDS.perBuyerLimit.max).default(1),
+  holdSeconds: holdSeconds.default(900),
+  durationSeconds: holdSeconds.default(1800),
   countdownSeconds: z.number().int().min(0).max(3600).default(10),
 });
 const placePayload = z.object({
   flashSaleId: uuid('flashSaleId'),
-  qty: z.number({ error: 'qty must be an integer' }).int('qty must be an integer').min(1).max(100),
-  idempotencyKey: z.string({ error: 'idempotencyKey must be a string' }).min(1, 'idempotencyKey is required').max(100),
+  qty,
+  idempotencyKey: idempotencyKey('idempotencyKey'),
 });
 const payPayload = z.object({ orderId: uuid('orderId') });
 
 export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
   const { io, logger, sessions, state, inventory, orders, placeOrder } = deps;
   const data = socketData(socket);
-  const on = <S extends z.ZodType, R>(event: string, schema: S, handler: (p: z.infer<S>) => Promise<R>) => onEvent(socket, logger, event, schema, handler);
 
   async function joinedSession(): Promise<LiveSession> {
     if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
@@ -83,9 +98,9 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     return session;
   }
 
-  async function activeSaleView(flashSaleId: string | null): Promise<Sale | null> {
+  async function activeSaleView(flashSaleId: string | null): Promise<FlashSaleView | null> {
     if (flashSaleId === null) return null;
-    return saleView(await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true, deadlineMs: 3000 }), Date.now());
+    return flashSaleJson(await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true, deadlineMs: 3000 }));
   }
 
   async function leaveSession(): Promise<void> {
@@ -98,7 +113,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     await deps.onLeave(socket, sessionId);
   }
 
-  on('session:join', joinPayload, async ({ sessionId }) => {
+  async function joinSessionHandler({ sessionId }: z.infer<typeof joinPayload>) {
     const session = await sessions.get(sessionId);
     if (session === undefined) throw new RoomRefusal('NOT_FOUND', `no live session ${sessionId}`);
     if (data.sessionId !== undefined && data.sessionId !== sessionId) await leaveSession();
@@ -112,18 +127,15 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     const viewers = Math.max(await state.viewers(sessionId, Date.now()), deps.viewers.localCount(sessionId));
     const joined: JoinResult = { session: sessionJson(session), isHost, viewers, sale, serverNowMs: Date.now(), chat, muted };
     return joined;
-  });
+  }
 
-  on('session:leave', empty, async () => {
+  async function leaveSessionHandler() {
     await leaveSession();
     return {};
-  });
+  }
 
-  socket.on('disconnect', () => {
-    leaveSession().catch((err: unknown) => logger.warn({ err }, 'leaving the session on disconnect failed'));
-  });
 
-  on('chat:send', chatPayload, async ({ text: raw }) => {
+  async function sendChatHandler({ text: raw }: z.infer<typeof chatPayload>) {
     const session = await joinedSession();
     if (session.status === 'ENDED') throw new RoomRefusal('INVALID_STATE', 'the session has ended');
     const checked = checkChatText(deps.chat, raw);
@@ -142,16 +154,16 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     await state.appendChat(message);
     io.to(rooms.session(session.id)).emit('chat:message', message);
     return { message };
-  });
+  }
 
-  on('chat:delete', deletePayload, async ({ messageId }) => {
+  async function deleteChatHandler({ messageId }: z.infer<typeof deletePayload>) {
     const session = await hostedSession();
     await state.deleteChat(session.id, messageId);
     io.to(rooms.session(session.id)).emit('chat:deleted', { messageId });
     return {};
-  });
+  }
 
-  on('chat:mute', mutePayload, async ({ userId, minutes, reason }) => {
+  async function muteHandler({ userId, minutes, reason }: z.infer<typeof mutePayload>) {
     const session = await hostedSession();
     if (userId === data.user.id) throw new RoomRefusal('INVALID_ARGUMENT', 'userId: the host cannot mute themselves');
     const now = Date.now();
@@ -159,16 +171,16 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     await state.mute(session.id, userId, mute, now);
     io.to(rooms.session(session.id)).emit('chat:muted', { userId, ...mute });
     return { userId, ...mute };
-  });
+  }
 
-  on('chat:unmute', unmutePayload, async ({ userId }) => {
+  async function unmuteHandler({ userId }: z.infer<typeof unmutePayload>) {
     const session = await hostedSession();
     await state.unmute(session.id, userId);
     io.to(rooms.session(session.id)).emit('chat:unmuted', { userId });
     return {};
-  });
+  }
 
-  on('product:pin', pinPayload, async ({ productId, skuId }) => {
+  async function pinProductHandler({ productId, skuId }: z.infer<typeof pinPayload>) {
     const session = await hostedSession();
     const { product } = await inventory.call((c) => c.getProduct, { id: productId }, { idempotent: true, deadlineMs: 3000 });
     if (product === undefined) throw new RoomRefusal('NOT_FOUND', `no product ${productId}`);
@@ -187,23 +199,23 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     await sessions.setPin(session.id, pin);
     io.to(rooms.session(session.id)).emit('product:pinned', { pin });
     return { pin };
-  });
+  }
 
-  on('product:unpin', empty, async () => {
+  async function unpinProductHandler() {
     const session = await hostedSession();
     await sessions.setPin(session.id, null);
     io.to(rooms.session(session.id)).emit('product:unpinned', {});
     return {};
-  });
+  }
 
-  on('sale:start', z.object({}).loose(), async (payload) => {
+  async function startSaleHandler(payload: z.infer<typeof empty>) {
     const session = await hostedSession();
     if (session.status === 'ENDED') throw new RoomRefusal('INVALID_STATE', 'the session has ended');
     const flashSaleId = 'flashSaleId' in payload ? (await parseOrRefuse(existingSale, payload)).flashSaleId : await createSale(session, await parseOrRefuse(newSale, payload));
     const found = await inventory.call((c) => c.getFlashSale, { id: flashSaleId }, { idempotent: true, deadlineMs: 3000 });
     if (found.flashSale?.leaderId !== data.user.id) throw new RoomRefusal('FORBIDDEN', 'a leader starts only their own flash sales');
     const now = Date.now();
-    const sale = saleView(found, now);
+    const sale = flashSaleJson(found);
     if (sale.endsAtMs <= now) throw new RoomRefusal('ENDED', 'this flash sale has already ended');
     if (session.activeFlashSaleId !== null && session.activeFlashSaleId !== flashSaleId) {
       io.in(rooms.session(session.id)).socketsLeave(rooms.sale(session.activeFlashSaleId));
@@ -214,7 +226,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     io.in(rooms.session(session.id)).socketsJoin(rooms.sale(flashSaleId));
     io.to(rooms.session(session.id)).emit('sale:started', { sale, serverNowMs: Date.now() });
     return { sale, serverNowMs: Date.now() };
-  });
+  }
 
   async function createSale(session: LiveSession, input: z.infer<typeof newSale>): Promise<string> {
     const startsAtMs = Date.now() + input.countdownSeconds * 1000;
@@ -236,7 +248,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     return flashSale!.id;
   }
 
-  on('sale:end', empty, async () => {
+  async function endSaleHandler() {
     const session = await hostedSession();
     const flashSaleId = session.activeFlashSaleId;
     if (flashSaleId === null) throw new RoomRefusal('INVALID_STATE', 'no flash sale is running in this session');
@@ -250,9 +262,9 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     io.to(rooms.session(session.id)).emit('sale:ended', { flashSaleId });
     io.in(rooms.session(session.id)).socketsLeave(rooms.sale(flashSaleId));
     return { flashSaleId };
-  });
+  }
 
-  on('order:place', placePayload, async ({ flashSaleId, qty, idempotencyKey }) => {
+  async function placeOrderHandler({ flashSaleId, qty, idempotencyKey }: z.infer<typeof placePayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
     const rate = await deps.orderRate.take(data.user.id);
     if (!rate.taken) throw new RoomRefusal('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
@@ -266,17 +278,33 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     }
     // No sold-out shortcut here: a sold-out pool's replay is answered by the order service itself.
     const result = await placeOrder(placement);
-    if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) {
-      const code = placeOrderOutcomeToJSON(result.outcome).replace(/^PLACE_ORDER_OUTCOME_/, '');
-      throw new RoomRefusal(code, code.toLowerCase().replace(/_/g, ' '));
-    }
+    if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) throw placeOrderRefusal(result.outcome);
     return { order: orderJson(result.order), replayed: result.replayed };
-  });
+  }
 
-  on('order:pay', payPayload, async ({ orderId }) => {
+  async function payOrderHandler({ orderId }: z.infer<typeof payPayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers pay orders');
     const { order, paymentId } = await orders.call((c) => c.payOrder, { orderId, buyerId: data.user.id }, { deadlineMs: 10_000 });
     return { order: orderJson(order!), paymentId };
+  }
+
+  const events = [
+    event('session:join', joinPayload, joinSessionHandler),
+    event('session:leave', empty, leaveSessionHandler),
+    event('chat:send', chatPayload, sendChatHandler),
+    event('chat:delete', deletePayload, deleteChatHandler),
+    event('chat:mute', mutePayload, muteHandler),
+    event('chat:unmute', unmutePayload, unmuteHandler),
+    event('product:pin', pinPayload, pinProductHandler),
+    event('product:unpin', empty, unpinProductHandler),
+    event('sale:start', empty, startSaleHandler),
+    event('sale:end', empty, endSaleHandler),
+    event('order:place', placePayload, placeOrderHandler),
+    event('order:pay', payPayload, payOrderHandler),
+  ];
+  registerEvents(socket, logger, events);
+  socket.on('disconnect', function leaveOnDisconnect() {
+    leaveSession().catch((err: unknown) => logger.warn({ err }, 'leaving the session on disconnect failed'));
   });
 }
 

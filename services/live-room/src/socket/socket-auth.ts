@@ -2,9 +2,7 @@
 // issuer 'livecommerce', an exp within JWT_TTL_SECONDS).
 import type { Socket } from 'socket.io';
 import { accessTokenVerifier, TokenRefused } from '@lc/kit';
-
-export const ROLES = ['buyer', 'leader', 'warehouse', 'driver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '@lc/contracts';
 
 export interface RoomUser {
   id: string;

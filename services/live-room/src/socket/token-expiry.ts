@@ -4,13 +4,14 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { TokenRefused, type Logger } from '@lc/kit';
-import { onEvent, RoomRefusal } from './ack.js';
+import { BOUNDS } from '@lc/contracts';
+import { event, registerEvents, RoomRefusal } from './ack.js';
 import { socketData, type RoomTokenVerifier } from './socket-auth.js';
 
 // setTimeout fires at once for delays beyond 2^31-1 ms (~24.8 days); longer waits go in steps.
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
-const refreshPayload = z.object({ token: z.string({ error: 'token must be a string' }).min(1, 'token is required').max(8192, 'token: too long') });
+const refreshPayload = z.object({ token: z.string({ error: 'token must be a string' }).min(1, 'token is required').max(BOUNDS.text.token, 'token: too long') });
 
 export function enforceTokenExpiry(socket: Socket, verify: RoomTokenVerifier, logger: Logger): void {
   const data = socketData(socket);
@@ -27,7 +28,7 @@ export function enforceTokenExpiry(socket: Socket, verify: RoomTokenVerifier, lo
     timer.unref();
   };
 
-  onEvent(socket, logger, 'auth:refresh', refreshPayload, async ({ token }) => {
+  async function refreshTokenHandler({ token }: z.infer<typeof refreshPayload>) {
     let identity;
     try {
       identity = await verify(token);
@@ -42,7 +43,8 @@ export function enforceTokenExpiry(socket: Socket, verify: RoomTokenVerifier, lo
     data.tokenExpiresAtMs = identity.expiresAtMs;
     schedule();
     return { expiresAtMs: identity.expiresAtMs };
-  });
+  }
+  registerEvents(socket, logger, [event('auth:refresh', refreshPayload, refreshTokenHandler)]);
   socket.once('disconnect', () => clearTimeout(timer));
   schedule();
 }

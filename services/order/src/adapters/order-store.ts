@@ -1,19 +1,10 @@
 // Postgres access for orders, their timeline and the buyer-leader binding. Every state
 // change writes its event to the outbox in the same transaction.
 import { Batcher, enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
+import type { OrderCore } from '@lc/contracts';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
 
-export interface OrderRow {
-  id: string;
-  buyerId: string;
-  leaderId: string;
-  liveSessionId: string;
-  flashSaleId: string;
-  skuId: string;
-  warehouseId: string;
-  qty: number;
-  unitPriceFen: number;
-  totalFen: number;
+export interface OrderRow extends OrderCore {
   status: OrderStatus;
   reservationId: string;
   paymentDeadlineMs: number;

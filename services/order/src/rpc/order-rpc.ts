@@ -1,24 +1,17 @@
 // OrderService gRPC handlers.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, PlaceOrderOutcome, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
+import { OrderStatus, orderCore, placeOrderOutcomeOf, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
 import type { Payments } from '../payments.js';
 
-const placeOutcomes = {
-  PLACED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED,
-  SOLD_OUT: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT,
-  LIMIT_REACHED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_LIMIT_REACHED,
-  NOT_STARTED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_NOT_STARTED,
-  ENDED: PlaceOrderOutcome.PLACE_ORDER_OUTCOME_ENDED,
-} as const;
 
 export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
   const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
     const result = await orders.place(req);
-    if (result.outcome !== 'PLACED') return { outcome: placeOutcomes[result.outcome], replayed: false };
-    return { outcome: placeOutcomes.PLACED, order: toOrder(result.order), replayed: result.replayed };
+    if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false };
+    return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed };
   };
   return unaryService<OrderServiceServer>(
     {
@@ -58,19 +51,10 @@ export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderC
 
 export function toOrder(o: OrderRow): Order {
   return {
-    id: o.id,
-    buyerId: o.buyerId,
-    leaderId: o.leaderId,
-    liveSessionId: o.liveSessionId,
-    flashSaleId: o.flashSaleId,
-    skuId: o.skuId,
-    qty: o.qty,
-    unitPriceFen: o.unitPriceFen,
-    totalFen: o.totalFen,
+    ...orderCore(o),
     status: OrderStatus[`ORDER_STATUS_${o.status}`],
     paymentDeadlineMs: o.paymentDeadlineMs,
     createdAtMs: o.createdAtMs,
-    warehouseId: o.warehouseId,
     timeline: o.timeline.map((t) => ({ status: OrderStatus[`ORDER_STATUS_${t.status}`], atMs: t.atMs, note: t.note })),
   };
 }
