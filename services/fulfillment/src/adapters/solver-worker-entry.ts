@@ -11,12 +11,15 @@ if (!port) throw new Error('solver-worker-entry must run inside a worker thread'
 
 const input = workerData as SolverWorkerInput;
 const post = (msg: SolverWorkerMessage): void => port.postMessage(msg);
+const stop = new Int32Array(input.stopFlag);
 
 try {
   const options: SolveOptions = {
     seed: input.options.seed,
     timeLimitMs: input.options.timeLimitMs,
     ...(input.options.maxIterations !== undefined ? { maxIterations: input.options.maxIterations } : {}),
+    ...(input.options.vehicleCost !== undefined ? { vehicleCost: input.options.vehicleCost } : {}),
+    shouldStop: () => Atomics.load(stop, 0) === 1,
     ...(input.options.reportProgress ? { onProgress: (progress: SolveProgress) => post({ type: 'progress', progress }) } : {}),
   };
   post({ type: 'result', plan: solveVrptw(input.problem, options) });

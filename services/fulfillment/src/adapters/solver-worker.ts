@@ -7,8 +7,10 @@ import type { RoutePlan, SolveOptions, SolveProgress, VrptwProblem } from '../do
 export interface WorkerSolveOptions extends SolveOptions {
   /** Extra time allowed past timeLimitMs (worker start-up, plan transfer) before the worker is killed. */
   graceMs?: number;
-  /** Stops the worker early, e.g. when another pod has taken the plan over. */
+  /** Stops the worker early, e.g. when another pod has taken the plan over; the promise rejects. */
   signal?: AbortSignal;
+  /** Ends the search early (a user cancelled, or a caller's deadline): resolves with the best plan so far. */
+  finishEarly?: AbortSignal;
 }
 
 /** Messages posted by the worker entry; shared with solver-worker-entry.ts. */
@@ -19,7 +21,9 @@ export type SolverWorkerMessage =
 
 export interface SolverWorkerInput {
   problem: VrptwProblem;
-  options: { seed: number; timeLimitMs: number; maxIterations?: number; reportProgress: boolean };
+  options: { seed: number; timeLimitMs: number; maxIterations?: number; vehicleCost?: number; reportProgress: boolean };
+  /** Int32Array(1) over shared memory: set to 1 by the parent to ask the busy solver to finish now. */
+  stopFlag: SharedArrayBuffer;
 }
 
 export class SolverTimeoutError extends Error {
@@ -65,14 +69,18 @@ export function withoutTelemetry(execArgv: string[]): string[] {
 
 export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions): Promise<RoutePlan> {
   const grace = options.graceMs ?? Math.max(2000, options.timeLimitMs * 0.2);
+  // The solver never yields to the worker's event loop, so a message could not reach it: it polls shared memory.
+  const stopFlag = new SharedArrayBuffer(4);
   const input: SolverWorkerInput = {
     problem,
     options: {
       seed: options.seed,
       timeLimitMs: options.timeLimitMs,
       ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
+      ...(options.vehicleCost !== undefined ? { vehicleCost: options.vehicleCost } : {}),
       reportProgress: options.onProgress !== undefined,
     },
+    stopFlag,
   };
   return new Promise<RoutePlan>((resolve, reject) => {
     const worker = createWorker(input);
@@ -82,6 +90,7 @@ export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', abort);
+      options.finishEarly?.removeEventListener('abort', finishEarly);
       fn();
       void worker.terminate();
     };
@@ -91,6 +100,9 @@ export function solveInWorker(problem: VrptwProblem, options: WorkerSolveOptions
     const abort = () => finish(() => reject(options.signal!.reason instanceof Error ? options.signal!.reason : new Error('VRPTW solve aborted')));
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener('abort', abort, { once: true });
+    const finishEarly = (): void => void Atomics.store(new Int32Array(stopFlag), 0, 1);
+    if (options.finishEarly?.aborted) finishEarly();
+    options.finishEarly?.addEventListener('abort', finishEarly, { once: true });
     worker.on('message', (msg: SolverWorkerMessage) => {
       if (msg.type === 'progress') options.onProgress?.(msg.progress);
       else if (msg.type === 'result') finish(() => resolve(msg.plan));

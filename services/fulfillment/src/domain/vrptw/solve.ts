@@ -9,7 +9,7 @@ import type { Model } from './model.js';
 import { validateProblem } from './problem.js';
 import type { PlannedRoute, PlannedVisit, RoutePlan, SolveOptions, UnservedStop, VrptwProblem } from './problem.js';
 import { Random } from './random.js';
-import { minimizeDistance, score } from './ruin-recreate.js';
+import { compareScores, minimizeDistance, score } from './ruin-recreate.js';
 import { minimizeRoutes } from './route-minimization.js';
 import { Solution } from './route-state.js';
 import { findUnservableStops } from './unserved.js';
@@ -35,6 +35,9 @@ export function solveVrptw(problem: VrptwProblem, options: SolveOptions): RouteP
   const maxIterations = options.maxIterations;
   const byIterations = maxIterations !== undefined;
   const hardDeadline = t0 + timeLimit * (1 - RESERVE_SHARE);
+  const stopRequested = options.shouldStop ?? (() => false);
+  const vehicleCost = options.vehicleCost ?? Infinity;
+  if (!(vehicleCost >= 0)) throw new InvalidProblemError([`vehicleCost must be a non-negative number, got ${String(options.vehicleCost)}`]);
 
   const unservable = findUnservableStops(problem);
   const model = buildModel(problem, new Set(unservable.keys()));
@@ -54,13 +57,18 @@ export function solveVrptw(problem: VrptwProblem, options: SolveOptions): RouteP
     const now = performance.now();
     const routeEnd = byIterations ? hardDeadline : Math.min(hardDeadline, now + (hardDeadline - now) * ROUTE_PHASE_TIME_SHARE);
     const routeIterations = byIterations ? Math.floor(maxIterations * ROUTE_PHASE_ITERATION_SHARE) : Infinity;
-    const routePhase = new Phase(counter, now, routeEnd, 0, routeIterations, byIterations);
+    const routePhase = new Phase(counter, now, routeEnd, 0, routeIterations, byIterations, stopRequested);
+    const constructed = vehicleCost === Infinity ? undefined : sol.clone();
     sol = minimizeRoutes(sol, rng, routePhase, counter, (s) => progress('route-minimization', s));
+    // Per-kilometre pricing can make the fleet-minimised plan the dearer one.
+    if (constructed && compareScores(score(constructed), score(sol), vehicleCost) < 0) sol = constructed;
 
     const now2 = performance.now();
-    const distancePhase = new Phase(counter, now2, hardDeadline, counter.iterations, byIterations ? maxIterations : Infinity, byIterations);
-    sol = minimizeDistance(sol, rng, distancePhase, counter, (s) => progress('distance-minimization', s));
-    descend(sol, rng, 30, () => performance.now() > t0 + timeLimit * 0.99);
+    const distancePhase = new Phase(
+      counter, now2, hardDeadline, counter.iterations, byIterations ? maxIterations : Infinity, byIterations, stopRequested,
+    );
+    sol = minimizeDistance(sol, rng, distancePhase, counter, (s) => progress('distance-minimization', s), vehicleCost);
+    descend(sol, rng, 30, () => stopRequested() || performance.now() > t0 + timeLimit * 0.99);
     progress('done', sol);
   }
   return toPlan(problem, model, sol, unservable, counter.iterations, performance.now() - t0);
