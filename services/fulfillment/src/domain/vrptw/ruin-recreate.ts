@@ -12,7 +12,7 @@ const AVG_REMOVED = 10;
 const MAX_STRING = 10;
 const SPLIT_RATE = 0.5;
 const SPLIT_DEPTH = 0.5;
-const BLINK_RATE = 0.01;
+export const BLINK_RATE = 0.01;
 
 export interface Score {
   unassigned: number;
@@ -39,7 +39,7 @@ function weightedCost(s: Score, vehicleCost: number): number {
   return vehicleCost * s.vehicles + s.distance;
 }
 
-class Ruin {
+export class Ruin {
   readonly removed: number[] = [];
   private readonly ruinedStamp: Int32Array;
   private stamp = 0;
@@ -114,7 +114,7 @@ class Ruin {
 }
 
 /** SISR's mix of insertion orders: random, by demand, far from depot first, close first. */
-function sortForInsertion(m: Model, list: number[], rng: Random): void {
+export function sortForInsertion(m: Model, list: number[], rng: Random): void {
   const x = rng.int(11);
   if (x < 4) {
     rng.shuffle(list);
