@@ -12,6 +12,8 @@ if (!port) throw new Error('solver-worker-entry must run inside a worker thread'
 const input = workerData as SolverWorkerInput;
 const post = (msg: SolverWorkerMessage): void => port.postMessage(msg);
 const stop = new Int32Array(input.stopFlag);
+// The solver's modules are loaded by now (static imports run first): its own clock starts here.
+post({ type: 'started' });
 
 try {
   const options: SolveOptions = {
