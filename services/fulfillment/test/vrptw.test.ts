@@ -313,6 +313,47 @@ describe('determinism', () => {
   });
 });
 
+describe('objective and anytime', () => {
+  /** Two stops 10 from the depot but 100 from each other (a river between them). */
+  const river = (): VrptwProblem => {
+    const m = [[0, 10, 10], [10, 0, 100], [10, 100, 0]];
+    const stop = (id: string): VrptwStop => ({ id, demand: 1, serviceTime: 0, readyTime: 0, dueTime: 1000 });
+    return {
+      depot: { id: 'depot' },
+      stops: [stop('a'), stop('b')],
+      vehicles: [{ id: 'v1', capacity: 5, shiftStart: 0, shiftEnd: 1000 }, { id: 'v2', capacity: 5, shiftStart: 0, shiftEnd: 1000 }],
+      travelTime: m,
+      distance: m,
+    };
+  };
+
+  it('puts vehicles first by default, and trades a vehicle for distance only when it is priced', () => {
+    const p = river();
+    const budget = { seed: 3, timeLimitMs: 5000, maxIterations: 500 };
+    const hierarchical = solveVrptw(p, budget);
+    assertFeasible(p, hierarchical);
+    assert.deepEqual([hierarchical.vehicles, hierarchical.distance], [1, 120]);
+    // 2 × 50 + 40 = 140 beats 1 × 50 + 120 = 170; at 100 per vehicle 220 loses to 1 × 100 + 120.
+    const cheapVans = solveVrptw(p, { ...budget, vehicleCost: 50 });
+    assertFeasible(p, cheapVans);
+    assert.deepEqual([cheapVans.vehicles, cheapVans.distance], [2, 40]);
+    const dearVans = solveVrptw(p, { ...budget, vehicleCost: 100 });
+    assert.deepEqual([dearVans.vehicles, dearVans.distance], [1, 120]);
+    assert.throws(() => solveVrptw(p, { ...budget, vehicleCost: -1 }), /vehicleCost must be a non-negative number/);
+  });
+
+  it('returns the best plan so far as soon as it is asked to stop', { skip: !existsSync(solomonDir) }, () => {
+    const p = loadSolomon('r101');
+    let polls = 0;
+    const started = performance.now();
+    const plan = solveVrptw(p, { seed: 7, timeLimitMs: 60_000, shouldStop: () => ++polls > 2000 });
+    assert.ok(performance.now() - started < 20_000, `ran ${(performance.now() - started).toFixed(0)} ms of a 60 s budget`);
+    assertFeasible(p, plan);
+    assert.equal(plan.unserved.length, 0);
+    assert.ok(plan.iterations <= 2000, `iterations ${plan.iterations}`);
+  });
+});
+
 describe('Solomon instances with a short budget', { skip: !existsSync(solomonDir) }, () => {
   for (const [name, maxGap] of [['c101', 3], ['r101', 5]] as const) {
     it(`${name}: feasible, vehicles within best-known + 1, gap under ${maxGap}%`, () => {

@@ -213,14 +213,18 @@ async function planRoutes(): Promise<void> {
   button.disabled = true;
   const timeLimitMs = Math.round(Number(byId<HTMLInputElement>('time-limit').value) * 1000);
   progress.start('正在规划路线… Planning routes…');
+  const started = performance.now();
   try {
     let plan = await api.post<RoutePlan>(`/waves/${wave.id}/routes`, { timeLimitMs });
     while (plan.status === 'PLANNING') {
       const p = plan.progress;
+      // The solver reports only when its best plan improves, so the page's own clock moves the bar in between.
+      const elapsedMs = Math.max(p?.elapsedMs ?? 0, performance.now() - started);
       progress.update(
-        `正在规划 Planning… ${((p?.elapsedMs ?? 0) / 1000).toFixed(1)} / ${(timeLimitMs / 1000).toFixed(0)} s` +
-          (p?.vehicles ? ` · ${p.vehicles} 辆车 vehicles · ${(p.distance / 1000).toFixed(1)} km` : '') +
+        `正在规划 Planning… ${(elapsedMs / 1000).toFixed(1)} / ${(timeLimitMs / 1000).toFixed(0)} s` +
+          (p?.vehicles ? ` · 最佳 best ${p.vehicles} 辆车 vehicles · ${(p.distance / 1000).toFixed(1)} km` : '') +
           (p?.phase ? ` · ${p.phase}` : ''),
+        elapsedMs / timeLimitMs,
       );
       await new Promise((r) => setTimeout(r, 500));
       plan = await api.get<RoutePlan>(`/route-plans/${plan.id}`);

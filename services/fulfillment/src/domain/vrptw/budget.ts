@@ -9,10 +9,12 @@ export class Phase {
     private readonly startIteration: number,
     private readonly endIteration: number,
     private readonly byIterations: boolean,
+    /** Asked from outside to finish now (e.g. the request was cancelled): the phase ends at once. */
+    private readonly stopRequested: () => boolean = () => false,
   ) {}
 
   done(): boolean {
-    return this.counter.iterations >= this.endIteration || performance.now() >= this.endTime;
+    return this.counter.iterations >= this.endIteration || performance.now() >= this.endTime || this.stopRequested();
   }
 
   /** 0 at the start of the phase, 1 at its end. */

@@ -1,5 +1,6 @@
 // Greedy cheapest insertion with "blinks" (randomly skipped positions, as in SISR); it builds
-// the first solution and rebuilds ruined ones. New routes are opened only as a last resort.
+// the first solution and rebuilds ruined ones. Under the hierarchical objective new routes are
+// opened only as a last resort; with a finite vehicle cost, also when that is cheaper.
 
 import type { Model } from './model.js';
 import type { Random } from './random.js';
@@ -8,7 +9,8 @@ import type { Solution } from './route-state.js';
 
 /**
  * Inserts each customer of `order` (in that order) at its cheapest feasible position.
- * Returns how many could not be placed; those stay unassigned.
+ * Returns how many could not be placed; those stay unassigned. `vehicleCost` (distance units)
+ * lets an empty vehicle win over a feasible insertion that costs more than it.
  */
 export function insertCustomers(
   sol: Solution,
@@ -17,6 +19,7 @@ export function insertCustomers(
   rng: Random,
   blinkRate: number,
   allowNewRoutes: boolean,
+  vehicleCost = Infinity,
 ): number {
   const m = sol.model;
   const routes = sol.routes;
@@ -64,7 +67,8 @@ export function insertCustomers(
         p = q;
       }
     }
-    if (bestR < 0 && allowNewRoutes) {
+    const opensCheaper = allowNewRoutes && vehicleCost !== Infinity && dist[u]! + dist[u * size]! + vehicleCost < best;
+    if ((bestR < 0 || opensCheaper) && allowNewRoutes) {
       for (const v of m.vehicleOrder) {
         const route = routes[v]!;
         if (route.len === 0 && route.canInsert(m, u, 0)) {

@@ -38,9 +38,22 @@ export interface SolveProgress {
 
 export interface SolveOptions {
   seed: number;
+  /** Wall-clock cap. Alone it decides when the search ends, so runs on a busy machine differ. */
   timeLimitMs: number;
+  /** Counts the budget in iterations instead: same seed and count give the same plan; the clock stays a cap. */
   maxIterations?: number;
   onProgress?: (p: SolveProgress) => void;
+  /**
+   * Polled during the search; once it returns true the solver stops and returns the best plan
+   * found so far (anytime), instead of spending the rest of the budget.
+   */
+  shouldStop?: () => boolean;
+  /**
+   * What one more vehicle is worth, in distance units. Unset: vehicles first, then distance
+   * (the hierarchical objective). Set, for operators who pay per kilometre: plans are compared
+   * by vehicleCost × vehicles + distance, so a vehicle is kept when it saves more than that.
+   */
+  vehicleCost?: number;
 }
 
 export interface PlannedVisit {

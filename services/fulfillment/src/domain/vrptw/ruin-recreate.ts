@@ -12,7 +12,7 @@ const AVG_REMOVED = 10;
 const MAX_STRING = 10;
 const SPLIT_RATE = 0.5;
 const SPLIT_DEPTH = 0.5;
-const BLINK_RATE = 0.01;
+export const BLINK_RATE = 0.01;
 
 export interface Score {
   unassigned: number;
@@ -24,14 +24,22 @@ export function score(sol: Solution): Score {
   return { unassigned: sol.unassignedCount(), vehicles: sol.usedVehicles(), distance: sol.totalDistance() };
 }
 
-/** Negative when a is better in the hierarchical order: served stops, then vehicles, then distance. */
-export function compareScores(a: Score, b: Score): number {
+/**
+ * Negative when a is better: served stops first, then vehicles and then distance (the
+ * hierarchical order, vehicleCost Infinity), or vehicleCost × vehicles + distance when finite.
+ */
+export function compareScores(a: Score, b: Score, vehicleCost = Infinity): number {
   if (a.unassigned !== b.unassigned) return a.unassigned - b.unassigned;
+  if (vehicleCost !== Infinity) return weightedCost(a, vehicleCost) - weightedCost(b, vehicleCost);
   if (a.vehicles !== b.vehicles) return a.vehicles - b.vehicles;
   return a.distance - b.distance;
 }
 
-class Ruin {
+function weightedCost(s: Score, vehicleCost: number): number {
+  return vehicleCost * s.vehicles + s.distance;
+}
+
+export class Ruin {
   readonly removed: number[] = [];
   private readonly ruinedStamp: Int32Array;
   private stamp = 0;
@@ -106,7 +114,7 @@ class Ruin {
 }
 
 /** SISR's mix of insertion orders: random, by demand, far from depot first, close first. */
-function sortForInsertion(m: Model, list: number[], rng: Random): void {
+export function sortForInsertion(m: Model, list: number[], rng: Random): void {
   const x = rng.int(11);
   if (x < 4) {
     rng.shuffle(list);
@@ -125,8 +133,10 @@ export function minimizeDistance(
   phase: Phase,
   counter: { iterations: number },
   report: (sol: Solution, s: Score) => void,
+  vehicleCost = Infinity,
 ): Solution {
   const m = start.model;
+  const weighted = vehicleCost !== Infinity;
   let current = start.clone();
   let candidate = start.clone();
   const best = start.clone();
@@ -152,20 +162,22 @@ export function minimizeDistance(
       for (const c of m.customers) if (candidate.routeOf[c] === -1 && !ruin.removed.includes(c)) list.push(c);
     }
     sortForInsertion(m, list, rng);
-    insertCustomers(candidate, list, list.length, rng, BLINK_RATE, true);
+    insertCustomers(candidate, list, list.length, rng, BLINK_RATE, true, vehicleCost);
     const candScore = score(candidate);
     const t = t0 * Math.pow(tf / t0, phase.fraction());
-    const order = compareScores(candScore, curScore);
-    const lexEqual = candScore.unassigned === curScore.unassigned && candScore.vehicles === curScore.vehicles;
-    const accept = lexEqual
-      ? candScore.distance < curScore.distance - t * Math.log(rng.next() + 1e-300)
+    const order = compareScores(candScore, curScore, vehicleCost);
+    // Annealing acts on what may trade off: distance within a vehicle count, or the weighted cost.
+    const comparable = candScore.unassigned === curScore.unassigned && (weighted || candScore.vehicles === curScore.vehicles);
+    const accept = comparable
+      ? (weighted ? weightedCost(candScore, vehicleCost) - weightedCost(curScore, vehicleCost) : candScore.distance - curScore.distance) <
+        -t * Math.log(rng.next() + 1e-300)
       : order < 0;
     if (accept) {
       const tmp = current;
       current = candidate;
       candidate = tmp;
       curScore = candScore;
-      if (compareScores(curScore, bestScore) < 0) {
+      if (compareScores(curScore, bestScore, vehicleCost) < 0) {
         best.copyFrom(current);
         bestScore = curScore;
         report(best, bestScore);
