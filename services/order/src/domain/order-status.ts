@@ -1,24 +1,9 @@
 // The order state machine: which transitions exist, each answered with the new status or a refusal.
-export type OrderStatus =
-  | 'PENDING_PAYMENT'
-  | 'PAID'
-  | 'PACKED'
-  | 'OUT_FOR_DELIVERY'
-  | 'READY_FOR_PICKUP'
-  | 'PICKED_UP'
-  | 'CANCELLED'
-  | 'REFUNDED';
+import { ORDER_STATUSES, type OrderStatusName } from '@lc/contracts';
 
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'PENDING_PAYMENT',
-  'PAID',
-  'PACKED',
-  'OUT_FOR_DELIVERY',
-  'READY_FOR_PICKUP',
-  'PICKED_UP',
-  'CANCELLED',
-  'REFUNDED',
-];
+// The statuses are the public list in contracts (the buyer's timeline shows the same names).
+export type OrderStatus = OrderStatusName;
+export { ORDER_STATUSES };
 
 export type Transition = 'pay' | 'cancel' | 'expire' | 'pack' | 'dispatch' | 'arrive' | 'pickUp' | 'refund' | 'unpack';
 
