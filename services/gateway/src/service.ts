@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, corsAllowList, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
 import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
@@ -58,7 +58,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   proposalRoutes(app, { auth, inventory, fulfillment });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
-  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
+  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   paymentAdminRoutes(app, { auth, orders });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });

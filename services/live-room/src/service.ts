@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit } from '@lc/contracts';
+import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
@@ -36,7 +36,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
-  const placeOrder = batchedOrderPlacement(orders);
+  const placeOrder = batchedOrderPlacement(orders, new PlacedKeys(runtime.redis!, config.REDIS_PREFIX));
   runtime.onClose('clients', () => {
     inventory.close();
     orders.close();

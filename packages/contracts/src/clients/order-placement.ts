@@ -1,17 +1,50 @@
 // Placing orders from a front door (the gateway's REST API, the live room's socket): placements
 // made at the same moment travel to the order service in one PlaceOrders call.
 import { BatchedRpc, RedisTokenBuckets, type Redis, type RpcClient } from '@lc/kit';
-import type { OrderServiceClient, PlaceOrderRequest, PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
+import { PlaceOrderOutcome, type OrderServiceClient, type PlaceOrderRequest, type PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
 
 export type PlaceOrder = (request: PlaceOrderRequest) => Promise<PlaceOrderResponse>;
 
-export function batchedOrderPlacement(orders: RpcClient<OrderServiceClient>): PlaceOrder {
+/**
+ * The (buyer, key) pairs that won a flash-sale order, kept a day in Redis by whichever front door
+ * placed them. A gateway whose sold-out board says "sold out" asks the order service only for these
+ * (a winner retrying over a flaky network); a loser's tap stays one Redis read and an answer from
+ * memory, as fast as before replays were honoured.
+ */
+export class PlacedKeys {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds = 86_400,
+  ) {}
+
+  private key(buyerId: string, idempotencyKey: string): string {
+    return `${this.prefix}placed:${buyerId}:${idempotencyKey}`;
+  }
+
+  async remember(buyerId: string, idempotencyKey: string): Promise<void> {
+    await this.redis.set(this.key(buyerId, idempotencyKey), '1', 'EX', this.ttlSeconds);
+  }
+
+  async has(buyerId: string, idempotencyKey: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(buyerId, idempotencyKey))) === 1;
+  }
+}
+
+export function batchedOrderPlacement(orders: RpcClient<OrderServiceClient>, placed: PlacedKeys): PlaceOrder {
   // Every item carries the buyer's idempotency key, so a batch may be sent again.
   const rpc = new BatchedRpc<PlaceOrderRequest, PlaceOrderResponse>(
     async (items) => (await orders.call((c) => c.placeOrders, { items }, { idempotent: true, deadlineMs: 5000 })).results,
     { name: 'PlaceOrders' },
   );
-  return (request) => rpc.call(request);
+  return async (request) => {
+    const result = await rpc.call(request);
+    if (request.flashSaleId && result.outcome === PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED) {
+      // Before the buyer hears "placed", so any retry after that finds the mark.
+      await placed.remember(request.buyerId, request.idempotencyKey);
+    }
+    return result;
+  };
 }
 
 /**
