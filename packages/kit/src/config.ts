@@ -79,7 +79,16 @@ const devOnlyFlag = () => {
   return schema;
 };
 
-export const configTypes = { url, port, bool, secret, devOnlyFlag };
+/**
+ * A variable development may leave unset (its code supplies the default) but production must name,
+ * because no default is safe there (the browsers' origins, the payment provider).
+ */
+const requiredInProduction = <T extends z.ZodType>(schema: T, why: string): T => {
+  productionRules.set(schema, (value) => (value === undefined ? `must be set in production ${why}` : undefined));
+  return schema;
+};
+
+export const configTypes = { url, port, bool, secret, devOnlyFlag, requiredInProduction };
 
 /** The base variables with this service's own defaults for ports and schema, plus its extras. */
 export function serviceConfigShape<E extends z.ZodRawShape>(defaults: { HTTP_PORT: number; GRPC_PORT: number; DB_SCHEMA: string }, extra: E) {

@@ -2,7 +2,7 @@
 // allow-list from CORS_ORIGINS. Requests without an Origin header (curl, k6, other services) are
 // not cross-origin browser requests and are left to authentication.
 import { z } from 'zod';
-import { ConfigError } from './config.js';
+import { configTypes } from './config.js';
 
 /** Where the web apps are served in development: the gateway's own port. */
 export const DEV_CORS_ORIGINS = ['http://localhost:8080', 'http://127.0.0.1:8080'];
@@ -17,34 +17,38 @@ function asOrigin(value: string): string | undefined {
   return undefined;
 }
 
-/** CORS_ORIGINS: comma-separated origins, e.g. `https://shop.example.com,https://m.example.com`. */
-export const corsOriginsVar = z
-  .string()
-  .transform((list, ctx) => {
-    const origins: string[] = [];
-    for (const entry of list.split(',').map((o) => o.trim()).filter(Boolean)) {
-      const parsed = entry === '*' ? undefined : asOrigin(entry);
-      if (parsed === undefined) {
-        const why = entry === '*' ? "'*' is not allowed: list the web apps' origins" : `${JSON.stringify(entry)} is not an origin (scheme://host[:port])`;
-        ctx.addIssue({ code: 'custom', message: why });
+/**
+ * CORS_ORIGINS: comma-separated origins, e.g. `https://shop.example.com,https://m.example.com`.
+ * Production has no default: a deployment that forgot the variable must not start rather than
+ * guess who its browsers are.
+ */
+export const corsOriginsVar = configTypes.requiredInProduction(
+  z
+    .string()
+    .transform((list, ctx) => {
+      const origins: string[] = [];
+      for (const entry of list.split(',').map((o) => o.trim()).filter(Boolean)) {
+        const parsed = entry === '*' ? undefined : asOrigin(entry);
+        if (parsed === undefined) {
+          const why = entry === '*' ? "'*' is not allowed: list the web apps' origins" : `${JSON.stringify(entry)} is not an origin (scheme://host[:port])`;
+          ctx.addIssue({ code: 'custom', message: why });
+          return z.NEVER;
+        }
+        origins.push(parsed);
+      }
+      if (origins.length === 0) {
+        ctx.addIssue({ code: 'custom', message: "lists no origin: name the web apps' origins" });
         return z.NEVER;
       }
-      origins.push(parsed);
-    }
-    return origins;
-  })
-  .optional();
+      return origins;
+    })
+    .optional(),
+  "(comma-separated origins of the web apps)",
+);
 
-/**
- * The allow-list to enforce. Production has no default: a deployment that forgot the variable
- * must not start rather than guess who its browsers are.
- */
-export function corsAllowList(config: { NODE_ENV: string; CORS_ORIGINS?: string[] | undefined }): string[] {
-  if (config.CORS_ORIGINS?.length) return config.CORS_ORIGINS;
-  if (config.NODE_ENV === 'production') {
-    throw new ConfigError(['CORS_ORIGINS: must be set in production (comma-separated origins of the web apps)']);
-  }
-  return DEV_CORS_ORIGINS;
+/** The allow-list to enforce: the configured one, or in development the gateway's own origins. */
+export function corsAllowList(config: { CORS_ORIGINS?: string[] | undefined }): string[] {
+  return config.CORS_ORIGINS ?? DEV_CORS_ORIGINS;
 }
 
 /** Whether a request with this Origin header may proceed (no header: not a browser's cross-origin call). */

@@ -11,7 +11,10 @@ export const configShape = serviceConfigShape(
     PAYMENT_WEBHOOK_URL: z.string().url().optional(),
     EXPIRY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
     // The payment provider; only the sandbox exists, and production must name it to run it.
-    PAYMENT_PROVIDER: z.enum(['sandbox']).optional(),
+    PAYMENT_PROVIDER: configTypes.requiredInProduction(
+      z.enum(['sandbox']).optional(),
+      '(the only implemented provider is "sandbox", which approves every charge: set PAYMENT_PROVIDER=sandbox to run it knowingly)',
+    ),
     // A refund still REQUESTED this long after its last attempt is asked for again.
     REFUND_RETRY_AFTER_MS: z.coerce.number().int().positive().default(30_000),
     // The reconciliation reports a payment PENDING, or a refund REQUESTED, for longer than this.

@@ -6,7 +6,7 @@ import { InventoryServiceClient, OrderServiceService } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
-import { SandboxPaymentProvider, choosePaymentProvider, httpWebhook } from './adapters/payment-provider.js';
+import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
 import type { OrderConfig } from './config.js';
 import { Orders } from './orders.js';
 import { Payments } from './payments.js';
@@ -16,8 +16,6 @@ import { consumeDeliverySteps } from './adapters/fulfillment-consumer.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startOrder(config: OrderConfig, logger?: Logger) {
-  // Before anything connects: a production start without a chosen provider stops here.
-  choosePaymentProvider(config);
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('inventory client', () => inventory.close());

@@ -1,7 +1,6 @@
 // Payment providers behind one interface. The sandbox provider approves every charge and sends
 // the signed callback a real provider would send to our webhook; it refunds synchronously.
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from '@lc/kit';
 import { signBody, type PaymentCallback } from '../domain/payment-signature.js';
 
 export interface RefundOutcome {
@@ -63,16 +62,4 @@ export function httpWebhook(url: string): WebhookDelivery {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-signature': signature }, body });
     if (!response.ok) throw new Error(`webhook answered ${response.status}`);
   };
-}
-
-/**
- * Which provider to run. The sandbox approves every charge, so production only gets it when an
- * operator chose it by name; there is no silent fallback.
- */
-export function choosePaymentProvider(config: { NODE_ENV: string; PAYMENT_PROVIDER?: 'sandbox' | undefined }): 'sandbox' {
-  if (config.PAYMENT_PROVIDER) return config.PAYMENT_PROVIDER;
-  if (config.NODE_ENV === 'production') {
-    throw new ConfigError(['PAYMENT_PROVIDER: required in production; the only implemented provider is "sandbox", which approves every charge, so set PAYMENT_PROVIDER=sandbox to run it knowingly']);
-  }
-  return 'sandbox';
 }
