@@ -1,7 +1,7 @@
 // JWT (HS256, jose) issue and verification, and the per-route role guard.
 import { SignJWT } from 'jose';
 import type { FastifyRequest } from 'fastify';
-import { accessTokenVerifier, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier } from '@lc/kit';
+import { accessTokenVerifier, BoundedMap, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier } from '@lc/kit';
 import { ROLES, type Role, type User } from '../domain/users.js';
 
 declare module 'fastify' {
@@ -16,7 +16,7 @@ export class Auth {
   // Verified tokens until they expire: a buyer tapping "buy" repeatedly during a flash sale
   // sends the same token, and its signature need not be checked again on the hot path. Only
   // tokens that passed verifyToken (so carry an exp within the TTL) get in.
-  private readonly verified = new Map<string, { user: User; expiresAtMs: number }>();
+  private readonly verified = new BoundedMap<string, { user: User; expiresAtMs: number }>(100_000);
 
   constructor(secret: string, private readonly ttlSeconds: number) {
     this.key = new TextEncoder().encode(secret);
@@ -42,7 +42,6 @@ export class Auth {
       if (!ROLES.includes(role)) throw new TokenRefused('token carries no known role');
       const user: User = { id: sub, role, name: String(payload.name ?? sub) };
       if (typeof payload.warehouseId === 'string' && payload.warehouseId) user.warehouseId = payload.warehouseId;
-      if (this.verified.size >= 100_000) this.verified.clear();
       this.verified.set(token, { user, expiresAtMs });
       return user;
     } catch (err) {
