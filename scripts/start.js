@@ -103,6 +103,10 @@ async function main() {
   Warehouse         http://localhost:8080/warehouse.html   (warehouse-1)
   Driver            http://localhost:8080/driver.html      (driver-1)
   Pickup point      http://localhost:8080/pickup.html      (leader-1)
+  Sign in by phone  http://localhost:8080/signin.html      (codes land in the dev inbox, shown on the page)
+                    demo phones: leader-1 13800000001, leader-2 13800000002, leader-3 13800000003,
+                    warehouse-1 13800000011, warehouse-2 13800000012, driver-1 13800000021,
+                    driver-2 13800000022, admin-1 13800000099; any other mobile number signs up a buyer
   REST API          http://localhost:8080/api/v1           (POST /api/v1/auth/dev-login {"userId":"buyer-1"})
   Health            http://localhost:808{0..4}/readyz, gRPC health on 5005{0..4}
   Ctrl-C stops everything.

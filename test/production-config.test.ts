@@ -22,11 +22,14 @@ const SECRETS = [
   { service: 'live-room', name: 'JWT_SECRET', committed: 'dev-only-jwt-secret-change-me-0123456789' },
   { service: 'order', name: 'PAYMENT_WEBHOOK_SECRET', committed: 'sandbox-webhook-secret-dev-only' },
   { service: 'fulfillment', name: 'PICKUP_CODE_SECRET', committed: 'pickup-code-secret-dev-only-0123' },
+  { service: 'gateway', name: 'SIGN_IN_CODE_SECRET', committed: 'dev-only-sign-in-code-secret-change-me-0123' },
 ] as const;
 
 /** Settings production needs besides the secrets (order's explicit choice of payment provider). */
 // Production also requires the CORS allow-list; it is set here so each case fails on its secret alone.
-const productionBase = { NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox', CORS_ORIGINS: 'https://shop.example.com' };
+// The gateway's SMS sender is named too (production refuses the development inbox).
+const smsRelay = { SMS_SENDER: 'http-relay', SMS_RELAY_URL: 'https://sms-relay.example.com/send', SMS_RELAY_SECRET: 'relay-secret-0123456789-0123456789' };
+const productionBase = { NODE_ENV: 'production', PAYMENT_PROVIDER: 'sandbox', CORS_ORIGINS: 'https://shop.example.com', ...smsRelay };
 
 interface Exit {
   code: number | null;
@@ -78,9 +81,25 @@ describe('production config', () => {
   }
 
   it('production config - the gateway exits naming DEV_LOGIN when the dev login is switched on', async () => {
-    const exit = await startExpectingExit('gateway', { ...productionBase, JWT_SECRET: strong(), DEV_LOGIN: 'true' });
+    const exit = await startExpectingExit('gateway', { ...productionBase, JWT_SECRET: strong(), SIGN_IN_CODE_SECRET: strong(), DEV_LOGIN: 'true' });
     assert.equal(exit.code, 1, exit.output);
     assert.deepEqual(exit.problems, ['DEV_LOGIN: must not be on in production']);
+  });
+
+  it('production config - the gateway exits naming SMS_SENDER when no real SMS sender is named (the development inbox is refused)', async () => {
+    const { SMS_SENDER: _named, ...withoutSender } = productionBase;
+    const exit = await startExpectingExit('gateway', { ...withoutSender, JWT_SECRET: strong(), SIGN_IN_CODE_SECRET: strong() });
+    assert.equal(exit.code, 1, exit.output);
+    assert.equal(exit.problems.length, 1, JSON.stringify(exit.problems));
+    assert.match(exit.problems[0]!, /^SMS_SENDER: must be set in production/);
+    assert.throws(() => parseConfig(gatewayShape, { ...productionBase, JWT_SECRET: strong(), SIGN_IN_CODE_SECRET: strong(), SMS_SENDER: 'dev-inbox' }), /SMS_SENDER/);
+  });
+
+  it('production config - the gateway exits naming SMS_RELAY_URL when the relay sender has no address', async () => {
+    const { SMS_RELAY_URL: _url, ...withoutUrl } = productionBase;
+    const exit = await startExpectingExit('gateway', { ...withoutUrl, JWT_SECRET: strong(), SIGN_IN_CODE_SECRET: strong() });
+    assert.equal(exit.code, 1, exit.output);
+    assert.deepEqual(exit.problems, ['SMS_RELAY_URL: must be set with SMS_SENDER=http-relay']);
   });
 
   it('production config - the 32-byte floor counts bytes, not characters', () => {
@@ -92,7 +111,7 @@ describe('production config', () => {
   });
 
   it('production config - every service parses with strong secrets and the dev login off', () => {
-    const gateway = parseConfig(gatewayShape, { ...productionBase, JWT_SECRET: strong(), DEV_LOGIN: 'false' });
+    const gateway = parseConfig(gatewayShape, { ...productionBase, JWT_SECRET: strong(), SIGN_IN_CODE_SECRET: strong(), DEV_LOGIN: 'false' });
     assert.equal(gateway.DEV_LOGIN, false);
     const jwt = strong();
     assert.equal(parseConfig(liveRoomShape, { ...productionBase, JWT_SECRET: jwt }).JWT_SECRET, jwt);
@@ -104,6 +123,7 @@ describe('production config', () => {
     for (const NODE_ENV of ['development', 'test', undefined]) {
       const env = NODE_ENV ? { NODE_ENV } : {};
       assert.equal(parseConfig(gatewayShape, env).JWT_SECRET, 'dev-only-jwt-secret-change-me-0123456789');
+      assert.equal(parseConfig(gatewayShape, env).SMS_SENDER, undefined, 'codes go to the development inbox');
       assert.equal(parseConfig(gatewayShape, { ...env, DEV_LOGIN: 'true' }).DEV_LOGIN, true);
       assert.equal(parseConfig(liveRoomShape, env).JWT_SECRET, 'dev-only-jwt-secret-change-me-0123456789');
       assert.equal(parseConfig(orderShape, env).PAYMENT_WEBHOOK_SECRET, 'sandbox-webhook-secret-dev-only');

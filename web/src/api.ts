@@ -1,5 +1,6 @@
-// The gateway's REST API (/api/v1) as the pages use it: dev login, JSON calls, errors as values
-// with the server's code.
+// The gateway's REST API (/api/v1) as the pages use it: the phone sign-in session (or, in
+// development, the dev login), JSON calls, errors as values with the server's code.
+import type { SignInOptions, SignInSession } from '@lc/contracts/views';
 import { refusal } from './format.js';
 
 export interface User {
@@ -13,6 +14,8 @@ export interface User {
 export interface Session {
   token: string;
   user: User;
+  /** Phone sign-in sessions renew their short access token with this. */
+  refreshToken?: string;
 }
 
 export class ApiError extends Error {
@@ -33,6 +36,39 @@ export class ApiError extends Error {
 }
 
 const storageKey = (userId: string) => `lc.session.${userId}`;
+const PHONE_SESSION_KEY = 'lc.phoneSession';
+
+/** The phone sign-in session kept in this browser, if any. */
+export function phoneSession(): SignInSession | undefined {
+  const kept = localStorage.getItem(PHONE_SESSION_KEY);
+  return kept ? (JSON.parse(kept) as SignInSession) : undefined;
+}
+
+export function keepPhoneSession(session: SignInSession): void {
+  localStorage.setItem(PHONE_SESSION_KEY, JSON.stringify(session));
+}
+
+export function forgetPhoneSession(): void {
+  localStorage.removeItem(PHONE_SESSION_KEY);
+}
+
+let options: Promise<SignInOptions> | undefined;
+/** How this deployment lets people sign in (asked once per page). */
+export function signInOptions(): Promise<SignInOptions> {
+  options ??= request<SignInOptions>('GET', '/api/v1/auth/options', undefined);
+  return options;
+}
+
+/** Public calls (sign-in itself) made without a session. */
+export function publicCall<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  return request<T>(method, `/api/v1${path}`, undefined, body);
+}
+
+/** To the sign-in page, coming back here afterwards; the page's work stops here (never settles). */
+export function goToSignIn(): Promise<never> {
+  location.assign(`/signin.html?next=${encodeURIComponent(location.pathname + location.search)}`);
+  return new Promise<never>(() => undefined);
+}
 
 /** Signs in through the dev login, reusing this tab's token for the same user unless `fresh`. */
 export async function devLogin(userId: string, fresh = false): Promise<Session> {
@@ -97,24 +133,50 @@ export class Api {
 
   /** A new token for the same user (tokens expire; the live socket renews with this). */
   async renew(): Promise<string> {
-    this.session = await devLogin(this.session.user.id, true);
+    if (this.session.refreshToken) {
+      try {
+        const renewed = await publicCall<SignInSession>('POST', '/auth/refresh', { refreshToken: this.session.refreshToken });
+        keepPhoneSession(renewed);
+        this.session = renewed;
+      } catch (e) {
+        // Signed out elsewhere, or the refresh token was used twice: sign in again.
+        if (e instanceof ApiError && e.status === 401) {
+          forgetPhoneSession();
+          return goToSignIn();
+        }
+        throw e;
+      }
+    } else {
+      this.session = await devLogin(this.session.user.id, true);
+    }
     return this.session.token;
+  }
+
+  private async fresh(): Promise<string> {
+    return tokenExpired(this.session.token) ? this.renew() : this.session.token;
   }
 
   get user(): User {
     return this.session.user;
   }
 
-  get<T = unknown>(path: string): Promise<T> {
-    return request<T>('GET', `/api/v1${path}`, this.session.token);
+  async get<T = unknown>(path: string): Promise<T> {
+    return request<T>('GET', `/api/v1${path}`, await this.fresh());
   }
 
-  post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> {
-    return request<T>('POST', `/api/v1${path}`, this.session.token, body, headers);
+  async post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> {
+    return request<T>('POST', `/api/v1${path}`, await this.fresh(), body, headers);
   }
 
-  static async as(userId: string): Promise<Api> {
-    return new Api(await devLogin(userId));
+  /**
+   * The signed-in person when they have `role`; otherwise, in development, the dev login as
+   * `userId`; otherwise the sign-in page.
+   */
+  static async as(userId: string, role: User['role']): Promise<Api> {
+    const signedIn = phoneSession();
+    if (signedIn && signedIn.user.role === role) return new Api(signedIn);
+    if ((await signInOptions()).devLogin) return new Api(await devLogin(userId));
+    return goToSignIn();
   }
 }
 

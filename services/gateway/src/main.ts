@@ -1,7 +1,9 @@
 // Gateway service entry: configuration, composition, graceful shutdown.
 // Layout (README "Service layout"): routes/ the REST transport (validation at the edge, then a
-// gRPC call); no use cases or SQL of its own (it owns nothing durable); domain/ pure (sold-out
-// board, users); adapters/ the I/O (auth tokens); service.ts composes clients, routes and web/dist.
+// gRPC call or the sign-in use case); sign-in.ts the one use case it owns (identity: phone codes,
+// sessions); domain/ pure (sold-out board, users, phones, codes); adapters/ the I/O (auth tokens,
+// identity store, SMS senders, revocations, the leader-approval consumer); service.ts composes
+// clients, routes and web/dist.
 import { exitOnStartupFailure, onSigterm, parseConfig } from '@lc/kit';
 import { configShape } from './config.js';
 import { startGateway } from './service.js';

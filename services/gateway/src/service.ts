@@ -1,12 +1,16 @@
-// Gateway composition: auth, clients of the services, the sold-out board fed by NATS, routes,
-// and the web apps.
+// Gateway composition: identity (phone sign-in, its Postgres schema), auth, clients of the
+// services, the sold-out board fed by NATS, routes, and the web apps.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import { BoundedMap, corsAllowList, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, type Logger } from '@lc/kit';
 import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
+import { IdentityStore } from './adapters/identity-store.js';
+import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
+import { DevInboxSmsSender, HttpRelaySmsSender, type SmsSender } from './adapters/sms-sender.js';
+import { TokenRevocations } from './adapters/token-revocations.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
 import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -16,15 +20,36 @@ import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 import { proposalRoutes } from './routes/proposal-routes.js';
+import { userAdminRoutes } from './routes/user-admin-routes.js';
+import { SEEDED_USERS } from './domain/users.js';
+import { SignIn } from './sign-in.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+const HOUR_SECONDS = 3600;
+
+function checkSmsSettings(config: GatewayConfig): void {
+  if (config.SMS_SENDER !== 'http-relay') return;
+  const missing = (['SMS_RELAY_URL', 'SMS_RELAY_SECRET'] as const).filter((name) => !config[name]);
+  if (missing.length) throw new ConfigError(missing.map((name) => `${name}: must be set with SMS_SENDER=http-relay`));
+}
+
+function smsSenderOf(config: GatewayConfig, store: IdentityStore, logger: Logger): SmsSender {
+  if (config.SMS_SENDER === 'http-relay') return new HttpRelaySmsSender(config.SMS_RELAY_URL!, config.SMS_RELAY_SECRET!, logger);
+  return new DevInboxSmsSender(store, logger);
+}
+
+/** Per-hour budgets shared by every gateway pod. */
+const hourly = (runtime: ServiceRuntime, name: string, perHour: number) => new RedisTokenBuckets(runtime.redis!, `${runtime.config.REDIS_PREFIX}sign-in:${name}:`, perHour / HOUR_SECONDS, perHour);
 
 export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const corsOrigins = corsAllowList(config);
+  checkSmsSettings(config);
   // Redis holds the per-buyer order rate shared with the other gateway pods and the live room;
   // auto-pipelined, as the rate check sits on the order hot path.
-  const runtime = await ServiceRuntime.create({ name: 'gateway', config, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
+  // Postgres holds identity (the gateway's own schema); nothing it writes needs the outbox.
+  const runtime = await ServiceRuntime.create({ name: 'gateway', config, migrationsDir, outbox: false, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
   const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
@@ -33,6 +58,35 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
     for (const client of [inventory, orders, liveRoom, fulfillment]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+  const identity = new IdentityStore(runtime.pool!);
+  const devLogin = devLoginEnabled(config);
+  // The demo's people sign in by phone wherever the dev login is on; production has none of them.
+  if (devLogin) await identity.ensureUsers(SEEDED_USERS, 'demo');
+  const revocations = new TokenRevocations(runtime.redis!, config.REDIS_PREFIX, runtime.bus!, config.JWT_TTL_SECONDS + TOKEN_CLOCK_SKEW_SECONDS, config.REVOCATION_CACHE_MS);
+  revocations.listen();
+  runtime.onStopTakingWork('revocation broadcasts', () => revocations.stop());
+  auth.checkRevocations(revocations);
+  const sms = smsSenderOf(config, identity, runtime.logger);
+  const signIn = new SignIn(
+    identity,
+    sms,
+    auth,
+    revocations,
+    {
+      codesPerPhone: hourly(runtime, 'codes-per-phone', config.SIGN_IN_CODES_PER_PHONE_PER_HOUR),
+      codesPerIp: hourly(runtime, 'codes-per-ip', config.SIGN_IN_CODES_PER_IP_PER_HOUR),
+      signInsPerIp: hourly(runtime, 'tries-per-ip', config.SIGN_IN_TRIES_PER_IP_PER_HOUR),
+    },
+    {
+      codeSecret: config.SIGN_IN_CODE_SECRET,
+      codeTtlSeconds: config.SIGN_IN_CODE_TTL_SECONDS,
+      codeMaxAttempts: config.SIGN_IN_CODE_ATTEMPTS,
+      accessTtlSeconds: Math.min(config.ACCESS_TOKEN_TTL_SECONDS, config.JWT_TTL_SECONDS),
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    runtime.logger,
+  );
+  runtime.addConsumer(await consumeLeaderApprovals(runtime.bus!, identity, revocations, runtime.logger));
 
   const soldOut = new SoldOutBoard();
   // The board is a cache: a plain subscription, rebuilt from whatever comes next.
@@ -53,7 +107,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   // An origin outside the list gets no Access-Control-Allow-Origin, so browsers keep its pages
   // from reading any answer.
   await app.register(fastifyCors, { origin: corsOrigins, maxAge: 600 });
-  authRoutes(app, { auth, devLogin: devLoginEnabled(config) });
+  authRoutes(app, { auth, signIn, store: identity, devLogin, devInbox: sms instanceof DevInboxSmsSender, trustedProxyHops: config.TRUSTED_PROXY_HOPS });
+  userAdminRoutes(app, { auth, store: identity });
   catalogRoutes(app, { auth, inventory, fulfillment, liveRoom });
   proposalRoutes(app, { auth, inventory, fulfillment });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
@@ -65,5 +120,5 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 
   await runtime.start([]);
-  return { runtime, soldOut, saleSkus };
+  return { runtime, soldOut, saleSkus, identity };
 }

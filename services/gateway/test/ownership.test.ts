@@ -72,6 +72,18 @@ const sale = (f: Fixture, over: Record<string, unknown> = {}) => ({ skuId: f.sku
 const TABLE: Row[] = [
   { route: 'POST /api/v1/auth/dev-login', who: null, path: () => '/api/v1/auth/dev-login', body: () => ({ userId: 'warehouse-9' }), expect: [404], why: 'no such user' },
   { route: 'GET /api/v1/me', who: null, path: () => '/api/v1/me', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/auth/options', who: null, path: () => '/api/v1/auth/options', expect: [200], shows: (b) => assert.deepEqual(Object.keys(b).sort(), ['devInbox', 'devLogin', 'phone']), why: 'public: how to sign in, nothing else' },
+  { route: 'POST /api/v1/auth/codes', who: null, path: () => '/api/v1/auth/codes', body: () => ({ phone: '12345' }), expect: [400], why: 'a malformed phone' },
+  { route: 'POST /api/v1/auth/sign-in', who: null, path: () => '/api/v1/auth/sign-in', body: () => ({ phone: '13800000001', code: '000000' }), expect: [400], why: 'leader-1’s phone without a code sent' },
+  { route: 'POST /api/v1/auth/sign-in', who: 'buyer-2', path: () => '/api/v1/auth/sign-in', body: () => ({ phone: '13800000099', code: '123456' }), expect: [400], why: 'a buyer at the admin’s phone' },
+  { route: 'POST /api/v1/auth/refresh', who: null, path: () => '/api/v1/auth/refresh', body: () => ({ refreshToken: 'A'.repeat(43) }), expect: [401], why: 'an unknown refresh token' },
+  { route: 'POST /api/v1/auth/sign-out', who: null, path: () => '/api/v1/auth/sign-out', body: () => ({ everywhere: true }), expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/auth/dev-inbox', who: null, path: () => '/api/v1/auth/dev-inbox?phone=12', expect: [400], why: 'a malformed phone' },
+  { route: 'POST /api/v1/admin/users', who: null, path: () => '/api/v1/admin/users', body: () => ({ phone: '13900000001', role: 'admin', name: 'x' }), expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/admin/users', who: 'leader-1', path: () => '/api/v1/admin/users', body: () => ({ phone: '13900000001', role: 'admin', name: 'x' }), expect: [403], why: 'admins only' },
+  { route: 'POST /api/v1/admin/users', who: 'warehouse-1', path: () => '/api/v1/admin/users', body: () => ({ phone: '13900000001', role: 'driver', name: 'x' }), expect: [403], why: 'admins only' },
+  { route: 'POST /api/v1/admin/users', who: 'buyer-2', path: () => '/api/v1/admin/users', body: () => ({ phone: '13900000001', role: 'leader', name: 'x' }), expect: [403], why: 'admins only' },
+  { route: 'POST /api/v1/admin/users', who: 'admin-1', path: () => '/api/v1/admin/users', body: () => ({ phone: '13800000001', role: 'admin', name: 'x' }), expect: [409], why: 'leader-1’s phone' },
 
   { route: 'GET /api/v1/products', who: null, path: () => '/api/v1/products', expect: [401], why: 'signed-in only' },
   { route: 'GET /api/v1/products/:id', who: null, path: (f) => `/api/v1/products/${f.product1}`, expect: [401], why: 'signed-in only' },
@@ -180,7 +192,7 @@ describe('ownership', { timeout: 240_000 }, () => {
     if (!apis.has(userId)) apis.set(userId, await Api.login(core.url, userId));
     return apis.get(userId)!;
   };
-  const schemas = () => ['inventory', 'order', 'fulfillment', 'live-room'].map((s) => iso.env(s).DB_SCHEMA!);
+  const schemas = () => ['inventory', 'order', 'fulfillment', 'live-room', 'gateway'].map((s) => iso.env(s).DB_SCHEMA!);
 
   before(async () => {
     const roomPort = await freePort();

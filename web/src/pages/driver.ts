@@ -11,7 +11,7 @@ let api: Api;
 let lastPosition: { lat: number; lng: number } | undefined;
 
 async function main(): Promise<void> {
-  api = await Api.as(param('driver') ?? 'driver-1');
+  api = await Api.as(param('driver') ?? 'driver-1', 'driver');
   byId('who').textContent = api.user.name;
   byId('share-position').addEventListener('click', sharePosition);
   await refresh();

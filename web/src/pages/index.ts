@@ -1,12 +1,16 @@
-// Landing page: role links, and the sessions live right now (as a buyer would find them).
-import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
+// Landing page: the sign-in link, the demo's role picker (development only: outside it each page
+// sends people to the sign-in page), and the sessions live right now (as a buyer would find them).
+import { Api, buyerIdForThisBrowser, describeError, signInOptions } from '../api.js';
 import { byId, fill, h } from '../dom.js';
 import { listSessions } from '../live-sessions.js';
 
 async function main(): Promise<void> {
   const list = byId('live-now');
+  const devLogin = (await signInOptions().catch(() => undefined))?.devLogin ?? false;
+  byId('picker-note').hidden = !devLogin;
+  byId('roles').hidden = !devLogin;
   try {
-    const api = await Api.as(buyerIdForThisBrowser());
+    const api = await Api.as(buyerIdForThisBrowser(), 'buyer');
     const sessions = await listSessions(api);
     fill(
       list,

@@ -31,7 +31,7 @@ let chat: ChatPanel | undefined;
 const feedOrders = new Map<string, HTMLElement>();
 
 async function main(): Promise<void> {
-  api = await Api.as(param('leader') ?? 'leader-1');
+  api = await Api.as(param('leader') ?? 'leader-1', 'leader');
   byId('who').textContent = api.user.name;
   live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
   listen();

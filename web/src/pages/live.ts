@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   sessionId = session;
   byId('stock-slot').append(stockBar.element);
-  api = await Api.as(buyerIdForThisBrowser());
+  api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
   live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
   const chat = new ChatPanel(live, { host: false, selfId: api.user.id });

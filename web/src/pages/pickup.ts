@@ -11,7 +11,7 @@ let api: Api;
 const received = new Set<string>();
 
 async function main(): Promise<void> {
-  api = await Api.as(param('leader') ?? 'leader-1');
+  api = await Api.as(param('leader') ?? 'leader-1', 'leader');
   byId('who').textContent = api.user.name;
   byId('verify-form').addEventListener('submit', (e) => void verify(e));
   byId('refresh').addEventListener('click', () => void refresh());

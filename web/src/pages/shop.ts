@@ -16,7 +16,7 @@ const cards = new Map<string, OrderCard>();
 const unansweredTaps = new Map<string, string>();
 
 async function main(): Promise<void> {
-  api = await Api.as(buyerIdForThisBrowser());
+  api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
   byId('refresh').addEventListener('click', () => void refreshProducts());
   setInterval(() => {

@@ -21,7 +21,7 @@ const progress = new Progress('plan-progress');
 const FOLLOW_MS = 3000;
 
 async function main(): Promise<void> {
-  api = await Api.as(param('user') ?? 'warehouse-1');
+  api = await Api.as(param('user') ?? 'warehouse-1', 'warehouse');
   byId('who').textContent = api.user.name;
   // Staff work for the one warehouse their token names.
   if (api.user.warehouseId) {

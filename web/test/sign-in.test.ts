@@ -1,0 +1,107 @@
+// Phone sign-in in Debian's Chromium against real services, on a gateway with the dev login off
+// (as outside development): the shop sends a new buyer to the sign-in page, the code comes from
+// the development inbox (the page's dev hint), and the buyer lands back in the shop, signed in,
+// and orders; signing out everywhere sends them back to the sign-in page.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { parseConfig } from '@lc/kit';
+import { isolate } from '../../test-support/isolation.js';
+import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { repoRoot, startCore } from '../../test-support/platform.js';
+import { Api, stockProduct } from '../../test-support/api.js';
+import { configShape as gatewayShape } from '../../services/gateway/src/config.js';
+import { startGateway } from '../../services/gateway/src/service.js';
+
+const artifacts = join(repoRoot, 'test-artifacts');
+
+describe('web sign-in', { timeout: 180_000 }, () => {
+  const iso = isolate();
+  let core: Awaited<ReturnType<typeof startCore>>;
+  let noDevLogin: Awaited<ReturnType<typeof startGateway>>;
+  let base = '';
+  let browser: Browser;
+  let web: ReturnType<typeof buildWeb> | undefined;
+  let eggs = '';
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    web = buildWeb(iso.id);
+    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
+    // A second gateway on the same services and identity schema, with the dev login off.
+    noDevLogin = await startGateway(
+      parseConfig(gatewayShape, {
+        ...iso.env('gateway'),
+        INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
+        ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+        FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment!.runtime.grpcPort}`,
+        WEB_DIR: web.dir,
+        DEV_LOGIN: 'false',
+      }),
+    );
+    base = `http://127.0.0.1:${noDevLogin.runtime.httpPort}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    const product = await stockProduct(core.url, 'leader-1', { name: '农家早餐 Farm breakfast', skus: [{ name: '土鸡蛋 30 eggs', listPriceFen: 2590, perBuyerLimit: 2, initialStock: 5 }] });
+    eggs = product.skus[0]!.id;
+  });
+  after(async () => {
+    await browser?.close();
+    await noDevLogin?.runtime.stop();
+    await core?.stop();
+    await iso.cleanup();
+    web?.remove();
+  });
+
+  it('sign-in - a new buyer signs in with the code from the development inbox and orders in the shop; signing out everywhere ends it', async () => {
+    const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    collectErrors(page, errors);
+    assert.equal((await new Api(base).post('/api/v1/auth/dev-login', { userId: 'buyer-1' })).status, 403, 'the dev login is off here');
+
+    await page.goto(`${base}/shop.html`);
+    await page.waitForURL(/\/signin\.html\?next=%2Fshop\.html/, { timeout: 15_000 });
+    const phone = `137${String(Date.now()).slice(-8)}`;
+    await page.locator('#phone').fill(`${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`);
+    await page.locator('#send-code').click();
+    await waitForOrExplain(page, '#dev-hint:not([hidden])', 10_000, errors);
+    const shown = await page.locator('#dev-hint').getAttribute('data-code');
+    // The hint shows what the development inbox holds for this phone.
+    const inbox = await new Api(base).get(`/api/v1/auth/dev-inbox?phone=${phone}`);
+    assert.equal(/\b([0-9]{6})\b/.exec(inbox.body.messages[0].body)?.[1], shown);
+    await page.screenshot({ path: join(artifacts, 'sign-in-code.png'), fullPage: true });
+
+    await page.locator('#code').fill(shown!);
+    await page.locator('#sign-in').click();
+    await page.waitForURL(/\/shop\.html$/, { timeout: 15_000 });
+    await waitForOrExplain(page, `#products li.sku[data-sku-id="${eggs}"]`, 15_000, errors);
+    assert.equal(await page.locator('#who').textContent(), `买家 ${phone.slice(-4)}`);
+    const session = await page.evaluate(() => JSON.parse(localStorage.getItem('lc.phoneSession') ?? 'null'));
+    assert.equal(session.user.role, 'buyer');
+    assert.match(session.user.id, /^buyer-/);
+
+    const eggRow = page.locator(`#products li.sku[data-sku-id="${eggs}"]`);
+    await eggRow.locator('button.buy-sku').click();
+    const order = page.locator('#orders .order').first();
+    await waitForOrExplain(page, '#orders .order', 10_000, errors);
+    assert.equal(await order.getAttribute('data-status'), 'PENDING_PAYMENT');
+    await page.screenshot({ path: join(artifacts, 'sign-in-shop.png'), fullPage: true });
+    // The order is the phone user's.
+    const mine = await new Api(base, session.token).get('/api/v1/orders');
+    assert.deepEqual(mine.body.orders.map((o: { skuId: string }) => o.skuId), [eggs]);
+
+    await page.goto(`${base}/signin.html`);
+    await waitForOrExplain(page, '#signed-in:not([hidden])', 10_000, errors);
+    assert.match((await page.locator('#signed-in-as').textContent()) ?? '', new RegExp(`买家 ${phone.slice(-4)}`));
+    await page.locator('#sign-out-everywhere').click();
+    await waitForOrExplain(page, '.toast', 10_000, errors);
+    assert.ok(await page.locator('#signed-in').isHidden());
+    assert.equal((await new Api(base, session.token).get('/api/v1/me')).status, 401, 'the old access token is refused');
+    await page.goto(`${base}/shop.html`);
+    await page.waitForURL(/\/signin\.html/, { timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
