@@ -20,9 +20,9 @@ const serviceNames = readdirSync(path.join(repoRoot, "services"), { withFileType
 
 const HTTP_PORT = 8080;
 const GRPC_PORT = 50051;
-const SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET"];
+const SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET", "SIGN_IN_CODE_SECRET"];
 /** The keys the services refuse in production when under 32 bytes: the chart must generate them long enough. */
-const HMAC_KEYS = ["JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET"];
+const HMAC_KEYS = ["JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET", "SIGN_IN_CODE_SECRET"];
 
 const ofKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const component = (o: K8sObject): string | undefined => o.metadata.labels?.["app.kubernetes.io/component"];
@@ -241,7 +241,7 @@ describe("chart - every service", () => {
       }
     }
     const wanted: Record<string, string[]> = {
-      gateway: ["DATABASE_URL", "JWT_SECRET"],
+      gateway: ["DATABASE_URL", "JWT_SECRET", "SIGN_IN_CODE_SECRET"],
       "live-room": ["DATABASE_URL", "JWT_SECRET"],
       order: ["DATABASE_URL", "PAYMENT_WEBHOOK_SECRET"],
       inventory: ["DATABASE_URL"],
@@ -255,7 +255,22 @@ describe("chart - every service", () => {
       }
       assert.equal(envVar(d, "PAYMENT_WEBHOOK_SECRET") !== undefined, name === "order", `${name}: only order gets the webhook secret`);
       assert.equal(envVar(d, "PICKUP_CODE_SECRET") !== undefined, name === "fulfillment", `${name}: only fulfillment gets the pickup-code secret`);
+      assert.equal(envVar(d, "SIGN_IN_CODE_SECRET") !== undefined, name === "gateway", `${name}: only the gateway gets the sign-in code secret`);
+      assert.equal(envVar(d, "SMS_RELAY_SECRET"), undefined, `${name}: no SMS relay unless config.smsSender names it`);
     }
+  });
+
+  test("chart - the gateway sends sign-in codes through the SMS relay named in config.smsSender, with its secret by secretKeyRef", async () => {
+    const relaySecret = "r".repeat(40);
+    const objs = await helmTemplate(["--set", "config.smsSender=http-relay", "--set", "config.smsRelayUrl=https://sms-relay.internal/send", "--set", `secrets.smsRelaySecret=${relaySecret}`]);
+    const gateway = forService(objs, "Deployment", "gateway");
+    assert.deepEqual([configOf(objs, gateway).SMS_SENDER, configOf(objs, gateway).SMS_RELAY_URL], ["http-relay", "https://sms-relay.internal/send"]);
+    assert.equal(envVar(gateway, "SMS_RELAY_SECRET")?.valueFrom?.secretKeyRef?.key, "SMS_RELAY_SECRET");
+    assert.equal(Buffer.from(ofKind(objs, "Secret")[0]!.data.SMS_RELAY_SECRET, "base64").toString(), relaySecret);
+    for (const name of serviceNames.filter((n) => n !== "gateway")) assert.equal(configOf(objs, forService(objs, "Deployment", name)).SMS_SENDER, undefined, name);
+    assert.match(await helmFails(["--set", "config.smsSender=http-relay"]), /config.smsRelayUrl is required/);
+    assert.match(await helmFails(["--set", "config.smsSender=aliyun"]), /schema/);
+    assert.match(await helmFails(["--set", "secrets.smsRelaySecret=short"]), /schema/);
   });
 
   test("chart - config and secret checksums on the pod template roll only the changed service", async () => {

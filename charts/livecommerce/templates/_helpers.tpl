@@ -60,7 +60,7 @@ app.kubernetes.io/component: {{ .name }}
 {{- printf "%s:%s" .svc.image.repository $tag -}}
 {{- end -}}
 
-{{/* Name of the Secret holding DATABASE_URL, JWT_SECRET, PAYMENT_WEBHOOK_SECRET and PICKUP_CODE_SECRET. */}}
+{{/* Name of the Secret holding DATABASE_URL and the services' secrets (see secret.yaml). */}}
 {{- define "livecommerce.secretName" -}}
 {{- .Values.secrets.existingSecret | default (include "livecommerce.fullname" .) -}}
 {{- end -}}
@@ -125,6 +125,10 @@ NATS_URL: {{ $root.Values.config.natsUrl | quote }}
 OTEL_SERVICE_NAME: {{ .name | quote }}
 {{- if has .name (list "gateway" "live-room") }}
 CORS_ORIGINS: {{ include "livecommerce.corsOrigins" $root | quote }}
+{{- end }}
+{{- if and (eq .name "gateway") $root.Values.config.smsSender }}
+SMS_SENDER: {{ $root.Values.config.smsSender | quote }}
+SMS_RELAY_URL: {{ required "config.smsRelayUrl is required with config.smsSender" $root.Values.config.smsRelayUrl | quote }}
 {{- end }}
 {{- if eq .name "order" }}
 {{- if $root.Values.config.paymentProvider }}
