@@ -131,6 +131,13 @@ describe('hostile requests during a flash sale', () => {
       ['token with an invented role', async () => raw(await craft({ sub: 'buyer-666', role: 'root', iat: now, exp: now + 600 })).get('/api/v1/orders')],
       ['token from another issuer', async () => raw(await craft({ sub: 'buyer-666', role: 'buyer', iss: 'evil', iat: now, exp: now + 600 })).get('/api/v1/orders')],
       ['dev login as an unknown user', () => raw('').post('/api/v1/auth/dev-login', { userId: 'root' })],
+      ['a code for a malformed phone', () => raw('').post('/api/v1/auth/codes', { phone: "13800000001' OR 1=1 --" })],
+      ['a code for an oversized phone', () => raw('').post('/api/v1/auth/codes', { phone: '1'.repeat(10_000) })],
+      ["signing in at the admin's phone with a guessed code", () => raw('').post('/api/v1/auth/sign-in', { phone: '13800000099', code: '000000' })],
+      ['signing in with a code that is not 6 digits', () => raw('').post('/api/v1/auth/sign-in', { phone: '13800000099', code: { $ne: '' } })],
+      ['a forged refresh token', () => raw('').post('/api/v1/auth/refresh', { refreshToken: 'A'.repeat(43) })],
+      ['signing out without a token', () => raw('').post('/api/v1/auth/sign-out', { everywhere: true })],
+      ['a buyer adding an admin', () => attacker.post('/api/v1/admin/users', { phone: '13900000009', role: 'admin', name: 'me' })],
       // cross-owner
       ["reading another buyer's order", () => attacker.get(`/api/v1/orders/${victimOrderId}`)],
       ["paying another buyer's order", () => attacker.post(`/api/v1/orders/${victimOrderId}/pay`)],

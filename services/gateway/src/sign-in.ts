@@ -2,11 +2,10 @@
 // tokens, sign-out of one session or of all. Buyers sign up on their first sign-in; every other
 // role's user is made by an admin or by leader onboarding.
 import { createHash, randomBytes } from 'node:crypto';
-import { DomainError, type Logger, type RedisTokenBuckets } from '@lc/kit';
+import { DomainError, type Logger, type RedisTokenBuckets, type TokenRevocations } from '@lc/kit';
 import type { Auth, TokenUser } from './adapters/auth.js';
 import type { IdentityStore, IdentityUser } from './adapters/identity-store.js';
 import type { SmsSender } from './adapters/sms-sender.js';
-import type { TokenRevocations } from './adapters/token-revocations.js';
 import { maskPhone } from './domain/phone.js';
 import { codeMatches, hashCode, judgeCode, newCode, smsText, type CodeVerdict } from './domain/sign-in-code.js';
 
@@ -93,7 +92,7 @@ export class SignIn {
         return this.issue(outcome.user, outcome.sessionId, next, nowMs);
       case 'reused':
         // A rotated token came back: someone holds a copy. End the session for both holders.
-        await this.revocations.revokeSession(outcome.sessionId);
+        await this.revocations.revokeSession(outcome.userId, outcome.sessionId);
         this.logger.warn({ sessionId: outcome.sessionId }, 'refresh token reused: session revoked');
         throw new DomainError('UNAUTHENTICATED', 'refreshToken: already used; the session is revoked, sign in again', { reason: 'REFRESH_REUSED' });
       case 'expired':
@@ -114,7 +113,7 @@ export class SignIn {
     }
     if (!user.sessionId) throw new DomainError('INVALID_ARGUMENT', 'this token belongs to no session (a dev login); use {"everywhere": true}');
     await this.store.revokeSession(user.id, user.sessionId, this.now());
-    await this.revocations.revokeSession(user.sessionId);
+    await this.revocations.revokeSession(user.id, user.sessionId);
     this.logger.info({ userId: user.id, sessionId: user.sessionId }, 'signed out');
     return { signedOut: 'session' };
   }

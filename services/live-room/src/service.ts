@@ -6,7 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
 import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
@@ -20,7 +20,7 @@ import { capConnectionsPerUser } from './socket/connection-cap.js';
 import { limitEventRate } from './socket/event-rate.js';
 import { registerRoomHandlers } from './socket/room-handlers.js';
 import { rooms } from './socket/room-names.js';
-import { authenticateSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
+import { authenticateSockets, closeRevokedSockets, socketData, tokenVerifier } from './socket/socket-auth.js';
 import { enforceTokenExpiry } from './socket/token-expiry.js';
 import { ViewerCounter } from './socket/viewer-counter.js';
 import { ConnectionRegistry } from './adapters/connection-registry.js';
@@ -59,7 +59,11 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     rateWindowMs: config.CHAT_RATE_WINDOW_MS,
   };
 
-  const verifyToken = tokenVerifier(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+  // Sign-outs at the gateway revoke tokens; the room refuses them too and closes their sockets.
+  const revocations = new TokenRevocations(runtime.redis!, config.REDIS_PREFIX, runtime.bus!, config.JWT_TTL_SECONDS + TOKEN_CLOCK_SKEW_SECONDS);
+  revocations.listen((revocation) => void closeRevokedSockets(io, revocation).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'closing revoked sockets failed')));
+  runtime.onStopTakingWork('revocation broadcasts', () => revocations.stop());
+  const verifyToken = tokenVerifier(config.JWT_SECRET, config.JWT_TTL_SECONDS, revocations);
   io.use(authenticateSockets(verifyToken));
   const stopConnectionCap = capConnectionsPerUser(io, new ConnectionRegistry(runtime.redis!, config.REDIS_PREFIX, config.SOCKET_MAX_CONNECTIONS_PER_USER), log);
   io.on('connection', (socket) => {

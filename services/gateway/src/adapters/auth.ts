@@ -1,9 +1,8 @@
 // JWT (HS256, jose) issue and verification, revocation checks, and the per-route role guard.
 import { SignJWT } from 'jose';
 import type { FastifyRequest } from 'fastify';
-import { accessTokenVerifier, BoundedMap, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier } from '@lc/kit';
+import { accessTokenVerifier, BoundedMap, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier, type TokenRevocations } from '@lc/kit';
 import { ROLES, type Role, type User } from '../domain/users.js';
-import type { TokenRevocations } from './token-revocations.js';
 
 /** Who a verified token names, and which session and token generation it was issued in. */
 export interface TokenUser extends User {

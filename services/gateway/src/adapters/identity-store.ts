@@ -48,7 +48,7 @@ const userOf = (r: UserRow): IdentityUser => ({
 export type RefreshOutcome =
   | { kind: 'rotated'; user: IdentityUser; sessionId: string }
   | { kind: 'unknown' | 'expired' | 'revoked' }
-  | { kind: 'reused'; sessionId: string };
+  | { kind: 'reused'; userId: string; sessionId: string };
 
 export class IdentityStore {
   constructor(private readonly pool: Pool) {}
@@ -201,7 +201,7 @@ export class IdentityStore {
       if (t.revoked_at) return { kind: 'revoked' };
       if (t.rotated_at) {
         await client.query(`UPDATE sessions SET revoked_at = $2, revoked_because = 'refresh token reused' WHERE id = $1`, [t.session_id, new Date(nowMs)]);
-        return { kind: 'reused', sessionId: t.session_id };
+        return { kind: 'reused', userId: t.user.id, sessionId: t.session_id };
       }
       if (t.expires_at.getTime() <= nowMs) return { kind: 'expired' };
       await client.query('UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1', [presentedHash, new Date(nowMs)]);

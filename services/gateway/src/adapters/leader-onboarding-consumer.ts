@@ -1,10 +1,8 @@
 // Approved leaders become users who sign in by phone with the leader role (id = leaderId, so their
 // tokens name the leader the pickup point and commission ledger know). Redelivery changes nothing.
-import type { EventBus, Logger } from '@lc/kit';
-import { DomainError } from '@lc/kit';
+import { DomainError, type EventBus, type Logger, type TokenRevocations } from '@lc/kit';
 import { normalizePhone } from '../domain/phone.js';
 import type { IdentityStore } from './identity-store.js';
-import type { TokenRevocations } from './token-revocations.js';
 
 /** `leader.application.approved`, as the leader service publishes it. */
 export interface LeaderApproved {

@@ -1,8 +1,10 @@
 // Socket handshake authentication with the gateway's JWT (the kit's access-token rule: HS256,
-// issuer 'livecommerce', an exp within JWT_TTL_SECONDS).
-import type { Socket } from 'socket.io';
-import { accessTokenVerifier, TokenRefused } from '@lc/kit';
+// issuer 'livecommerce', an exp within JWT_TTL_SECONDS), refusing tokens revoked by sign-out, and
+// closing open sockets whose token a sign-out revoked.
+import type { Server, Socket } from 'socket.io';
+import { accessTokenVerifier, TokenRefused, type Revocation, type TokenRevocations } from '@lc/kit';
 import { ROLES, type Role } from '@lc/contracts';
+import { rooms } from './room-names.js';
 
 export interface RoomUser {
   id: string;
@@ -14,19 +16,36 @@ export interface RoomIdentity {
   user: RoomUser;
   /** When the token stops being valid; the socket is closed then unless refreshed. */
   expiresAtMs: number;
+  /** The user's token generation and sign-in session the token was issued in (sign-out revokes them). */
+  generation: number;
+  sessionId?: string;
 }
 
 export type RoomTokenVerifier = (token: string) => Promise<RoomIdentity>;
 
 /** Resolves the token's user, or rejects with TokenRefused saying why. */
-export function tokenVerifier(secret: string, ttlSeconds: number): RoomTokenVerifier {
+export function tokenVerifier(secret: string, ttlSeconds: number, revocations?: TokenRevocations): RoomTokenVerifier {
   const verify = accessTokenVerifier(secret, ttlSeconds);
   return async (token) => {
     const { sub, expiresAtMs, claims } = await verify(token);
     const role = claims.role as Role;
     if (!ROLES.includes(role)) throw new TokenRefused('token carries no known role');
-    return { user: { id: sub, role, name: String(claims.name ?? sub) }, expiresAtMs };
+    const generation = typeof claims.gen === 'number' && Number.isSafeInteger(claims.gen) ? claims.gen : 0;
+    const sessionId = typeof claims.sid === 'string' && claims.sid ? claims.sid : undefined;
+    if (revocations && !(await revocations.admits(sub, generation, sessionId))) throw new TokenRefused('token was revoked (signed out)');
+    return { user: { id: sub, role, name: String(claims.name ?? sub) }, expiresAtMs, generation, ...(sessionId ? { sessionId } : {}) };
   };
+}
+
+/** Closes this pod's sockets opened with a token that a sign-out has just revoked. */
+export async function closeRevokedSockets(io: Server, revocation: Revocation): Promise<void> {
+  for (const socket of await io.local.in(rooms.user(revocation.userId)).fetchSockets()) {
+    const data = socket.data as SocketData;
+    const revoked = (revocation.generation !== undefined && data.tokenGeneration < revocation.generation) || (revocation.sessionId !== undefined && data.tokenSessionId === revocation.sessionId);
+    if (!revoked) continue;
+    socket.emit('auth:expired', { code: 'UNAUTHENTICATED', message: 'signed out: sign in again' });
+    socket.disconnect(true);
+  }
 }
 
 /** socket.io middleware: a socket without a valid token never connects (connect_error UNAUTHENTICATED). */
@@ -36,10 +55,10 @@ export function authenticateSockets(verify: RoomTokenVerifier) {
     const header = socket.handshake.headers.authorization;
     const token = typeof auth?.token === 'string' ? auth.token : typeof header === 'string' ? header.replace(/^Bearer /i, '') : '';
     verify(token).then(
-      ({ user, expiresAtMs }) => {
+      (identity) => {
         const data = socket.data as SocketData;
-        data.user = user;
-        data.tokenExpiresAtMs = expiresAtMs;
+        data.user = identity.user;
+        adoptToken(data, identity);
         next();
       },
       (err: unknown) => {
@@ -55,10 +74,20 @@ export function authenticateSockets(verify: RoomTokenVerifier) {
   };
 }
 
+/** The socket now runs on this token (at the handshake and at each `auth:refresh`). */
+export function adoptToken(data: SocketData, identity: RoomIdentity): void {
+  data.tokenExpiresAtMs = identity.expiresAtMs;
+  data.tokenGeneration = identity.generation;
+  data.tokenSessionId = identity.sessionId;
+}
+
 export interface SocketData {
   user: RoomUser;
   /** The current token's exp in milliseconds (moved on by `auth:refresh`). */
   tokenExpiresAtMs: number;
+  /** The current token's generation and session, to close the socket when a sign-out revokes them. */
+  tokenGeneration: number;
+  tokenSessionId?: string | undefined;
   /** The live session this socket has joined, if any. */
   sessionId?: string;
   /** Whether the user is the joined session's leader. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TokenRefused, type Logger } from '@lc/kit';
 import { BOUNDS } from '@lc/contracts';
 import { event, registerEvents, RoomRefusal } from './ack.js';
-import { socketData, type RoomTokenVerifier } from './socket-auth.js';
+import { adoptToken, socketData, type RoomTokenVerifier } from './socket-auth.js';
 
 // setTimeout fires at once for delays beyond 2^31-1 ms (~24.8 days); longer waits go in steps.
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -40,7 +40,7 @@ export function enforceTokenExpiry(socket: Socket, verify: RoomTokenVerifier, lo
     if (identity.user.id !== data.user.id || identity.user.role !== data.user.role) {
       throw new RoomRefusal('FORBIDDEN', 'the token is for another user or role: reconnect with it instead');
     }
-    data.tokenExpiresAtMs = identity.expiresAtMs;
+    adoptToken(data, identity);
     schedule();
     return { expiresAtMs: identity.expiresAtMs };
   }

@@ -1,16 +1,22 @@
 // Access tokens that must no longer be honoured before their exp: every token of a user issued
 // before their last "sign out everywhere" (a generation floor), and every token of a signed-out
-// session. Kept in Redis for as long as a token can live, so all gateway pods see the same; each
-// pod caches what it read for `cacheMs`, and a revocation is broadcast on NATS so the other pods
-// drop their copy at once. The window: a pod that missed the broadcast honours a revoked token
-// for at most `cacheMs` more.
-import { BoundedMap, type EventBus, type Redis } from '@lc/kit';
+// session. Kept in Redis for as long as a token can live, so all pods (gateway and live room) see
+// the same; each pod caches what it read for `cacheMs`, and a revocation is broadcast on NATS so
+// the other pods drop their copy at once. The window: a pod that missed the broadcast honours a
+// revoked token for at most `cacheMs` more.
+import { BoundedMap } from './bounded-map.js';
+import type { EventBus } from './events.js';
+import type { Redis } from './redis.js';
 
 const CACHE_ENTRIES = 100_000;
 const SUBJECT = 'identity.revoked';
 
-interface Revocation {
-  userId?: string;
+/** How long a pod trusts what it read about revocations, unless told otherwise. */
+export const REVOCATION_CACHE_MS = 5000;
+
+/** What a revocation broadcast says: a user's new generation floor, or one of their sessions. */
+export interface Revocation {
+  userId: string;
   generation?: number;
   sessionId?: string;
 }
@@ -26,11 +32,15 @@ export class TokenRevocations {
     private readonly bus: EventBus,
     /** How long a revocation is remembered: the longest an access token lives, with skew. */
     private readonly rememberSeconds: number,
-    private readonly cacheMs: number,
+    private readonly cacheMs = REVOCATION_CACHE_MS,
   ) {}
 
-  listen(): void {
-    this.subscription = this.bus.subscribe<Revocation>(SUBJECT, (r) => this.learn(r));
+  /** Hears the other pods' revocations; `onRevoked` may close what the revoked tokens opened. */
+  listen(onRevoked?: (revocation: Revocation) => void): void {
+    this.subscription = this.bus.subscribe<Revocation>(SUBJECT, (r) => {
+      this.learn(r);
+      onRevoked?.(r);
+    });
   }
 
   stop(): void {
@@ -62,9 +72,9 @@ export class TokenRevocations {
     this.announce({ userId, generation });
   }
 
-  async revokeSession(sessionId: string): Promise<void> {
+  async revokeSession(userId: string, sessionId: string): Promise<void> {
     await this.redis.set(this.sessionKey(sessionId), '1', 'EX', this.rememberSeconds);
-    this.announce({ sessionId });
+    this.announce({ userId, sessionId });
   }
 
   private announce(r: Revocation): void {
