@@ -131,25 +131,46 @@ async function request<T>(method: string, path: string, token: string | undefine
 export class Api {
   constructor(public session: Session) {}
 
+  private renewing: Promise<string> | undefined;
+
   /** A new token for the same user (tokens expire; the live socket renews with this). */
-  async renew(): Promise<string> {
-    if (this.session.refreshToken) {
-      try {
-        const renewed = await publicCall<SignInSession>('POST', '/auth/refresh', { refreshToken: this.session.refreshToken });
-        keepPhoneSession(renewed);
-        this.session = renewed;
-      } catch (e) {
-        // Signed out elsewhere, or the refresh token was used twice: sign in again.
-        if (e instanceof ApiError && e.status === 401) {
-          forgetPhoneSession();
-          return goToSignIn();
-        }
-        throw e;
-      }
-    } else {
+  renew(): Promise<string> {
+    // One renewal at a time: a refresh token is good once, and a second use of it would revoke
+    // the whole session.
+    this.renewing ??= this.renewOnce().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  private async renewOnce(): Promise<string> {
+    if (!this.session.refreshToken) {
       this.session = await devLogin(this.session.user.id, true);
+      return this.session.token;
     }
-    return this.session.token;
+    // Tabs share the session: under a lock, one tab refreshes and the others adopt its result.
+    const run = () => this.refreshPhoneSession();
+    return navigator.locks ? navigator.locks.request('lc.phoneSession.refresh', run) : run();
+  }
+
+  private async refreshPhoneSession(): Promise<string> {
+    const kept = phoneSession();
+    const mine = kept?.user.id === this.session.user.id ? kept : undefined;
+    if (mine && mine.refreshToken !== this.session.refreshToken && !tokenExpired(mine.token)) {
+      this.session = mine;
+      return mine.token;
+    }
+    try {
+      const renewed = await publicCall<SignInSession>('POST', '/auth/refresh', { refreshToken: (mine ?? this.session).refreshToken });
+      keepPhoneSession(renewed);
+      this.session = renewed;
+      return renewed.token;
+    } catch (e) {
+      // Signed out elsewhere, or the refresh token was used twice: sign in again.
+      if (e instanceof ApiError && e.status === 401) {
+        forgetPhoneSession();
+        return goToSignIn();
+      }
+      throw e;
+    }
   }
 
   private async fresh(): Promise<string> {

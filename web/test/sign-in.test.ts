@@ -39,6 +39,9 @@ describe('web sign-in', { timeout: 180_000 }, () => {
         FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment!.runtime.grpcPort}`,
         WEB_DIR: web.dir,
         DEV_LOGIN: 'false',
+        // Pages renew a token with under a minute left: at 62 s nearly every call renews, so
+        // parallel calls and tabs race for the one-use refresh token.
+        ACCESS_TOKEN_TTL_SECONDS: '62',
       }),
     );
     base = `http://127.0.0.1:${noDevLogin.runtime.httpPort}`;
@@ -88,9 +91,22 @@ describe('web sign-in', { timeout: 180_000 }, () => {
     await waitForOrExplain(page, '#orders .order', 10_000, errors);
     assert.equal(await order.getAttribute('data-status'), 'PENDING_PAYMENT');
     await page.screenshot({ path: join(artifacts, 'sign-in-shop.png'), fullPage: true });
-    // The order is the phone user's.
-    const mine = await new Api(base, session.token).get('/api/v1/orders');
+    // Three tabs load at once, each renewing the short token: one refresh at a time, the others
+    // adopt it, so no refresh token is used twice (which would revoke the session).
+    await page.waitForTimeout(2500);
+    const tabs = await Promise.all([context.newPage(), context.newPage()]);
+    for (const tab of tabs) collectErrors(tab, errors);
+    await Promise.all([page.reload(), ...tabs.map((tab) => tab.goto(`${base}/shop.html`))]);
+    for (const tab of [page, ...tabs]) {
+      await waitForOrExplain(tab, '#orders .order', 15_000, errors);
+      assert.match(tab.url(), /\/shop\.html$/);
+    }
+    const latest = await page.evaluate(() => JSON.parse(localStorage.getItem('lc.phoneSession') ?? 'null'));
+    assert.notEqual(latest.refreshToken, session.refreshToken, 'the session was renewed');
+    // The order is the phone user's, and the renewed session is alive.
+    const mine = await new Api(base, latest.token).get('/api/v1/orders');
     assert.deepEqual(mine.body.orders.map((o: { skuId: string }) => o.skuId), [eggs]);
+    for (const tab of tabs) await tab.close();
 
     await page.goto(`${base}/signin.html`);
     await waitForOrExplain(page, '#signed-in:not([hidden])', 10_000, errors);
@@ -98,7 +114,8 @@ describe('web sign-in', { timeout: 180_000 }, () => {
     await page.locator('#sign-out-everywhere').click();
     await waitForOrExplain(page, '.toast', 10_000, errors);
     assert.ok(await page.locator('#signed-in').isHidden());
-    assert.equal((await new Api(base, session.token).get('/api/v1/me')).status, 401, 'the old access token is refused');
+    assert.equal((await new Api(base, latest.token).get('/api/v1/me')).status, 401, 'the access token is refused');
+    assert.equal((await new Api(base).post('/api/v1/auth/refresh', { refreshToken: latest.refreshToken })).status, 401, 'and so is the refresh token');
     await page.goto(`${base}/shop.html`);
     await page.waitForURL(/\/signin\.html/, { timeout: 15_000 });
     assert.deepEqual(errors, []);
