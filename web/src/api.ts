@@ -181,12 +181,22 @@ export class Api {
     return this.session.user;
   }
 
-  async get<T = unknown>(path: string): Promise<T> {
-    return request<T>('GET', `/api/v1${path}`, await this.fresh());
+  get<T = unknown>(path: string): Promise<T> {
+    return this.call((token) => request<T>('GET', `/api/v1${path}`, token));
   }
 
-  async post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> {
-    return request<T>('POST', `/api/v1${path}`, await this.fresh(), body, headers);
+  post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> {
+    return this.call((token) => request<T>('POST', `/api/v1${path}`, token, body, headers));
+  }
+
+  /** A refused access token (signed out elsewhere) gets one renewal, which sends a signed-out person to sign in. */
+  private async call<T>(send: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await send(await this.fresh());
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401 && this.session.refreshToken)) throw e;
+      return send(await this.renew());
+    }
   }
 
   /**

@@ -1,7 +1,8 @@
 // Phone sign-in in Debian's Chromium against real services, on a gateway with the dev login off
 // (as outside development): the shop sends a new buyer to the sign-in page, the code comes from
 // the development inbox (the page's dev hint), and the buyer lands back in the shop, signed in,
-// and orders; signing out everywhere sends them back to the sign-in page.
+// and orders, over tabs racing to renew short tokens; signing out everywhere on another device
+// sends them back to the sign-in page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -108,17 +109,35 @@ describe('web sign-in', { timeout: 180_000 }, () => {
     assert.deepEqual(mine.body.orders.map((o: { skuId: string }) => o.skuId), [eggs]);
     for (const tab of tabs) await tab.close();
 
-    await page.goto(`${base}/signin.html`);
-    await waitForOrExplain(page, '#signed-in:not([hidden])', 10_000, errors);
-    assert.match((await page.locator('#signed-in-as').textContent()) ?? '', new RegExp(`买家 ${phone.slice(-4)}`));
-    await page.locator('#sign-out-everywhere').click();
-    await waitForOrExplain(page, '.toast', 10_000, errors);
-    assert.ok(await page.locator('#signed-in').isHidden());
-    assert.equal((await new Api(base, latest.token).get('/api/v1/me')).status, 401, 'the access token is refused');
-    assert.equal((await new Api(base).post('/api/v1/auth/refresh', { refreshToken: latest.refreshToken })).status, 401, 'and so is the refresh token');
-    await page.goto(`${base}/shop.html`);
-    await page.waitForURL(/\/signin\.html/, { timeout: 15_000 });
-    assert.deepEqual(errors, []);
+    // The same person on a second device signs out everywhere; the first device's next call is
+    // refused, its renewal too, and it lands on the sign-in page.
+    const device = await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const other = await device.newPage();
+    const otherErrors: string[] = [];
+    collectErrors(other, otherErrors);
+    await other.goto(`${base}/signin.html`);
+    await other.locator('#phone').fill(phone);
+    await other.locator('#send-code').click();
+    await waitForOrExplain(other, '#dev-hint:not([hidden])', 10_000, otherErrors);
+    await other.locator('#code').fill((await other.locator('#dev-hint').getAttribute('data-code'))!);
+    await other.locator('#sign-in').click();
+    await other.waitForURL(/\/shop\.html$/, { timeout: 15_000 });
+    await other.goto(`${base}/signin.html`);
+    await waitForOrExplain(other, '#signed-in:not([hidden])', 10_000, otherErrors);
+    assert.match((await other.locator('#signed-in-as').textContent()) ?? '', new RegExp(`买家 ${phone.slice(-4)}`));
+    await other.screenshot({ path: join(artifacts, 'sign-in-signed-in.png'), fullPage: true });
+    await other.locator('#sign-out-everywhere').click();
+    await waitForOrExplain(other, '.toast', 10_000, otherErrors);
+    assert.ok(await other.locator('#signed-in').isHidden());
+    assert.deepEqual(otherErrors, []);
+    await device.close();
+
+    const now = await page.evaluate(() => JSON.parse(localStorage.getItem('lc.phoneSession') ?? 'null'));
+    assert.equal((await new Api(base, now.token).get('/api/v1/me')).status, 401, 'the first device’s access token is refused');
+    await page.locator('#refresh').click();
+    await page.waitForURL(/\/signin\.html\?next=%2Fshop\.html/, { timeout: 15_000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem('lc.phoneSession')), null, 'the dead session is forgotten');
+    assert.ok(errors.length > 0 && errors.every((e) => /^401 (GET \/api\/v1\/products|POST \/api\/v1\/auth\/refresh)$/.test(e)), JSON.stringify(errors));
     await context.close();
   });
 });
