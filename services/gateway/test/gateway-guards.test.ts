@@ -109,12 +109,28 @@ describe('gateway guards', () => {
     }
   });
 
-  it('production - the dev login is off; CORS is exactly CORS_ORIGINS', async () => {
-    const prod = await startGateway(parseConfig(configShape, { ...iso.env('gateway'), NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), CORS_ORIGINS: 'https://shop.example.com' }));
+  it('production - the dev login and the development SMS inbox are off; CORS is exactly CORS_ORIGINS', async () => {
+    const prod = await startGateway(
+      parseConfig(configShape, {
+        // Its own identity schema: the other gateways here run in development and seed the demo.
+        ...iso.env('gateway-prod'),
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        SIGN_IN_CODE_SECRET: randomBytes(32).toString('hex'),
+        SMS_SENDER: 'http-relay',
+        SMS_RELAY_URL: 'http://127.0.0.1:9/sms',
+        SMS_RELAY_SECRET: randomBytes(32).toString('hex'),
+        CORS_ORIGINS: 'https://shop.example.com',
+      }),
+    );
     try {
       const base = `http://127.0.0.1:${prod.runtime.httpPort}`;
       const r = await new Api(base).post('/api/v1/auth/dev-login', { userId: 'buyer-1' });
       assert.deepEqual([r.status, r.body.code], [403, 'FORBIDDEN']);
+      assert.equal((await new Api(base).get('/api/v1/auth/dev-inbox?phone=13800000001')).status, 403);
+      assert.deepEqual((await new Api(base).get('/api/v1/auth/options')).body, { phone: true, devLogin: false, devInbox: false });
+      // No demo people in production: their phones are nobody's.
+      assert.equal(await prod.identity.userByPhone('+8613800000099'), undefined);
       const origin = async (o: string) => (await fetch(`${base}/api/v1/me`, { headers: { origin: o } })).headers.get('access-control-allow-origin');
       assert.equal(await origin('https://shop.example.com'), 'https://shop.example.com');
       assert.equal(await origin('http://localhost:8080'), null);
