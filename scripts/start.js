@@ -12,6 +12,7 @@ const services = [
   { name: 'inventory', http: 8082, color: 33 },
   { name: 'order', http: 8083, color: 35 },
   { name: 'fulfillment', http: 8084, color: 36 },
+  { name: 'leader', http: 8085, color: 31 },
   { name: 'live-room', http: 8081, color: 34 },
   { name: 'gateway', http: 8080, color: 32 },
 ];
@@ -104,7 +105,7 @@ async function main() {
   Driver            http://localhost:8080/driver.html      (driver-1)
   Pickup point      http://localhost:8080/pickup.html      (leader-1)
   REST API          http://localhost:8080/api/v1           (POST /api/v1/auth/dev-login {"userId":"buyer-1"})
-  Health            http://localhost:808{0..4}/readyz, gRPC health on 5005{0..4}
+  Health            http://localhost:808{0..5}/readyz, gRPC health on 5005{0..5}
   Ctrl-C stops everything.
 `);
   if (workerBuild) reportWorkerBuild(workerBuild, () => stopping);
