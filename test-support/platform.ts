@@ -15,7 +15,7 @@ import { startGateway } from '../services/gateway/src/service.js';
 import { configShape as fulfillmentShape } from '../services/fulfillment/src/config.js';
 import { startFulfillment } from '../services/fulfillment/src/service.js';
 import { configShape as leaderShape } from '../services/leader/src/config.js';
-import { startLeader } from '../services/leader/src/service.js';
+import { startLeader, type LeaderOptions } from '../services/leader/src/service.js';
 import type { Isolation } from './isolation.js';
 
 export const repoRoot = join(import.meta.dirname, '..');
@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
  * Fulfillment is on unless turned off: the gateway asks it which warehouse serves a leader before
  * products and pools are created. The leader service only when asked for (`leader: true`).
  */
-export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; leader?: boolean } = {}) {
+export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; leader?: boolean | LeaderOptions } = {}) {
   const fulfillment = opts.fulfillment !== false
     ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
     : undefined;
@@ -43,7 +43,10 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
     parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, ...overrides.order }),
   );
   const leader = opts.leader
-    ? await startLeader(parseConfig(leaderShape, { ...iso.env('leader'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, ...overrides.leader }))
+    ? await startLeader(
+        parseConfig(leaderShape, { ...iso.env('leader'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, JOBS_INTERVAL_MS: '0', ...overrides.leader }),
+        opts.leader === true ? {} : opts.leader,
+      )
     : undefined;
   const gateway = await startGateway(
     parseConfig(gatewayShape, {
@@ -126,8 +129,8 @@ export async function startFulfillmentAlone(iso: Isolation, env: Record<string, 
 }
 
 /** The leader service alone in this process with a gRPC client to it, as its own tests drive it. */
-export async function startLeaderAlone(iso: Isolation, env: Record<string, string> = {}) {
-  const service = await startLeader(parseConfig(leaderShape, { ...iso.env('leader'), ...env }));
+export async function startLeaderAlone(iso: Isolation, env: Record<string, string> = {}, options: LeaderOptions = {}) {
+  const service = await startLeader(parseConfig(leaderShape, { ...iso.env('leader'), JOBS_INTERVAL_MS: '0', ...env }), options);
   const client = new RpcClient(LeaderServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
   return {
     service,

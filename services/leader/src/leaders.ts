@@ -25,6 +25,15 @@ export class Leaders {
     return leader;
   }
 
+  byId(leaderId: string, db?: Db): Promise<LeaderRow | undefined> {
+    return this.store.byId(leaderId, db);
+  }
+
+  /** Every leader (for the daily and monthly jobs). */
+  all(): Promise<LeaderRow[]> {
+    return this.store.all();
+  }
+
   /** A leader named by an event: recorded in the default zone, joined then, if new. */
   ensure(leaderId: string, seenAtMs: number, db?: Db): Promise<LeaderRow> {
     return this.store.ensure(leaderId, this.defaultZone, seenAtMs, db);

@@ -25,6 +25,11 @@ export class LeaderStore {
     return rows[0] ? toLeader(rows[0]) : undefined;
   }
 
+  async all(db: Db = this.db): Promise<LeaderRow[]> {
+    const { rows } = await db.query(`${SELECT} ORDER BY id`);
+    return rows.map(toLeader);
+  }
+
   /** The leader, recorded first (joined at `joinedAtMs`, in `zone`) if this is the first sight of them. */
   async ensure(id: string, zone: string, joinedAtMs: number, db: Db = this.db): Promise<LeaderRow> {
     await db.query(`INSERT INTO leaders (id, zone, joined_at) VALUES ($1, $2, to_timestamp($3 / 1000.0)) ON CONFLICT (id) DO NOTHING`, [id, zone, joinedAtMs]);

@@ -10,5 +10,8 @@ export function consumeOrderEvents(bus: EventBus, handle: OrderEventHandler): Pr
     durable: 'leader-orders',
     subjects: [...CONSUMED_ORDER_EVENTS],
     handler: (event, { subject }) => handle(event, subject as ConsumedOrderSubject),
+    // Orders are independent of one another: many at once, each order's events in stream order.
+    batch: 128,
+    parallel: { max: 32, key: (event) => event.orderId ?? '' },
   });
 }
