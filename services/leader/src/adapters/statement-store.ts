@@ -1,4 +1,5 @@
-// Postgres access for T+1 statements and their lines (entries of the confirmed account).
+// Postgres access for T+1 statements and their lines: the confirmations and clawbacks of the
+// confirmed account (its SETTLE entries are the statements themselves, never lines).
 import type { Db } from './db.js';
 import { ENTRY_SELECT, toEntry, type EntryRow } from './ledger-store.js';
 
@@ -36,7 +37,7 @@ export class StatementStore {
   async unsettledDates(confirmedAccount: string, today: string, db: Db = this.db): Promise<string[]> {
     const { rows } = await db.query<{ d: string }>(
       `SELECT DISTINCT to_char(e.local_date, 'YYYY-MM-DD') AS d FROM ledger_entries e
-       WHERE (e.credit_account = $1 OR e.debit_account = $1) AND e.local_date < $2
+       WHERE (e.credit_account = $1 OR e.debit_account = $1) AND e.kind IN ('CONFIRM', 'CLAWBACK') AND e.local_date < $2
          AND NOT EXISTS (SELECT 1 FROM statement_lines l WHERE l.entry_id = e.id)
        ORDER BY d`,
       [confirmedAccount, today],
@@ -46,7 +47,7 @@ export class StatementStore {
 
   async unsettledLines(confirmedAccount: string, through: string, db: Db): Promise<EntryRow[]> {
     const { rows } = await db.query(
-      `${ENTRY_SELECT} e WHERE (e.credit_account = $1 OR e.debit_account = $1) AND e.local_date <= $2
+      `${ENTRY_SELECT} e WHERE (e.credit_account = $1 OR e.debit_account = $1) AND e.kind IN ('CONFIRM', 'CLAWBACK') AND e.local_date <= $2
          AND NOT EXISTS (SELECT 1 FROM statement_lines l WHERE l.entry_id = e.id) ORDER BY e.id`,
       [confirmedAccount, through],
     );

@@ -83,12 +83,12 @@ export class TierStore {
       `WITH month AS (
          SELECT buyer_id, total_fen - refunded_fen AS net FROM order_commissions
          WHERE leader_id = $1 AND paid_date BETWEEN $2 AND $3),
-       trailing AS (
+       repeaters AS (
          SELECT buyer_id FROM order_commissions
          WHERE leader_id = $1 AND paid_date > $4::date - 30 AND paid_date <= $4::date
          GROUP BY buyer_id HAVING count(*) >= 2)
        SELECT COALESCE(SUM(net), 0)::bigint AS sales, count(*) AS orders, count(DISTINCT buyer_id) AS buyers,
-         (SELECT count(DISTINCT m.buyer_id) FROM month m JOIN trailing t USING (buyer_id)) AS repeat_buyers
+         (SELECT count(DISTINCT m.buyer_id) FROM month m JOIN repeaters t USING (buyer_id)) AS repeat_buyers
        FROM month`,
       [leaderId, first, last, trailingEnd],
     );
