@@ -1,6 +1,6 @@
 // Leaders: reading one (a leader reads themself, an admin anyone) and recording those first seen
 // in events.
-import { DomainError } from '@lc/kit';
+import { BoundedMap, DomainError } from '@lc/kit';
 import type { Actor } from '@lc/contracts';
 import type { LeaderRow, LeaderStore } from './adapters/leader-store.js';
 import type { Db } from './adapters/db.js';
@@ -34,8 +34,28 @@ export class Leaders {
     return this.store.all();
   }
 
-  /** A leader named by an event: recorded in the default zone, joined then, if new. */
-  ensure(leaderId: string, seenAtMs: number, db?: Db): Promise<LeaderRow> {
-    return this.store.ensure(leaderId, this.defaultZone, seenAtMs, db);
+  /**
+   * Each named leader's zone, recording those seen for the first time. Zones are remembered for a
+   * minute, so a burst of orders asks Postgres once per leader, and a changed zone still arrives.
+   */
+  async zones(seen: { leaderId: string; seenAtMs: number }[], db?: Db): Promise<Map<string, string>> {
+    const now = Date.now();
+    const out = new Map<string, string>();
+    const missing = new Map<string, number>();
+    for (const { leaderId, seenAtMs } of seen) {
+      const hit = this.zoneCache.get(leaderId);
+      if (hit && hit.untilMs > now) out.set(leaderId, hit.zone);
+      else missing.set(leaderId, Math.min(seenAtMs, missing.get(leaderId) ?? Infinity));
+    }
+    if (missing.size) {
+      const found = await this.store.ensureMany([...missing].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, joinedAtMs]) => ({ id, joinedAtMs })), this.defaultZone, db);
+      for (const [id, zone] of found) {
+        out.set(id, zone);
+        this.zoneCache.set(id, { zone, untilMs: now + 60_000 });
+      }
+    }
+    return out;
   }
+
+  private readonly zoneCache = new BoundedMap<string, { zone: string; untilMs: number }>(50_000);
 }

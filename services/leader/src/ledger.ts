@@ -1,7 +1,7 @@
 // The commission ledger, fed by order events: PENDING on order.paid (rate by category and the
 // leader's tier that day), CONFIRMED on pickup, clawed back pro rata on any refund, whenever it
 // arrives. Each event is one transaction; replays find their entries already there and add nothing.
-import { inTransaction, type Pool } from '@lc/kit';
+import { Batcher, inTransaction, type Pool } from '@lc/kit';
 import type { CategoryLookup } from './adapters/catalog-categories.js';
 import type { Db } from './adapters/db.js';
 import type { LedgerStore } from './adapters/ledger-store.js';
@@ -33,24 +33,43 @@ export class Ledger {
     return this.clawBack(event, subject);
   }
 
+  /**
+   * Paid orders arrive in bursts (a flash sale): they are accrued together, one transaction per
+   * batch, so the ledger keeps up with many more events than it could commit one by one.
+   */
+  private readonly accruals = new Batcher<OrderEvent & { category: string }, void>((events) => this.accrueBatch(events), {
+    name: 'accrue commissions',
+    maxBatch: 500,
+    maxInFlight: 2,
+  });
+
   private async accrue(e: OrderEvent): Promise<void> {
     const category = await this.categories.of(e.skuId);
+    await this.accruals.add({ ...e, category });
+  }
+
+  private async accrueBatch(events: (OrderEvent & { category: string })[]): Promise<void[]> {
+    // One order per batch (the consumer keeps an order's events in sequence) and a fixed lock
+    // order, so two batches at once cannot deadlock.
+    const unique = [...new Map(events.map((e) => [e.orderId, e])).values()].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
     await inTransaction(this.pool, async (tx) => {
-      const leader = await this.leaders.ensure(e.leaderId, e.atMs, tx);
-      const paidDate = localDate(e.atMs, leader.zone);
-      const tier = (await this.tiers.tierAt(leader.id, paidDate, tx)) as Tier;
-      const rateBp = rateFor(this.rates, category, tier);
-      const amountFen = commissionFen(e.totalFen, rateBp);
-      const added = await this.store.addCommission(
-        { orderId: e.orderId, leaderId: leader.id, buyerId: e.buyerId, skuId: e.skuId, category, tier, rateBp, totalFen: e.totalFen, commissionFen: amountFen, paidAtMs: e.atMs, paidDate },
-        tx,
-      );
-      if (!added) return;
-      await this.store.append(
-        { leaderId: leader.id, kind: 'ACCRUE', sourceEvent: sourceEventId('order.paid', e), orderId: e.orderId, debit: PLATFORM_COMMISSION, credit: leaderAccount(leader.id, 'pending'), amountFen, effectiveAtMs: e.atMs, localDate: paidDate },
+      const zones = await this.leaders.zones(unique.map((e) => ({ leaderId: e.leaderId, seenAtMs: e.atMs })), tx);
+      const dated = unique.map((e) => ({ e, paidDate: localDate(e.atMs, zones.get(e.leaderId)!) }));
+      const tiers = await this.tiers.tiersAt(dated.map(({ e, paidDate }) => ({ leaderId: e.leaderId, date: paidDate })), tx);
+      const rows = dated.map(({ e, paidDate }) => {
+        const tier = (tiers.get(`${e.leaderId}|${paidDate}`) ?? 'NEW') as Tier;
+        const rateBp = rateFor(this.rates, e.category, tier);
+        return { orderId: e.orderId, leaderId: e.leaderId, buyerId: e.buyerId, skuId: e.skuId, category: e.category, tier, rateBp, totalFen: e.totalFen, commissionFen: commissionFen(e.totalFen, rateBp), paidAtMs: e.atMs, paidDate };
+      });
+      const added = new Set(await this.store.addCommissions(rows, tx));
+      await this.store.appendMany(
+        rows
+          .filter((r) => added.has(r.orderId))
+          .map((r) => ({ leaderId: r.leaderId, kind: 'ACCRUE' as const, sourceEvent: `order.paid:${r.orderId}`, orderId: r.orderId, debit: PLATFORM_COMMISSION, credit: leaderAccount(r.leaderId, 'pending'), amountFen: r.commissionFen, effectiveAtMs: r.paidAtMs, localDate: r.paidDate })),
         tx,
       );
     });
+    return events.map(() => undefined);
   }
 
   private async confirm(e: OrderEvent, subject: ConsumedOrderSubject): Promise<void> {

@@ -30,10 +30,24 @@ export class LeaderStore {
     return rows.map(toLeader);
   }
 
-  /** The leader, recorded first (joined at `joinedAtMs`, in `zone`) if this is the first sight of them. */
-  async ensure(id: string, zone: string, joinedAtMs: number, db: Db = this.db): Promise<LeaderRow> {
-    await db.query(`INSERT INTO leaders (id, zone, joined_at) VALUES ($1, $2, to_timestamp($3 / 1000.0)) ON CONFLICT (id) DO NOTHING`, [id, zone, joinedAtMs]);
-    return (await this.byId(id, db))!;
+  /** Records the leaders not known yet (joined when first seen, in `zone`); returns every one's zone. */
+  async ensureMany(leaders: { id: string; joinedAtMs: number }[], zone: string, db: Db = this.db): Promise<Map<string, string>> {
+    const { rows } = await db.query<{ id: string; zone: string }>(
+      `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, "joinedAtMs" bigint)),
+       added AS (INSERT INTO leaders (id, zone, joined_at) SELECT id, $2, to_timestamp("joinedAtMs" / 1000.0) FROM input ORDER BY id
+                 ON CONFLICT (id) DO NOTHING RETURNING id, zone)
+       SELECT id, zone FROM added UNION ALL SELECT l.id, l.zone FROM leaders l JOIN input USING (id)`,
+      [JSON.stringify(leaders), zone],
+    );
+    const zones = new Map(rows.map((r) => [r.id, r.zone]));
+    // A leader another transaction added while this statement ran is invisible to its snapshot:
+    // read those again, now committed.
+    const late = leaders.filter((l) => !zones.has(l.id)).map((l) => l.id);
+    if (late.length) {
+      const again = await db.query<{ id: string; zone: string }>('SELECT id, zone FROM leaders WHERE id = ANY($1::text[])', [late]);
+      for (const r of again.rows) zones.set(r.id, r.zone);
+    }
+    return zones;
   }
 
   async upsert(leader: LeaderRow, db: Db = this.db): Promise<LeaderRow> {

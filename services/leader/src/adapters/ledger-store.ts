@@ -80,14 +80,31 @@ export const toEntry = (r: Record<string, unknown>): EntryRow => ({
 export class LedgerStore {
   constructor(private readonly db: Db) {}
 
-  /** Records an order's commission; false when it was already recorded (a replay). */
-  async addCommission(c: Omit<OrderCommissionRow, 'pickedUpAtMs' | 'refundedFen' | 'clawedFen'>, db: Db = this.db): Promise<boolean> {
-    const { rowCount } = await db.query(
+  /** Records orders' commissions in one statement; returns the ids newly recorded (not replays). */
+  async addCommissions(rows: Omit<OrderCommissionRow, 'pickedUpAtMs' | 'refundedFen' | 'clawedFen'>[], db: Db): Promise<string[]> {
+    if (!rows.length) return [];
+    const { rows: added } = await db.query<{ order_id: string }>(
       `INSERT INTO order_commissions (order_id, leader_id, buyer_id, sku_id, category, tier, rate_bp, total_fen, commission_fen, paid_at, paid_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), $11) ON CONFLICT (order_id) DO NOTHING`,
-      [c.orderId, c.leaderId, c.buyerId, c.skuId, c.category, c.tier, c.rateBp, c.totalFen, c.commissionFen, c.paidAtMs, c.paidDate],
+       SELECT "orderId", "leaderId", "buyerId", "skuId", category, tier, "rateBp", "totalFen", "commissionFen", to_timestamp("paidAtMs" / 1000.0), "paidDate"
+       FROM jsonb_to_recordset($1::jsonb) AS x("orderId" text, "leaderId" text, "buyerId" text, "skuId" text, category text, tier text, "rateBp" integer,
+         "totalFen" bigint, "commissionFen" bigint, "paidAtMs" bigint, "paidDate" date)
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [JSON.stringify(rows)],
     );
-    return rowCount === 1;
+    return added.map((r) => r.order_id);
+  }
+
+  /** Appends entries in one statement; those already in the ledger (by source event and kind) are skipped. */
+  async appendMany(entries: NewEntry[], db: Db): Promise<void> {
+    if (!entries.length) return;
+    await db.query(
+      `INSERT INTO ledger_entries (leader_id, kind, source_event, order_id, debit_account, credit_account, amount_fen, effective_at, local_date)
+       SELECT "leaderId", kind, "sourceEvent", "orderId", debit, credit, "amountFen", to_timestamp("effectiveAtMs" / 1000.0), "localDate"
+       FROM jsonb_to_recordset($1::jsonb) AS x("leaderId" text, kind text, "sourceEvent" text, "orderId" text, debit text, credit text,
+         "amountFen" bigint, "effectiveAtMs" bigint, "localDate" date)
+       ON CONFLICT (source_event, kind) DO NOTHING`,
+      [JSON.stringify(entries)],
+    );
   }
 
   /** The order's commission, locked for the rest of the transaction. */

@@ -11,7 +11,8 @@ export function consumeOrderEvents(bus: EventBus, handle: OrderEventHandler): Pr
     subjects: [...CONSUMED_ORDER_EVENTS],
     handler: (event, { subject }) => handle(event, subject as ConsumedOrderSubject),
     // Orders are independent of one another: many at once, each order's events in stream order.
-    batch: 128,
-    parallel: { max: 32, key: (event) => event.orderId ?? '' },
+    // Paid orders are accrued in batches, so many in flight make the batches.
+    batch: 512,
+    parallel: { max: 512, key: (event) => event.orderId ?? '' },
   });
 }

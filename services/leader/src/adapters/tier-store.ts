@@ -40,6 +40,18 @@ export class TierStore {
     return rows[0]?.tier ?? 'NEW';
   }
 
+  /** The tier in force for each (leader, local date), keyed "leader|date"; absent means NEW. */
+  async tiersAt(asks: { leaderId: string; date: string }[], db: Db = this.db): Promise<Map<string, string>> {
+    const { rows } = await db.query<{ leader_id: string; d: string; tier: string }>(
+      `SELECT x."leaderId" AS leader_id, x.date AS d, t.tier
+       FROM (SELECT DISTINCT * FROM jsonb_to_recordset($1::jsonb) AS r("leaderId" text, date text)) x
+       JOIN LATERAL (SELECT tier FROM leader_tiers lt WHERE lt.leader_id = x."leaderId" AND lt.effective_date <= x.date::date
+                     ORDER BY lt.effective_date DESC LIMIT 1) t ON true`,
+      [JSON.stringify(asks)],
+    );
+    return new Map(rows.map((r) => [`${r.leader_id}|${r.d}`, r.tier]));
+  }
+
   async hasMonthly(leaderId: string, month: string, db: Db = this.db): Promise<boolean> {
     const { rows } = await db.query("SELECT 1 FROM tier_evaluations WHERE leader_id = $1 AND month = $2 AND trigger = 'monthly'", [leaderId, month]);
     return rows.length > 0;
