@@ -614,7 +614,11 @@ describe("skaffold", () => {
       return ["--set", `${key}=${value}`];
     });
     const values = Object.entries<string>(release.setValues ?? {}).flatMap(([key, value]) => ["--set", `${key}=${value}`]);
-    assert.deepEqual(values, ["--set", "config.paymentProvider=sandbox"], "skaffold chooses the payment provider by name");
+    assert.deepEqual(
+      values,
+      ["--set", "config.paymentProvider=sandbox", "--set", "services.leader.env.PAYOUT_PROVIDER=sandbox"],
+      "skaffold chooses the payment and payout providers by name",
+    );
     const objs = await helmTemplate([...setArgs, ...values], release.name);
     for (const name of serviceNames) {
       assert.equal(container(forService(objs, "Deployment", name)).image, `registry.test/${templateName(`livecommerce/${name}`)}:build-1234`);
