@@ -40,7 +40,8 @@ export class Ledger {
   private readonly accruals = new Batcher<OrderEvent & { category: string }, void>((events) => this.accrueBatch(events), {
     name: 'accrue commissions',
     maxBatch: 500,
-    maxInFlight: 2,
+    // Concurrent commits share Postgres's WAL flushes; the pool has 10 connections.
+    maxInFlight: 4,
   });
 
   private async accrue(e: OrderEvent): Promise<void> {
