@@ -12,6 +12,7 @@ const services = [
   { name: 'inventory', http: 8082, color: 33 },
   { name: 'order', http: 8083, color: 35 },
   { name: 'fulfillment', http: 8084, color: 36 },
+  { name: 'leader', http: 8085, color: 31 },
   { name: 'live-room', http: 8081, color: 34 },
   { name: 'gateway', http: 8080, color: 32 },
 ];
@@ -108,7 +109,7 @@ async function main() {
                     warehouse-1 13800000011, warehouse-2 13800000012, driver-1 13800000021,
                     driver-2 13800000022, admin-1 13800000099; any other mobile number signs up a buyer
   REST API          http://localhost:8080/api/v1           (POST /api/v1/auth/dev-login {"userId":"buyer-1"})
-  Health            http://localhost:808{0..4}/readyz, gRPC health on 5005{0..4}
+  Health            http://localhost:808{0..5}/readyz, gRPC health on 5005{0..5}
   Ctrl-C stops everything.
 `);
   if (workerBuild) reportWorkerBuild(workerBuild, () => stopping);

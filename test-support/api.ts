@@ -81,7 +81,7 @@ export async function servedLeader(base: string, leaderId: string, warehouseId =
 export async function stockProduct(
   base: string,
   ownerLeaderId: string,
-  product: { name: string; description?: string; skus: { name: string; listPriceFen: number; perBuyerLimit?: number; initialStock?: number }[] },
+  product: { name: string; description?: string; category?: string; skus: { name: string; listPriceFen: number; perBuyerLimit?: number; initialStock?: number }[] },
   warehouseId = 'wh-1',
 ): Promise<{ id: string; skus: { id: string; listPriceFen: number }[] }> {
   await servedLeader(base, ownerLeaderId, warehouseId);

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseConfig, RpcClient } from '@lc/kit';
-import { FulfillmentServiceClient } from '@lc/contracts';
+import { FulfillmentServiceClient, LeaderServiceClient } from '@lc/contracts';
 import { configShape as inventoryShape } from '../services/inventory/src/config.js';
 import { startInventory } from '../services/inventory/src/service.js';
 import { configShape as orderShape } from '../services/order/src/config.js';
@@ -14,6 +14,8 @@ import { configShape as gatewayShape } from '../services/gateway/src/config.js';
 import { startGateway } from '../services/gateway/src/service.js';
 import { configShape as fulfillmentShape } from '../services/fulfillment/src/config.js';
 import { startFulfillment } from '../services/fulfillment/src/service.js';
+import { configShape as leaderShape } from '../services/leader/src/config.js';
+import { startLeader, type LeaderOptions } from '../services/leader/src/service.js';
 import type { Isolation } from './isolation.js';
 
 export const repoRoot = join(import.meta.dirname, '..');
@@ -30,9 +32,9 @@ export async function freePort(): Promise<number> {
 /**
  * inventory + order + fulfillment + gateway in this process; returns the gateway's base URL.
  * Fulfillment is on unless turned off: the gateway asks it which warehouse serves a leader before
- * products and pools are created.
+ * products and pools are created. The leader service only when asked for (`leader: true`).
  */
-export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean } = {}) {
+export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; leader?: boolean | LeaderOptions } = {}) {
   const fulfillment = opts.fulfillment !== false
     ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
     : undefined;
@@ -40,12 +42,19 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
   const order = await startOrder(
     parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, ...overrides.order }),
   );
+  const leader = opts.leader
+    ? await startLeader(
+        parseConfig(leaderShape, { ...iso.env('leader'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, JOBS_INTERVAL_MS: '0', ...overrides.leader }),
+        opts.leader === true ? {} : opts.leader,
+      )
+    : undefined;
   const gateway = await startGateway(
     parseConfig(gatewayShape, {
       ...iso.env('gateway'),
       INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`,
       ORDER_ADDR: `127.0.0.1:${order.runtime.grpcPort}`,
       ...(fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}` } : {}),
+      ...(leader ? { LEADER_ADDR: `127.0.0.1:${leader.runtime.grpcPort}` } : {}),
       ...overrides.gateway,
     }),
   );
@@ -54,9 +63,11 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
     order,
     gateway,
     fulfillment,
+    leader,
     url: `http://127.0.0.1:${gateway.runtime.httpPort}`,
     async stop() {
       await gateway.runtime.stop();
+      await leader?.runtime.stop();
       await order.runtime.stop();
       await inventory.runtime.stop();
       await fulfillment?.runtime.stop();
@@ -107,6 +118,20 @@ export async function spawnService(name: string, env: Record<string, string>, ti
 export async function startFulfillmentAlone(iso: Isolation, env: Record<string, string>) {
   const service = await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), ...env }));
   const client = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
+  return {
+    service,
+    client,
+    async stop() {
+      client.close();
+      await service.runtime.stop();
+    },
+  };
+}
+
+/** The leader service alone in this process with a gRPC client to it, as its own tests drive it. */
+export async function startLeaderAlone(iso: Isolation, env: Record<string, string> = {}, options: LeaderOptions = {}) {
+  const service = await startLeader(parseConfig(leaderShape, { ...iso.env('leader'), JOBS_INTERVAL_MS: '0', ...env }), options);
+  const client = new RpcClient(LeaderServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
   return {
     service,
     client,

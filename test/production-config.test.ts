@@ -12,6 +12,7 @@ import { configShape as gatewayShape } from '../services/gateway/src/config.js';
 import { configShape as liveRoomShape } from '../services/live-room/src/config.js';
 import { configShape as orderShape } from '../services/order/src/config.js';
 import { configShape as fulfillmentShape } from '../services/fulfillment/src/config.js';
+import { configShape as leaderShape } from '../services/leader/src/config.js';
 import { repoRoot } from '../test-support/platform.js';
 
 const strong = () => randomBytes(24).toString('base64'); // 32 characters, 32 bytes
@@ -100,6 +101,16 @@ describe('production config', () => {
     const exit = await startExpectingExit('gateway', { ...withoutUrl, JWT_SECRET: strong(), SIGN_IN_CODE_SECRET: strong() });
     assert.equal(exit.code, 1, exit.output);
     assert.deepEqual(exit.problems, ['SMS_RELAY_URL: must be set with SMS_SENDER=http-relay']);
+  });
+
+  it('production config - the leader service exits naming PAYOUT_PROVIDER until production names its payout provider', async () => {
+    const exit = await startExpectingExit('leader', { NODE_ENV: 'production' });
+    assert.equal(exit.code, 1, exit.output);
+    assert.deepEqual(exit.problems, ['PAYOUT_PROVIDER: must be set in production to name the payout provider']);
+    assert.equal(parseConfig(leaderShape, { NODE_ENV: 'production', PAYOUT_PROVIDER: 'sandbox' }).PAYOUT_PROVIDER, 'sandbox');
+    assert.throws(() => parseConfig(leaderShape, { NODE_ENV: 'production', PAYOUT_PROVIDER: 'paypal' }), /PAYOUT_PROVIDER/);
+    assert.equal(parseConfig(leaderShape, { NODE_ENV: 'development' }).PAYOUT_PROVIDER, undefined, 'development uses the sandbox without naming it');
+    assert.throws(() => parseConfig(leaderShape, { COMMISSION_RATES: '{"fresh": {"NEW": 1, "GROWING": 2, "STAR": 3}}' }), /COMMISSION_RATES/, 'rates must cover every category');
   });
 
   it('production config - the 32-byte floor counts bytes, not characters', () => {

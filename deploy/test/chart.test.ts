@@ -111,7 +111,7 @@ describe("chart - every service", () => {
   });
 
   test("chart - one Deployment, Service, ConfigMap and PodDisruptionBudget per service", () => {
-    assert.equal(serviceNames.length, 5);
+    assert.equal(serviceNames.length, 6);
     for (const kind of ["Deployment", "Service", "ConfigMap", "PodDisruptionBudget"]) {
       const perService = ofKind(defaults, kind).filter((o) => serviceNames.includes(component(o) ?? ""));
       assert.deepEqual(perService.map(component).sort(), serviceNames, kind);
@@ -204,7 +204,7 @@ describe("chart - every service", () => {
       assert.equal(config.OTEL_SERVICE_NAME, name);
       assert.match(config.REDIS_URL ?? "", /^redis:\/\//);
       assert.match(config.NATS_URL ?? "", /^nats:\/\//);
-      for (const peer of ["inventory", "order", "fulfillment"]) {
+      for (const peer of ["inventory", "order", "fulfillment", "leader"]) {
         const service = forService(defaults, "Service", peer).metadata.name;
         assert.equal(config[`${peer.toUpperCase()}_ADDR`], `${service}:${GRPC_PORT}`, `${name}: ${peer} address`);
       }
@@ -300,7 +300,7 @@ describe("chart - scaling and disruption", () => {
       assert.equal(hpa.spec.metrics[0].resource.name, "cpu");
       assert.equal(d.spec.replicas, undefined, `${d.metadata.name} must not fight its HPA`);
     }
-    for (const name of ["inventory", "order", "fulfillment"]) {
+    for (const name of ["inventory", "order", "fulfillment", "leader"]) {
       assert.ok(forService(defaults, "Deployment", name).spec.replicas >= 2, name);
     }
   });
@@ -629,7 +629,11 @@ describe("skaffold", () => {
       return ["--set", `${key}=${value}`];
     });
     const values = Object.entries<string>(release.setValues ?? {}).flatMap(([key, value]) => ["--set", `${key}=${value}`]);
-    assert.deepEqual(values, ["--set", "config.paymentProvider=sandbox"], "skaffold chooses the payment provider by name");
+    assert.deepEqual(
+      values,
+      ["--set", "config.paymentProvider=sandbox", "--set", "services.leader.env.PAYOUT_PROVIDER=sandbox"],
+      "skaffold chooses the payment and payout providers by name",
+    );
     const objs = await helmTemplate([...setArgs, ...values], release.name);
     for (const name of serviceNames) {
       assert.equal(container(forService(objs, "Deployment", name)).image, `registry.test/${templateName(`livecommerce/${name}`)}:build-1234`);

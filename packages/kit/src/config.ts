@@ -106,6 +106,7 @@ export const localAddresses = {
   INVENTORY_ADDR: z.string().default('127.0.0.1:50052'),
   ORDER_ADDR: z.string().default('127.0.0.1:50053'),
   FULFILLMENT_ADDR: z.string().default('127.0.0.1:50054'),
+  LEADER_ADDR: z.string().default('127.0.0.1:50055'),
   LIVE_ROOM_ADDR: z.string().default('127.0.0.1:50051'),
 };
 

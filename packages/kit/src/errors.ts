@@ -15,6 +15,7 @@ export const errorTable = {
   ENDED: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   HOLD_EXPIRED: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   INVALID_STATE: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
+  INSUFFICIENT_BALANCE: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   INVALID_SIGNATURE: { grpc: GrpcStatus.UNAUTHENTICATED, http: 401 },
   RATE_LIMITED: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 429 },
   UNAVAILABLE: { grpc: GrpcStatus.UNAVAILABLE, http: 503 },

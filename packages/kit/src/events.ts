@@ -162,6 +162,11 @@ export class EventBus {
     /** Deliveries before dead-lettering (default 20). */
     maxDeliver?: number;
     retryDelay?: RetryDelay;
+    /**
+     * Handle up to `max` messages at once; messages with the same `key` (e.g. an order id) still
+     * run one after another, in stream order. Without it, one message at a time.
+     */
+    parallel?: { max: number; key: (event: T, subject: string) => string };
   }): Promise<EventConsumer> {
     const jsm = await this.nc.jetstreamManager();
     const stream = this.streamName(options.stream);
@@ -190,11 +195,41 @@ export class EventBus {
       maxDeliver: options.maxDeliver ?? DEFAULT_MAX_DELIVER,
       retryDelay: options.retryDelay ?? DEFAULT_RETRY_DELAY,
     };
+    const { parallel } = options;
     const done = (async () => {
-      for await (const msg of messages) {
-        if (options.subjects.length > 1 && !matches(msg.subject)) msg.ack();
-        else await this.handle(msg, options.handler, context);
+      if (!parallel) {
+        for await (const msg of messages) {
+          if (options.subjects.length > 1 && !matches(msg.subject)) msg.ack();
+          else await this.handle(msg, options.handler, context);
+        }
+        return;
       }
+      // Per-key chains: a message waits for the one before it with the same key, and at most
+      // `max` messages are in flight.
+      const chains = new Map<string, Promise<void>>();
+      const inFlight = new Set<Promise<void>>();
+      for await (const msg of messages) {
+        if (options.subjects.length > 1 && !matches(msg.subject)) {
+          msg.ack();
+          continue;
+        }
+        while (inFlight.size >= parallel.max) await Promise.race(inFlight);
+        let key = '';
+        try {
+          const subject = this.prefix ? msg.subject.slice(this.prefix.length + 1) : msg.subject;
+          key = parallel.key(JSON.parse(new TextDecoder().decode(msg.data)) as T, subject);
+        } catch {
+          // unparsable: handle() dead-letters it
+        }
+        const run: Promise<void> = (chains.get(key) ?? Promise.resolve()).then(() => this.handle(msg, options.handler, context));
+        chains.set(key, run);
+        inFlight.add(run);
+        void run.finally(() => {
+          inFlight.delete(run);
+          if (chains.get(key) === run) chains.delete(key);
+        });
+      }
+      await Promise.all(inFlight);
     })();
     return new EventConsumer(messages, done);
   }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -20,6 +20,7 @@ import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 import { proposalRoutes } from './routes/proposal-routes.js';
 import { userAdminRoutes } from './routes/user-admin-routes.js';
+import { leaderLedgerRoutes } from './routes/leader-ledger-routes.js';
 import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
 
@@ -53,8 +54,9 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
   const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
   const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
+  const leader = new RpcClient(LeaderServiceClient, config.LEADER_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -115,6 +117,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   paymentAdminRoutes(app, { auth, orders });
+  leaderLedgerRoutes(app, { auth, leader });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

@@ -171,6 +171,26 @@ const TABLE: Row[] = [
   { route: 'GET /api/v1/pickup-codes', who: 'leader-1', path: () => '/api/v1/pickup-codes', expect: [403], why: 'role' },
   { route: 'GET /api/v1/pickup-codes', who: 'buyer-2', path: () => '/api/v1/pickup-codes', expect: [200], shows: (b, f) => assert.ok(!b.codes.some((c: { orderId: string }) => c.orderId === f.paidOrder)), why: 'own codes only' },
 
+  { route: 'GET /api/v1/leaders/:leaderId/ledger', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/ledger', expect: [403], why: 'leader-1’s ledger' },
+  { route: 'GET /api/v1/leaders/:leaderId/ledger', who: 'buyer-2', path: () => '/api/v1/leaders/leader-1/ledger', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/leaders/:leaderId/statements', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/statements', expect: [403], why: 'leader-1’s statements' },
+  { route: 'GET /api/v1/leaders/:leaderId/statements', who: 'warehouse-1', path: () => '/api/v1/leaders/leader-1/statements', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/leaders/:leaderId/statements/:date', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/statements/2026-01-01', expect: [403], why: 'leader-1’s statement' },
+  { route: 'GET /api/v1/leaders/:leaderId/statements/:date/csv', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/statements/2026-01-01/csv', expect: [403], why: 'leader-1’s statement' },
+  { route: 'POST /api/v1/leaders/:leaderId/withdrawals', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/withdrawals', body: () => ({ amountFen: 1000, idempotencyKey: 'foreign-0001' }), expect: [403], why: 'leader-1’s money' },
+  { route: 'POST /api/v1/leaders/:leaderId/withdrawals', who: 'admin-1', path: () => '/api/v1/leaders/leader-1/withdrawals', body: () => ({ amountFen: 1000, idempotencyKey: 'operator-0001' }), expect: [403], why: 'only the leader moves their money' },
+  { route: 'POST /api/v1/leaders/:leaderId/withdrawals', who: 'leader-1', path: () => '/api/v1/leaders/leader-1/withdrawals', body: () => ({ amountFen: 1_000_000, idempotencyKey: 'too-much-0001' }), expect: [409], why: 'above the available balance' },
+  { route: 'POST /api/v1/leaders/:leaderId/withdrawals', who: 'leader-1', path: () => '/api/v1/leaders/leader-1/withdrawals', body: () => ({ amountFen: -5, idempotencyKey: 'negative-0001' }), expect: [400], why: 'bad amount' },
+  { route: 'GET /api/v1/leaders/:leaderId/withdrawals', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/withdrawals', expect: [403], why: 'leader-1’s withdrawals' },
+  { route: 'GET /api/v1/leaders/:leaderId/tier', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/tier', expect: [403], why: 'leader-1’s tier' },
+  { route: 'POST /api/v1/orders/:id/rating', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.paidOrder}/rating`, body: () => ({ score: 9 }), expect: FOREIGN, why: 'buyer-1’s order' },
+  { route: 'POST /api/v1/orders/:id/rating', who: 'buyer-1', path: (f) => `/api/v1/orders/${f.paidOrder}/rating`, body: () => ({ score: 9 }), expect: [409], why: 'not picked up yet' },
+  { route: 'POST /api/v1/orders/:id/rating', who: 'buyer-1', path: (f) => `/api/v1/orders/${f.paidOrder}/rating`, body: () => ({ score: 11 }), expect: [400], why: 'score out of 0–10' },
+  { route: 'POST /api/v1/orders/:id/rating', who: 'leader-1', path: (f) => `/api/v1/orders/${f.paidOrder}/rating`, body: () => ({ score: 9 }), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/admin/leader-ledger/reconciliation', who: 'leader-1', path: () => '/api/v1/admin/leader-ledger/reconciliation', expect: [403], why: 'admins only' },
+  { route: 'GET /api/v1/admin/leader-ledger/reconciliation', who: null, path: () => '/api/v1/admin/leader-ledger/reconciliation', expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/admin/leaders/:leaderId/tier-evaluations', who: 'leader-1', path: () => '/api/v1/admin/leaders/leader-1/tier-evaluations', body: () => ({}), expect: [403], why: 'admins only' },
+
   { route: 'POST /api/v1/orders', who: 'leader-1', path: () => '/api/v1/orders', body: (f) => ({ skuId: f.sku1, qty: 1 }), expect: [403], why: 'role' },
   { route: 'POST /api/v1/orders', who: 'warehouse-1', path: () => '/api/v1/orders', body: (f) => ({ skuId: f.sku1, qty: 1 }), expect: [403], why: 'role' },
   { route: 'GET /api/v1/orders', who: 'driver-1', path: () => '/api/v1/orders', expect: [403], why: 'role' },
@@ -192,11 +212,11 @@ describe('ownership', { timeout: 240_000 }, () => {
     if (!apis.has(userId)) apis.set(userId, await Api.login(core.url, userId));
     return apis.get(userId)!;
   };
-  const schemas = () => ['inventory', 'order', 'fulfillment', 'live-room', 'gateway'].map((s) => iso.env(s).DB_SCHEMA!);
+  const schemas = () => ['inventory', 'order', 'fulfillment', 'live-room', 'gateway', 'leader'].map((s) => iso.env(s).DB_SCHEMA!);
 
   before(async () => {
     const roomPort = await freePort();
-    core = await startCore(iso, { gateway: { LIVE_ROOM_ADDR: `127.0.0.1:${roomPort}` }, order: { EXPIRY_INTERVAL_MS: '600000' } });
+    core = await startCore(iso, { gateway: { LIVE_ROOM_ADDR: `127.0.0.1:${roomPort}` }, order: { EXPIRY_INTERVAL_MS: '600000' } }, { leader: true });
     room = await startLiveRoom(
       parseConfig(liveRoomShape, {
         ...iso.env('live-room'),
@@ -233,6 +253,9 @@ describe('ownership', { timeout: 240_000 }, () => {
     assert.equal(paid.status, 201, JSON.stringify(paid.body));
     assert.equal((await buyer.post(`/api/v1/orders/${paid.body.id}/pay`)).body.status, 'PAID');
     f.paidOrder = paid.body.id;
+    // The leader ledger has taken the payment before the walk fingerprints its tables.
+    const leader1 = await as('leader-1');
+    await poll('the paid order in leader-1’s ledger', async () => ((await leader1.get('/api/v1/leaders/leader-1/ledger')).body.entries?.length ? true : undefined));
     const open = await buyer.post('/api/v1/orders', { skuId: f.sku1, qty: 1 }, { 'idempotency-key': 'open' });
     assert.equal(open.status, 201, JSON.stringify(open.body));
     f.openOrder = open.body.id;

@@ -32,6 +32,8 @@ const newProduct = productTerms.extend({
   // Staff stock their own warehouse (the default); an operator names one.
   warehouseId: id('warehouseId').optional(),
   ownerLeaderId: id('ownerLeaderId'),
+  // Sets the selling leader's commission rate.
+  category: z.string().trim().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'category must be a lower-case word such as fresh').default('general'),
 });
 
 const newFlashSale = z
@@ -82,6 +84,7 @@ export function catalogRoutes(
       warehouseId,
       createdBy: user.id,
       ownerLeaderId: body.ownerLeaderId,
+      category: body.category,
       skus: body.skus,
     });
     return reply.code(201).send(product);

@@ -31,6 +31,7 @@ export interface ProductRow {
   imageUrls: string[];
   createdBy: string;
   ownerLeaderId: string;
+  category: string;
   skus: SkuRow[];
 }
 
@@ -63,18 +64,20 @@ export class CatalogStore {
     imageUrls: string[];
     createdBy: string;
     ownerLeaderId: string;
+    category: string;
     warehouseId: string;
     skus: NewSkuRow[];
   }, inside?: PoolClient): Promise<ProductRow> {
     const productId = randomUUID();
     const write = async (client: PoolClient) => {
-      await client.query('INSERT INTO products (id, name, description, image_urls, created_by, owner_leader_id) VALUES ($1, $2, $3, $4, $5, $6)', [
+      await client.query('INSERT INTO products (id, name, description, image_urls, created_by, owner_leader_id, category) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
         productId,
         input.name,
         input.description,
         JSON.stringify(input.imageUrls),
         input.createdBy,
         input.ownerLeaderId,
+        input.category,
       ]);
       const skus: SkuRow[] = [];
       for (const sku of input.skus) {
@@ -91,14 +94,14 @@ export class CatalogStore {
         }
         skus.push({ id, productId, name: sku.name, listPriceFen: sku.listPriceFen, perBuyerLimit: sku.perBuyerLimit, available: input.warehouseId ? sku.initialStock : 0 });
       }
-      return { id: productId, name: input.name, description: input.description, imageUrls: input.imageUrls, createdBy: input.createdBy, ownerLeaderId: input.ownerLeaderId, skus };
+      return { id: productId, name: input.name, description: input.description, imageUrls: input.imageUrls, createdBy: input.createdBy, ownerLeaderId: input.ownerLeaderId, category: input.category, skus };
     };
     return inside ? write(inside) : inTransaction(this.pool, write);
   }
 
   /** Products with their SKUs; naming a buyer counts what they hold or bought of each SKU. */
   async products(ids?: string[], limit = 100, buyerId = ''): Promise<ProductRow[]> {
-    const { rows } = await this.pool.query<{ id: string; name: string; description: string; image_urls: string[]; created_by: string; owner_leader_id: string }>(
+    const { rows } = await this.pool.query<{ id: string; name: string; description: string; image_urls: string[]; created_by: string; owner_leader_id: string; category: string }>(
       ids
         ? 'SELECT * FROM products WHERE id = ANY($1::uuid[])'
         : 'SELECT * FROM products ORDER BY created_at DESC LIMIT $1',
@@ -119,6 +122,7 @@ export class CatalogStore {
       imageUrls: r.image_urls,
       createdBy: r.created_by,
       ownerLeaderId: r.owner_leader_id,
+      category: r.category,
       skus: skus.rows.filter((s) => s.product_id === r.id).map(toSku),
     }));
   }
@@ -164,6 +168,15 @@ export class CatalogStore {
   }
 
   /** A warehouse's stock per SKU: what is set aside for pools, held at list price, and free. */
+  /** Each known SKU's product category. */
+  async skuCategories(skuIds: string[]): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ id: string; category: string }>(
+      'SELECT s.id, p.category FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = ANY($1::uuid[])',
+      [skuIds.filter(isUuid)],
+    );
+    return new Map(rows.map((r) => [r.id, r.category]));
+  }
+
   async stockLevels(warehouseId: string, ownerLeaderId = ''): Promise<StockLevelRow[]> {
     const { rows } = await this.pool.query(
       `SELECT s.sku_id, k.name AS sku_name, p.id AS product_id, p.name AS product_name, s.warehouse_id, s.on_hand, s.allocated,

@@ -67,7 +67,7 @@ export class ProposalStore {
       if (found.status !== 'PENDING') throw new DomainError('INVALID_STATE', `the proposal was already ${found.status.toLowerCase()}`);
       const created = d.accept
         ? await this.catalog.createProduct(
-            { name: found.name, description: found.description, imageUrls: found.imageUrls, createdBy: d.decidedBy, ownerLeaderId: found.leaderId, warehouseId: found.warehouseId, skus: found.skus },
+            { name: found.name, description: found.description, imageUrls: found.imageUrls, createdBy: d.decidedBy, ownerLeaderId: found.leaderId, category: 'general', warehouseId: found.warehouseId, skus: found.skus },
             client,
           )
         : undefined;

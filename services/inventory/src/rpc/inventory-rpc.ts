@@ -58,10 +58,15 @@ export function inventoryRpc(deps: { catalog: CatalogStore; proposals: ProposalS
           imageUrls: req.imageUrls,
           createdBy: req.createdBy,
           ownerLeaderId: req.ownerLeaderId,
+          category: req.category.trim() || 'general',
           warehouseId: req.warehouseId,
           skus: req.skus.map((s) => ({ name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, initialStock: s.initialStock })),
         });
         return { product: toProduct(product) };
+      },
+      async getSkuCategories(req) {
+        if (req.skuIds.length > 1000) throw new DomainError('INVALID_ARGUMENT', 'skuIds: at most 1000');
+        return { categories: Object.fromEntries(await catalog.skuCategories(req.skuIds)) };
       },
       async getProduct(req) {
         const [product] = isUuidish(req.id) ? await catalog.products([req.id]) : [];
@@ -189,6 +194,7 @@ const toProduct = (p: ProductRow): Product => ({
   skus: p.skus.map(toSku),
   createdBy: p.createdBy,
   ownerLeaderId: p.ownerLeaderId,
+  category: p.category,
 });
 
 const newSku = (s: NewSkuRow): NewSkuRow => ({ name: s.name, listPriceFen: s.listPriceFen, perBuyerLimit: s.perBuyerLimit, initialStock: s.initialStock });
