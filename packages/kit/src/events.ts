@@ -26,6 +26,7 @@ export const STREAMS = {
   INVENTORY: ['inventory.>'],
   ORDER: ['order.>'],
   FULFILLMENT: ['fulfillment.>'],
+  LEADER: ['leader.>'],
 } as const;
 
 export type StreamKey = keyof typeof STREAMS;

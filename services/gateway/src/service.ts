@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, corsAllowList, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
 import { SoldOutBoard, type StockChange } from './domain/sold-out-board.js';
@@ -16,6 +16,7 @@ import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 import { proposalRoutes } from './routes/proposal-routes.js';
+import { noticeRoutes } from './routes/notice-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -29,8 +30,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
   const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
   const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
+  // The inbox lives in live-room (NoticeService), beside the sockets that push it.
+  const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, notices]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
 
@@ -61,6 +64,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   paymentAdminRoutes(app, { auth, orders });
+  noticeRoutes(app, { auth, notices });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 
