@@ -51,6 +51,7 @@ export async function startLiveRoomProcess(
       GRPC_PORT: String(grpcPort),
       INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
       ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+      ...(core.fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment.runtime.grpcPort}` } : {}),
       MEDIASOUP_WORKER_BIN: workerBin,
       MEDIASOUP_WORKERS: '1',
       MEDIASOUP_RTC_PORT_BASE: String(await rtcPortBase()),
@@ -60,6 +61,14 @@ export async function startLiveRoomProcess(
     }),
   );
   return { room, url: `http://127.0.0.1:${room.runtime.httpPort}`, grpc: `127.0.0.1:${room.runtime.grpcPort}` };
+}
+
+/**
+ * A live-room without media for suites of other pages: every page's inbox bell lists through the
+ * gateway (LIVE_ROOM_ADDR must name `grpcPort`) and takes pushes from this room (pass `rt=` its url).
+ */
+export function startInboxRoom(iso: Isolation, core: Core, grpcPort: number): ReturnType<typeof startLiveRoomProcess> {
+  return startLiveRoomProcess(iso, core, '', grpcPort, { MEDIA_ENABLED: 'false' });
 }
 
 /** A session for leader-1, scheduled and started through the live room's own API. */

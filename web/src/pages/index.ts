@@ -2,12 +2,14 @@
 import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
 import { byId, fill, h } from '../dom.js';
 import { listSessions } from '../live-sessions.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 async function main(): Promise<void> {
   const list = byId('live-now');
   try {
     const api = await Api.as(buyerIdForThisBrowser());
     const sessions = await listSessions(api);
+    void mountInbox(api);
     fill(
       list,
       ...sessions.map((s) =>
