@@ -9,29 +9,25 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
-import { startInboxRoom } from '../../test-support/live-room-browser.js';
-import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
+import { repoRoot } from '../../test-support/platform.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 
 describe('web inbox', { timeout: 180_000 }, () => {
   const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
-  let room: Awaited<ReturnType<typeof startInboxRoom>>;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let browser: Browser;
   let web: ReturnType<typeof buildWeb> | undefined;
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
-    const roomGrpc = await freePort();
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${roomGrpc}` } });
-    room = await startInboxRoom(iso, core, roomGrpc);
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
   });
   after(async () => {
     await browser?.close();
-    await room?.room.runtime.stop();
     await core?.stop();
     await iso.cleanup();
     web?.remove();
@@ -46,11 +42,10 @@ describe('web inbox', { timeout: 180_000 }, () => {
   it('inbox - a notice appears live on the shop page with its unread count; reads follow across tabs; nobody else hears it', async () => {
     const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const errors: string[] = [];
-    const rt = encodeURIComponent(room.url);
     const open = async (path: string) => {
       const page = await context.newPage();
       collectErrors(page, errors);
-      await page.goto(`${core.url}${path}${path.includes('?') ? '&' : '?'}rt=${rt}`);
+      await page.goto(`${core.url}${path}${path.includes('?') ? '&' : '?'}${core.rt}`);
       // Listed, and listening on the socket.
       await waitForOrExplain(page, '#inbox-bell[data-unread][data-live="on"]', 10_000, errors);
       return page;

@@ -7,29 +7,26 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors } from '../../test-support/browser.js';
-import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
-import { startInboxRoom } from '../../test-support/live-room-browser.js';
+import { repoRoot } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 
 describe('web buyer shop', { timeout: 120_000 }, () => {
   const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let browser: Browser;
   let eggs = '';
   let rice = '';
   let web: ReturnType<typeof buildWeb> | undefined;
-  // The shop carries the inbox bell, served by live-room (the page reaches it through `rt=`).
-  let room: Awaited<ReturnType<typeof startInboxRoom>> | undefined;
-  const shopUrl = () => `${core.url}/shop.html?buyer=buyer-950&rt=${encodeURIComponent(room!.url)}`;
+  const shopUrl = () => `${core.url}/shop.html?buyer=buyer-950&${core.rt}`;
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
-    const roomGrpc = await freePort();
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${roomGrpc}` } });
-    room = await startInboxRoom(iso, core, roomGrpc);
+    // The shop carries the inbox bell, served by live-room (the page reaches it through `rt=`).
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
     const product = await stockProduct(core.url, 'leader-1', {
       name: '农家早餐 Farm breakfast',
@@ -42,7 +39,6 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
   });
   after(async () => {
     await browser?.close();
-    await room?.room.runtime.stop();
     await core?.stop();
     await iso.cleanup();
     web?.remove();

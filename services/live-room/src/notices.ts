@@ -2,7 +2,7 @@
 // channels; a user lists, counts and marks only their own. READY_FOR_PICKUP notices get their
 // pickup code from fulfillment whenever they are shown.
 import { DomainError, type Logger } from '@lc/kit';
-import { NOTICE_PAGE, noticeJson, type Notice, type NoticeView } from '@lc/contracts';
+import { NOTICE_PAGE, noticeJson, type Notice } from '@lc/contracts';
 import { noticesFor } from './domain/notice-rules.js';
 import type { NoticeStore } from './adapters/notice-store.js';
 import type { PickupCodeLookup } from './adapters/pickup-code-lookup.js';
@@ -67,4 +67,3 @@ export class Notices {
   }
 }
 
-export type { NoticeView };

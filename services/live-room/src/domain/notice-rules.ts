@@ -5,21 +5,6 @@ import { z } from 'zod';
 import { DomainError } from '@lc/kit';
 import type { NoticeKind } from '@lc/contracts';
 
-/** The events the inbox consumes (team agreement; order.* from order, leader.* from leader). */
-export const NOTICE_SUBJECTS = {
-  ORDER: [
-    'order.paid',
-    'order.status.packed',
-    'order.status.out_for_delivery',
-    'order.status.ready_for_pickup',
-    'order.status.picked_up',
-    'order.refunded',
-    'order.partially_refunded',
-    'order.after_sales.answered',
-  ],
-  LEADER: ['leader.group_buy.failed'],
-} as const;
-
 export interface NoticeDraft {
   userId: string;
   /** The source event: one notice per user and key. */
