@@ -10,7 +10,7 @@ import { configShape as liveRoomShape } from '../services/live-room/src/config.j
 import { startLiveRoom } from '../services/live-room/src/service.js';
 import { collectErrors, waitForOrExplain } from './browser.js';
 import type { Isolation } from './isolation.js';
-import { freePort, repoRoot, type startCore } from './platform.js';
+import { freePort, repoRoot, startCore } from './platform.js';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -51,6 +51,7 @@ export async function startLiveRoomProcess(
       GRPC_PORT: String(grpcPort),
       INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
       ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+      ...(core.fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment.runtime.grpcPort}` } : {}),
       MEDIASOUP_WORKER_BIN: workerBin,
       MEDIASOUP_WORKERS: '1',
       MEDIASOUP_RTC_PORT_BASE: String(await rtcPortBase()),
@@ -60,6 +61,25 @@ export async function startLiveRoomProcess(
     }),
   );
   return { room, url: `http://127.0.0.1:${room.runtime.httpPort}`, grpc: `127.0.0.1:${room.runtime.grpcPort}` };
+}
+
+/**
+ * The core with a live-room beside it (no media), for suites that open pages: every page's inbox
+ * bell lists through the gateway and takes pushes from the room, which pages find through `rt`.
+ */
+export async function startCoreWithInbox(iso: Isolation, gateway: Record<string, string> = {}, opts: { fulfillment?: boolean } = {}) {
+  const grpcPort = await freePort();
+  const core = await startCore(iso, { gateway: { ...gateway, LIVE_ROOM_ADDR: `127.0.0.1:${grpcPort}` } }, opts);
+  const { room, url } = await startLiveRoomProcess(iso, core, '', grpcPort, { MEDIA_ENABLED: 'false' });
+  return {
+    ...core,
+    room,
+    rt: `rt=${encodeURIComponent(url)}`,
+    async stop() {
+      await room.runtime.stop();
+      await core.stop();
+    },
+  };
 }
 
 /** A session for leader-1, scheduled and started through the live room's own API. */

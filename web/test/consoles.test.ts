@@ -9,7 +9,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { isolate, type Isolation } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors } from '../../test-support/browser.js';
 import { poll } from '../../test-support/poll.js';
-import { repoRoot, startCore } from '../../test-support/platform.js';
+import { repoRoot } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, createFlashSale } from '../../test-support/api.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -17,7 +18,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
 // The consoles show clock times in the browser's zone; staff sit in the warehouse's zone.
 const CONTEXT = { viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
 
-type Core = Awaited<ReturnType<typeof startCore>>;
+type Core = Awaited<ReturnType<typeof startCoreWithInbox>>;
 
 /** Error toasts vanish after a few seconds; report each one as a console error so none is missed. */
 async function reportErrorToasts(context: BrowserContext): Promise<void> {
@@ -61,7 +62,8 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
     mkdirSync(artifacts, { recursive: true });
     iso = isolate();
     web = buildWeb(iso.id);
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } }, { fulfillment: true });
+    // Every console carries the inbox bell, served by live-room (pages reach it through `rt=`).
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { fulfillment: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     context = await browser.newContext(CONTEXT);
     await reportErrorToasts(context);
@@ -116,7 +118,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
     await flow(errors, async () => {
       const page = await context.newPage();
       collectErrors(page, errors);
-      await page.goto(`${core.url}/warehouse.html`);
+      await page.goto(`${core.url}/warehouse.html?${core.rt}`);
       const stockRow = page.locator(`#stock-levels li[data-sku-id="${skuId}"]`);
       await stockRow.waitFor({ timeout: 10_000 });
       assert.deepEqual([await stockRow.getAttribute('data-on-hand'), await stockRow.getAttribute('data-free')], ['21', '0'], '9 of the pool\'s 30 units sold and off the shelf');
@@ -172,7 +174,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       assert.equal(route?.status, 'DISPATCHED', JSON.stringify(route));
       const page = await context.newPage();
       collectErrors(page, errors);
-      await page.goto(`${core.url}/driver.html?driver=driver-1`);
+      await page.goto(`${core.url}/driver.html?driver=driver-1&${core.rt}`);
       const items = page.locator('#stops li[data-stop-id]');
       await items.first().waitFor({ timeout: 10_000 });
       assert.equal(await page.textContent('#route-status'), 'DISPATCHED');
@@ -218,7 +220,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       const mine = orders.filter((o) => o.leader === leaderId);
       const page = await context.newPage();
       collectErrors(page, errors);
-      await page.goto(`${core.url}/pickup.html?leader=${leaderId}`);
+      await page.goto(`${core.url}/pickup.html?leader=${leaderId}&${core.rt}`);
       const rows = page.locator('#parcels tr[data-bag-id]');
       await rows.first().waitFor({ timeout: 10_000 });
       assert.equal(await rows.count(), mine.length, 'this point\'s parcels only');
@@ -269,7 +271,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       assert.deepEqual([wanted.status, dear.status], [201, 201]);
       const page = await context.newPage();
       collectErrors(page, errors);
-      await page.goto(`${core.url}/warehouse.html`);
+      await page.goto(`${core.url}/warehouse.html?${core.rt}`);
       assert.equal(await page.inputValue('#warehouse-id'), 'wh-1', 'the staff member\'s own warehouse');
       const row = (id: string) => page.locator(`#proposal-list li[data-proposal-id="${id}"]`);
       await row(wanted.body.id).waitFor({ timeout: 10_000 });

@@ -7,23 +7,26 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors } from '../../test-support/browser.js';
-import { repoRoot, startCore } from '../../test-support/platform.js';
+import { repoRoot } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 
 describe('web buyer shop', { timeout: 120_000 }, () => {
   const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let browser: Browser;
   let eggs = '';
   let rice = '';
   let web: ReturnType<typeof buildWeb> | undefined;
+  const shopUrl = () => `${core.url}/shop.html?buyer=buyer-950&${core.rt}`;
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
+    // The shop carries the inbox bell, served by live-room (the page reaches it through `rt=`).
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
     const product = await stockProduct(core.url, 'leader-1', {
       name: '农家早餐 Farm breakfast',
@@ -49,7 +52,7 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     const page = await context.newPage();
     const errors: string[] = [];
     collectErrors(page, errors);
-    await page.goto(`${core.url}/shop.html?buyer=buyer-950`);
+    await page.goto(shopUrl());
     await sku(page, eggs).waitFor({ timeout: 10_000 });
     assert.equal(await availableOf(page, eggs), '3');
     assert.match((await sku(page, eggs).textContent()) ?? '', /每人限购 2 per buyer · 已买 0 you have 0.*¥25\.90/);
@@ -57,7 +60,7 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     const staleTab = await context.newPage();
     const staleErrors: string[] = [];
     collectErrors(staleTab, staleErrors);
-    await staleTab.goto(`${core.url}/shop.html?buyer=buyer-950`);
+    await staleTab.goto(shopUrl());
     await sku(staleTab, eggs).waitFor({ timeout: 10_000 });
 
     await sku(page, eggs).locator('input.qty').fill('2');

@@ -1,9 +1,8 @@
 // The delivery run: dispatching a route, the driver's stops (arrived, handed over, positions that
 // move ETAs), the leader's receipt and pickup counter, and the buyer's notifications and codes.
 // Drivers reach only their own routes, leaders only their own pickup point.
-import { randomUUID } from 'node:crypto';
 import { DomainError, enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
-import type { Actor, Bag, Notification, PickupCode, PickupPoint, Route, Stop } from '@lc/contracts';
+import type { Actor, Bag, PickupCode, PickupPoint, Route, Stop } from '@lc/contracts';
 import type { BagStore } from './adapters/bag-store.js';
 import type { DeliveryStore } from './adapters/delivery-store.js';
 import type { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
@@ -105,25 +104,19 @@ export class Deliveries {
     return route.stops.find((s) => s.id === stopId)!;
   }
 
-  /** Arrival: the stop's parcels are READY_FOR_PICKUP and each buyer gets a notification. */
+  /**
+   * Arrival: the stop's parcels are READY_FOR_PICKUP. Buyers hear it from their inbox (live-room's
+   * notices, from the order event this arrival leads to), which asks here for the pickup code.
+   */
   async arrive(actor: Actor, stopId: string): Promise<Stop> {
     await inTransaction(this.pool, async (client) => {
-      const { stop, apply } = await this.lockStop(client, actor, stopId, 'arrive');
+      const { apply } = await this.lockStop(client, actor, stopId, 'arrive');
       if (!apply) return;
       await this.store.moveStop(client, stopId, 'arrive');
       const bags = await this.bags.arriveAtStop(client, stopId);
-      const point = (await this.warehouses.pickupPoint({ id: stop.pickupPointId }))!;
       for (const b of bags) {
         const event: ArrivedEvent = { orderId: b.orderId, pickupPointId: b.pickupPointId, buyerId: b.buyerId, bagId: b.id, atMs: b.atMs };
         await enqueueEvent(client, FULFILLMENT_EVENTS.arrived, event, fulfillmentMsgId(b.orderId, 'READY_FOR_PICKUP'));
-        await this.store.notify(client, {
-          id: randomUUID(),
-          buyerId: b.buyerId,
-          orderId: b.orderId,
-          kind: 'READY_FOR_PICKUP',
-          title: '包裹已到达自提点 Your parcel is ready for pickup',
-          body: `请到 ${point.name}（${point.address}）出示取件码提货。Show your pickup code at ${point.name}.`,
-        });
       }
     });
     return this.stopView(stopId);
@@ -224,10 +217,6 @@ export class Deliveries {
     const event: PickedUpEvent = { orderId: b.orderId, bagId: b.id, atMs: done.atMs };
     await enqueueEvent(client, FULFILLMENT_EVENTS.pickedUp, event, fulfillmentMsgId(b.orderId, 'PICKED_UP'));
     return { outcome: 'PICKED_UP', bagId: b.id } as const;
-  }
-
-  notifications(buyerId: string): Promise<Notification[]> {
-    return this.store.notifications(buyerId);
   }
 
   /** The buyer's own codes, re-derived (they are never stored). */

@@ -16,7 +16,7 @@ import { configShape as liveRoomShape } from '../../live-room/src/config.js';
 import { startLiveRoom } from '../../live-room/src/service.js';
 
 type Core = Awaited<ReturnType<typeof startCore>>;
-type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop', string>;
+type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop' | 'notice1', string>;
 
 /** Every route fastify knows under /api/, as "METHOD /path", read from its route listing. */
 function registeredRoutes(listing: string): string[] {
@@ -167,7 +167,13 @@ const TABLE: Row[] = [
   { route: 'GET /api/v1/admin/payments/reconciliation', who: 'buyer-1', path: () => '/api/v1/admin/payments/reconciliation', expect: [403], why: 'admins only' },
   { route: 'POST /api/v1/pickups/verify', who: 'buyer-2', path: () => '/api/v1/pickups/verify', body: () => ({ code: '123456' }), expect: [403], why: 'role' },
   { route: 'POST /api/v1/pickups/verify', who: 'leader-2', path: () => '/api/v1/pickups/verify', body: () => ({ code: '123456' }), expect: [404], why: 'no such parcel at their point' },
-  { route: 'GET /api/v1/notifications', who: 'leader-1', path: () => '/api/v1/notifications', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/notifications', who: null, path: () => '/api/v1/notifications', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/notifications', who: 'buyer-2', path: () => '/api/v1/notifications', expect: [200], shows: (b, f) => assert.ok(!b.notifications.some((n: { id: string }) => n.id === f.notice1)), why: 'own inbox only' },
+  { route: 'GET /api/v1/notifications/unread-count', who: 'buyer-2', path: () => '/api/v1/notifications/unread-count', expect: [200], shows: (b) => assert.equal(b.unreadCount, 0), why: 'own inbox only' },
+  { route: 'POST /api/v1/notifications/read', who: 'buyer-2', path: () => '/api/v1/notifications/read', body: (f) => ({ ids: [f.notice1] }), expect: FOREIGN, why: 'buyer-1’s notice' },
+  { route: 'POST /api/v1/notifications/read', who: 'leader-1', path: () => '/api/v1/notifications/read', body: (f) => ({ ids: [f.notice1] }), expect: FOREIGN, why: 'buyer-1’s notice' },
+  { route: 'POST /api/v1/notifications/read-all', who: null, path: () => '/api/v1/notifications/read-all', expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/notifications/read-all', who: 'buyer-2', path: () => '/api/v1/notifications/read-all', expect: [200], why: 'marks their own (none), never buyer-1’s' },
   { route: 'GET /api/v1/pickup-codes', who: 'leader-1', path: () => '/api/v1/pickup-codes', expect: [403], why: 'role' },
   { route: 'GET /api/v1/pickup-codes', who: 'buyer-2', path: () => '/api/v1/pickup-codes', expect: [200], shows: (b, f) => assert.ok(!b.codes.some((c: { orderId: string }) => c.orderId === f.paidOrder)), why: 'own codes only' },
 
@@ -223,6 +229,7 @@ describe('ownership', { timeout: 240_000 }, () => {
         GRPC_PORT: String(roomPort),
         INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
         ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+        FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment!.runtime.grpcPort}`,
         MEDIA_ENABLED: 'false',
       }),
     );
@@ -256,6 +263,7 @@ describe('ownership', { timeout: 240_000 }, () => {
     // The leader ledger has taken the payment before the walk fingerprints its tables.
     const leader1 = await as('leader-1');
     await poll('the paid order in leader-1’s ledger', async () => ((await leader1.get('/api/v1/leaders/leader-1/ledger')).body.entries?.length ? true : undefined));
+    f.notice1 = (await poll('buyer-1’s payment notice', async () => (await buyer.get('/api/v1/notifications')).body.notifications?.find((n: { orderId: string }) => n.orderId === f.paidOrder))).id;
     const open = await buyer.post('/api/v1/orders', { skuId: f.sku1, qty: 1 }, { 'idempotency-key': 'open' });
     assert.equal(open.status, 201, JSON.stringify(open.body));
     f.openOrder = open.body.id;
@@ -321,6 +329,7 @@ describe('ownership', { timeout: 240_000 }, () => {
     assert.equal((await (await as('warehouse-1')).get(`/api/v1/route-plans/${f.plan}`)).status, 200);
     assert.equal((await (await as('driver-1')).get(`/api/v1/routes/${f.route}`)).status, 200);
     assert.equal((await (await as('buyer-1')).get(`/api/v1/orders/${f.openOrder}`)).status, 200);
+    assert.deepEqual((await (await as('buyer-1')).post('/api/v1/notifications/read', { ids: [f.notice1] })).body, { marked: 1, unreadCount: 0 });
     const stock = await (await as('warehouse-1')).get('/api/v1/stock');
     assert.ok(stock.body.levels.some((l: { skuId: string }) => l.skuId === f.sku1), 'staff see their own warehouse by default');
     const me = await (await as('warehouse-2')).get('/api/v1/me');

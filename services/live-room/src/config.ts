@@ -8,6 +8,8 @@ export const configShape = serviceConfigShape(
   {
     INVENTORY_ADDR: localAddresses.INVENTORY_ADDR,
     ORDER_ADDR: localAddresses.ORDER_ADDR,
+    // The inbox asks fulfillment for the pickup code of a waiting parcel when it shows the notice.
+    FULFILLMENT_ADDR: localAddresses.FULFILLMENT_ADDR,
     // Same secret and default as the gateway's: the gateway issues the tokens sockets present.
     JWT_SECRET: configTypes.secret('dev-only-jwt-secret-change-me-0123456789', 32),
     // Must match the gateway's: a token living longer than this is refused at the handshake.

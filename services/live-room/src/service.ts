@@ -1,16 +1,23 @@
 // Live-room composition: sessions (Postgres, gRPC for the gateway), the socket.io room server on
 // the HTTP port with the Redis adapter (several pods serve one room), the stock and order feeds
-// from NATS, and the mediasoup SFU with its signalling.
+// from NATS, every user's notification inbox (fed by durable consumers, pushed to any open page),
+// and the mediasoup SFU with its signalling.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LiveRoomServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
+import { InAppChannel } from './adapters/in-app-channel.js';
+import { consumeNoticeEvents } from './adapters/notice-consumer.js';
+import { NoticeStore } from './adapters/notice-store.js';
+import { PickupCodeLookup } from './adapters/pickup-code-lookup.js';
+import { Notices } from './notices.js';
+import { noticeRpc } from './rpc/notice-rpc.js';
 import { startStockFeed } from './adapters/stock-feed.js';
 import { MediaSupply } from './media-supply.js';
 import { mediasoupWorkerPath } from './media-worker-bin.js';
@@ -36,10 +43,12 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
   const placeOrder = batchedOrderPlacement(orders, new PlacedKeys(runtime.redis!, config.REDIS_PREFIX));
   runtime.onClose('clients', () => {
     inventory.close();
     orders.close();
+    fulfillment.close();
   });
 
   const mediaSupply = config.MEDIA_ENABLED ? await startMedia(config, log) : MediaSupply.off();
@@ -79,6 +88,8 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   signalling.start();
   const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log);
   const stopOrders = startOrderFeed(io, runtime.bus!, log);
+  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), [], log);
+  for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
   runtime.onStopTakingWork('socket feeds', () => {
     stopStock();
     stopOrders();
@@ -89,9 +100,12 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   // Sockets are long-lived: close them before the HTTP server waits for connections to end.
   runtime.onStopTakingWork('sockets', () => new Promise<void>((resolve) => void io.close(() => resolve())));
 
-  await runtime.start([{ definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log, signalling) }]);
+  await runtime.start([
+    { definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log, signalling) },
+    { definition: NoticeServiceService, implementation: noticeRpc(notices, log) },
+  ]);
   // `media` is the cluster as it is at start (tests read it); `mediaSupply` follows a late worker.
-  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply };
+  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices };
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {

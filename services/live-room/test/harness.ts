@@ -30,6 +30,7 @@ export async function startPlatform(opts: { pods?: number; media?: boolean; env?
       ...iso.env('live-room'),
       INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
       ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+      ...(core.fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment.runtime.grpcPort}` } : {}),
       ...(i === 0 ? { GRPC_PORT: String(firstPodGrpc) } : {}),
       MEDIA_ENABLED: opts.media ? 'true' : 'false',
       MEDIASOUP_WORKERS: '1',

@@ -79,7 +79,8 @@ async function fingerprint(db: pg.Client, redis: Redis, schemas: string[], prefi
   );
   for (const t of tables) out[`${t.table_schema}.${t.table_name}`] = digest((await db.query<{ r: string }>(`SELECT t::text AS r FROM "${t.table_schema}"."${t.table_name}" t`)).rows.map((r) => r.r));
   // Rate buckets count refused attempts too, on purpose: they are not state an attempt may not change.
-  const keys = (await redis.keys(`${prefix}*`)).filter((k) => !/:(viewers|media-owner|chat-rate|rate)\b|:rate:|order-rate:|bucket/.test(k)).sort();
+  // Connection claims are presence, refreshed on a timer (a slow walk sees their scores move).
+  const keys = (await redis.keys(`${prefix}*`)).filter((k) => !/:(viewers|media-owner|chat-rate|rate|connections)\b|:rate:|order-rate:|bucket/.test(k)).sort();
   for (const k of keys) {
     const type = await redis.type(k);
     const value =

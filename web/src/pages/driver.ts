@@ -6,6 +6,7 @@ import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
 import type { Route } from '@lc/contracts/views';
 import { STOP_STATUS } from '../fulfillment-labels.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 let api: Api;
 let lastPosition: { lat: number; lng: number } | undefined;
@@ -13,6 +14,7 @@ let lastPosition: { lat: number; lng: number } | undefined;
 async function main(): Promise<void> {
   api = await Api.as(param('driver') ?? 'driver-1', 'driver');
   byId('who').textContent = api.user.name;
+  void mountInbox(api);
   byId('share-position').addEventListener('click', sharePosition);
   await refresh();
   setInterval(() => void refresh(), 5000);

@@ -3,6 +3,7 @@
 import { Api, buyerIdForThisBrowser, describeError, signInOptions } from '../api.js';
 import { byId, fill, h } from '../dom.js';
 import { listSessions } from '../live-sessions.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 async function main(): Promise<void> {
   const list = byId('live-now');
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   try {
     const api = await Api.as(buyerIdForThisBrowser(), 'buyer');
     const sessions = await listSessions(api);
+    void mountInbox(api);
     fill(
       list,
       ...sessions.map((s) =>

@@ -12,6 +12,7 @@ import type { FlashSaleView as Sale, JoinResult, LiveSessionJson as LiveSession,
 import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { endSession, listSessions, scheduleSession, startSession } from '../live-sessions.js';
 import { Publication } from '../media/live-media.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   api = await Api.as(param('leader') ?? 'leader-1', 'leader');
   byId('who').textContent = api.user.name;
   live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
+  void mountInbox(api, live);
   listen();
   byId('stock-slot').append(stockBar.element);
   byId('new-session').addEventListener('submit', (e) => void createSession(e));

@@ -12,6 +12,7 @@ import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } fr
 import { Viewing } from '../media/live-media.js';
 import { playWithSound } from '../media/playback.js';
 import { orderAction } from '../order-actions.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
   live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
+  void mountInbox(api, live);
   const chat = new ChatPanel(live, { host: false, selfId: api.user.id });
   byId('chat-slot').append(chat.element);
   listen(api, chat);
@@ -90,7 +92,6 @@ function listen(api: Api, chat: ChatPanel): void {
     const card = orders.get(p.orderId);
     if (card) card.pushed(p.status, p.atMs);
     else if (p.liveSessionId === sessionId) void api.get<Order>(`/orders/${p.orderId}`).then(addOrder).catch(() => undefined);
-    if (p.status === 'READY_FOR_PICKUP') toast('包裹已到达自提点 Your parcel is at the pickup point');
   });
 }
 

@@ -5,6 +5,7 @@ import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
 import type { Bag, Stop } from '@lc/contracts/views';
 import { BAG_STATUS } from '../fulfillment-labels.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 let api: Api;
 /** Stops whose receipt this page confirmed. */
@@ -13,6 +14,7 @@ const received = new Set<string>();
 async function main(): Promise<void> {
   api = await Api.as(param('leader') ?? 'leader-1', 'leader');
   byId('who').textContent = api.user.name;
+  void mountInbox(api);
   byId('verify-form').addEventListener('submit', (e) => void verify(e));
   byId('refresh').addEventListener('click', () => void refresh());
   await refresh();

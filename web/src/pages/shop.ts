@@ -8,6 +8,7 @@ import { yuan } from '../format.js';
 import { newIdempotencyKey } from '../idempotency.js';
 import { orderAction } from '../order-actions.js';
 import type { OrderView as Order } from '@lc/contracts/views';
+import { mountInbox } from '../components/inbox-bell.js';
 
 let api: Api;
 const cards = new Map<string, OrderCard>();
@@ -18,6 +19,7 @@ const unansweredTaps = new Map<string, string>();
 async function main(): Promise<void> {
   api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
+  void mountInbox(api);
   byId('refresh').addEventListener('click', () => void refreshProducts());
   setInterval(() => {
     for (const card of cards.values()) card.tick(Date.now());

@@ -12,6 +12,7 @@ import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, yuan } from '../format.js';
 import type { PickList, RoutePlan, Warehouse, Wave } from '@lc/contracts/views';
 import { BAG_STATUS } from '../fulfillment-labels.js';
+import { mountInbox } from '../components/inbox-bell.js';
 
 let api: Api;
 let wave: Wave | undefined;
@@ -23,6 +24,7 @@ const FOLLOW_MS = 3000;
 async function main(): Promise<void> {
   api = await Api.as(param('user') ?? 'warehouse-1', 'warehouse');
   byId('who').textContent = api.user.name;
+  void mountInbox(api);
   // Staff work for the one warehouse their token names.
   if (api.user.warehouseId) {
     byId<HTMLInputElement>('warehouse-id').value = api.user.warehouseId;

@@ -1,7 +1,7 @@
-// Postgres access for the delivery run: routes and their stops, the driver's position, buyers'
-// notifications and the record of pickup codes tried.
+// Postgres access for the delivery run: routes and their stops, the driver's position and the
+// record of pickup codes tried.
 import type { Pool } from '@lc/kit';
-import type { Notification, Route, Stop } from '@lc/contracts';
+import type { Route, Stop } from '@lc/contracts';
 import { stopTo, type StopTransition } from '../domain/bag-status.js';
 import { msCol, type Db } from './db.js';
 
@@ -116,21 +116,6 @@ export class DeliveryStore {
 
   async setEta(db: Db, stopId: string, etaMs: number): Promise<void> {
     await db.query(`UPDATE stops SET eta_at = to_timestamp($2 / 1000.0) WHERE id = $1 AND status = 'PENDING'`, [stopId, etaMs]);
-  }
-
-  /** One notification per order and kind: a redelivered arrival notifies no one twice. */
-  async notify(db: Db, n: { id: string; buyerId: string; orderId: string; kind: string; title: string; body: string }): Promise<void> {
-    await db.query(`INSERT INTO notifications (id, buyer_id, order_id, kind, title, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
-      n.id, n.buyerId, n.orderId, n.kind, n.title, n.body,
-    ]);
-  }
-
-  async notifications(buyerId: string): Promise<Notification[]> {
-    const { rows } = await this.pool.query(
-      `SELECT *, ${msCol('created_at', 'created')} FROM notifications WHERE buyer_id = $1 ORDER BY created_at DESC LIMIT 100`,
-      [buyerId],
-    );
-    return rows.map((r) => ({ id: r.id, buyerId: r.buyer_id, orderId: r.order_id, kind: r.kind, title: r.title, body: r.body, createdAtMs: Number(r.created_ms) }));
   }
 
   async recordPickupAttempt(db: Db, leaderId: string, pickupPointId: string, outcome: string): Promise<void> {

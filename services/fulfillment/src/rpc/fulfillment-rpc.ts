@@ -94,9 +94,6 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
         const pickupPoint = req.leaderId ? await warehouses.pickupPointOf({ leaderId: req.leaderId }) : undefined;
         return pickupPoint ? { pickupPoint } : {};
       },
-      async listNotifications(req) {
-        return { notifications: await deliveries.notifications(req.buyerId) };
-      },
       async listPickupCodes(req) {
         return { codes: await deliveries.pickupCodes(req.buyerId) };
       },

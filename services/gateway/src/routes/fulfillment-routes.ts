@@ -1,5 +1,5 @@
 // Fulfillment endpoints: warehouse set-up, waves and pick lists (JSON, CSV, print page), packing,
-// route planning and dispatch, the driver's run, the leader's pickup counter, buyer notifications.
+// route planning and dispatch, the driver's run, the leader's pickup counter, the buyer's pickup codes.
 // Roles are checked here; ownership (own route, own pickup point, staff's own warehouse) by the
 // fulfillment service, which is told who asks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -178,10 +178,6 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     }
   }
 
-  async function listNotificationsHandler(request: FastifyRequest) {
-    return f.call((c) => c.listNotifications, { buyerId: currentUser(request).id }, read);
-  }
-
   async function listPickupCodesHandler(request: FastifyRequest) {
     return f.call((c) => c.listPickupCodes, { buyerId: currentUser(request).id }, read);
   }
@@ -207,7 +203,6 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     { method: 'POST', url: '/api/v1/pickup-point/receipts/:id', roles: ['leader'], handler: receiptHandler },
     { method: 'GET', url: '/api/v1/leader/pickup-point/parcels', roles: ['leader'], handler: listParcelsHandler },
     { method: 'POST', url: '/api/v1/pickups/verify', roles: ['leader'], handler: verifyPickupHandler },
-    { method: 'GET', url: '/api/v1/notifications', roles: ['buyer'], handler: listNotificationsHandler },
     { method: 'GET', url: '/api/v1/pickup-codes', roles: ['buyer'], handler: listPickupCodesHandler },
   ]);
 }
