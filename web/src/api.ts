@@ -113,6 +113,10 @@ export class Api {
     return request<T>('POST', `/api/v1${path}`, this.session.token, body, headers);
   }
 
+  put<T = unknown>(path: string, body: unknown = {}): Promise<T> {
+    return request<T>('PUT', `/api/v1${path}`, this.session.token, body);
+  }
+
   static async as(userId: string): Promise<Api> {
     return new Api(await devLogin(userId));
   }
