@@ -1,11 +1,12 @@
 // The buyer's journey after paying, in Debian's Chromium against real services: a buyer with no
 // leader finds the pickup points near them (geolocation), chooses one, orders at list price and
 // pays in the shop, follows the order on "My orders" to "ready for pickup" with the point's pin,
-// the pickup code and its QR code; the leader's pickup page reads that QR from a photo and hands
-// the parcel over, and the order ends picked up. Another buyer's page shows none of it.
+// the pickup code and its QR code; the leader's pickup page reads that QR through the camera
+// (Chromium's fake camera playing it) and hands the parcel over, a photo of it is then refused as
+// used, and the order ends picked up. Another buyer's page shows none of it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
@@ -21,6 +22,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
   const iso = isolate();
   let core: Awaited<ReturnType<typeof startCore>>;
   let browser: Browser;
+  let cameraBrowser: Browser | undefined;
   let eggs = '';
   let web: ReturnType<typeof buildWeb> | undefined;
 
@@ -37,6 +39,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
   });
   after(async () => {
     await browser?.close();
+    await cameraBrowser?.close();
     await core?.stop();
     await iso.cleanup();
     web?.remove();
@@ -93,21 +96,40 @@ describe('web my orders', { timeout: 240_000 }, () => {
     const qrPhoto = join(artifacts, 'my-orders-qr.png');
     await mine.locator('canvas.pickup-qr').screenshot({ path: qrPhoto });
 
-    // The leader's pickup page: a wrong typed code is refused; the QR photo is read and verified.
-    const leaderPage = await context.newPage();
+    // The leader's phone camera sees the buyer's QR code: Chromium's fake camera plays a frame of it.
+    const qrDataUrl = await mine.locator('canvas.pickup-qr').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const framePage = await context.newPage();
+    await framePage.setViewportSize({ width: 640, height: 480 });
+    await framePage.setContent(`<body style="margin:0;background:#fff;display:grid;place-items:center;height:480px"><img src="${qrDataUrl}" style="width:360px"></body>`);
+    const frame = await framePage.screenshot({ type: 'jpeg', quality: 90 });
+    await framePage.close();
+    const camera = join(artifacts, 'my-orders-camera.mjpeg');
+    writeFileSync(camera, Buffer.concat(Array.from({ length: 10 }, () => frame)));
+    cameraBrowser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
+    });
+
+    // The leader's pickup page: a wrong typed code is refused; the camera reads the QR and the
+    // parcel is handed over; the same QR from a photo is then refused as already used.
+    const leaderPage = await (await cameraBrowser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })).newPage();
     const leaderErrors: string[] = [];
     collectErrors(leaderPage, leaderErrors);
     await leaderPage.goto(`${core.url}/pickup.html?leader=leader-2`);
-    await leaderPage.locator("#parcels tr[data-bag-id]").waitFor({ timeout: 10_000 });
+    await leaderPage.locator('#parcels tr[data-bag-id]').waitFor({ timeout: 10_000 });
     await leaderPage.fill('#pickup-code', code === '000000' ? '000001' : '000000');
     await leaderPage.locator('#verify-form button[type=submit]').click();
     await leaderPage.waitForFunction(() => document.querySelector('#verify-result')?.getAttribute('data-outcome') === 'refused');
-    await leaderPage.setInputFiles('#scan-photo', qrPhoto);
-    await leaderPage.waitForFunction(() => document.querySelector('#verify-result')?.getAttribute('data-outcome') === 'ok', null, { timeout: 10_000 });
+    await leaderPage.locator('#scan-camera').click();
+    await leaderPage.waitForFunction(() => document.querySelector('#verify-result')?.getAttribute('data-outcome') === 'ok', null, { timeout: 20_000 });
     assert.equal(await leaderPage.inputValue('#pickup-code'), '', 'the scanned code was verified and cleared');
     await leaderPage.locator('#parcels tr[data-status="PICKED_UP"]').waitFor({ timeout: 10_000 });
     await leaderPage.screenshot({ path: join(artifacts, 'my-orders-leader-scanned.png'), fullPage: true });
-    assert.deepEqual(leaderErrors, ['404 POST /api/v1/pickups/verify'], 'only the wrong code failed');
+    await leaderPage.setInputFiles('#scan-photo', qrPhoto);
+    await leaderPage.waitForFunction(() => document.querySelector('#verify-result')?.getAttribute('data-outcome') === 'refused', null, { timeout: 10_000 });
+    assert.equal(await leaderPage.inputValue('#pickup-code'), code, 'the photo was read');
+    assert.match((await leaderPage.textContent('#verify-result')) ?? '', /already been picked up/);
+    assert.deepEqual(leaderErrors, ['404 POST /api/v1/pickups/verify', '409 POST /api/v1/pickups/verify'], 'only the wrong and the used code failed');
 
     await page.waitForFunction((id) => document.querySelector(`.order[data-order-id="${id}"]`)?.getAttribute('data-status') === 'PICKED_UP', orderId, { timeout: 20_000 });
     assert.equal(await mine.locator('canvas.pickup-qr').count(), 0, 'the code is gone once used');
