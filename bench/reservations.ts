@@ -52,9 +52,10 @@ async function main() {
   log('starting inventory, order, gateway and the baseline server…');
   const invPort = await freePort();
   const inventory = await spawnService('inventory', { ...iso.env('inventory'), GRPC_PORT: String(invPort), LOG_LEVEL: 'warn' });
-  const order = await spawnService('order', { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${invPort}`, LOG_LEVEL: 'warn' });
-  // The gateway asks fulfillment which warehouse serves the leader before products and pools are made.
+  // The gateway asks fulfillment which warehouse serves the leader before products and pools are
+  // made, and the order service checks each placement's pickup point against its points.
   const fulfillment = await spawnService('fulfillment', { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', LOG_LEVEL: 'warn' });
+  const order = await spawnService('order', { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${invPort}`, FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.grpcPort}`, LOG_LEVEL: 'warn' });
   const gateway = await spawnService('gateway', {
     ...iso.env('gateway'),
     INVENTORY_ADDR: `127.0.0.1:${invPort}`,

@@ -100,6 +100,7 @@ async function main() {
   console.log(`
   Buyer live room   http://localhost:8080/live.html?session=${sessionId}&leader=leader-1
   Buyer shop        http://localhost:8080/shop.html        (orders at list price)
+  My orders         http://localhost:8080/orders.html      (timeline, pickup point, pickup code and QR)
   Leader console    http://localhost:8080/leader.html      (dev login: leader-1)
   Warehouse         http://localhost:8080/warehouse.html   (warehouse-1)
   Driver            http://localhost:8080/driver.html      (driver-1)

@@ -116,3 +116,14 @@ export async function createFlashSale(
   if (sale.status !== 201) throw new Error(`flash sale: ${sale.status} ${JSON.stringify(sale.body)}`);
   return { skuId, flashSaleId: sale.body.id as string, productId: product.id };
 }
+
+/**
+ * A buyer signed in who has chosen a pickup point (default: leader-1's demo point, served by wh-1),
+ * as every buyer must before ordering unless bound to a leader with one.
+ */
+export async function shopper(base: string, userId: string, pickupPointId = 'pp-leader-1'): Promise<Api> {
+  const buyer = await Api.login(base, userId);
+  const r = await buyer.request('PUT', '/api/v1/me/pickup-point', { pickupPointId });
+  if (r.status !== 200) throw new Error(`choose pickup point ${pickupPointId}: ${r.status} ${JSON.stringify(r.body)}`);
+  return buyer;
+}

@@ -40,7 +40,13 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
     : undefined;
   const inventory = await startInventory(parseConfig(inventoryShape, { ...iso.env('inventory'), ...overrides.inventory }));
   const order = await startOrder(
-    parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, ...overrides.order }),
+    parseConfig(orderShape, {
+      ...iso.env('order'),
+      INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`,
+      // Placements are checked against fulfillment's pickup points.
+      ...(fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}` } : {}),
+      ...overrides.order,
+    }),
   );
   const leader = opts.leader
     ? await startLeader(

@@ -86,6 +86,7 @@ describe('batched writes', () => {
         paymentDeadlineMs: Date.now() + 60_000,
         idempotencyKey: key,
         requestHash: 'h',
+        pickupPointId: 'pp-leader-1',
       })) !== undefined;
     const answers = await crossedBatches(
       pool,

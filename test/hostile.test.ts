@@ -155,6 +155,13 @@ describe('hostile requests during a flash sale', () => {
       ['a buyer reading the payment reconciliation', () => attacker.get('/api/v1/admin/payments/reconciliation')],
       ['a buyer verifying a pickup code', () => attacker.post('/api/v1/pickups/verify', { code: '123456' })],
       ['a leader verifying a malformed pickup code', () => leader1.post('/api/v1/pickups/verify', { code: "12'; DROP TABLE bags; --" })],
+      // pickup points
+      ['pickup points near a place off the globe', () => attacker.get('/api/v1/pickup-points?near=95,200')],
+      ['pickup points near SQL', () => attacker.get(`/api/v1/pickup-points?near=${encodeURIComponent("31,121'; DROP TABLE pickup_points; --")}`)],
+      ['pickup points by a thousand ids', () => attacker.get(`/api/v1/pickup-points?ids=${Array.from({ length: 1000 }, (_, i) => `p${i}`).join(',')}`)],
+      ['choosing a pickup point that does not exist', () => attacker.request('PUT', '/api/v1/me/pickup-point', { pickupPointId: 'pp-nowhere' })],
+      ['an order for a pickup point that does not exist', () => attacker.post('/api/v1/orders', { flashSaleId, qty: 1, pickupPointId: 'pp-nowhere' }, idem('h-pp'))],
+      ['a leader choosing a buyer pickup point', () => leader1.request('PUT', '/api/v1/me/pickup-point', { pickupPointId: 'pp-leader-1' })],
       // replayed or forged money
       ['a replayed key with another body', () => victim.post('/api/v1/orders', { flashSaleId, qty: 2 }, idem('victim-1'))],
       ['a forged provider callback', () => postRaw(webhook, callback, { 'content-type': 'application/json', 'x-sandbox-signature': signBody(callback, 'guessed-secret-0123456789') })],

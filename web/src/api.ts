@@ -189,6 +189,10 @@ export class Api {
     return this.call((token) => request<T>('POST', `/api/v1${path}`, token, body, headers));
   }
 
+  put<T = unknown>(path: string, body: unknown = {}): Promise<T> {
+    return this.call((token) => request<T>('PUT', `/api/v1${path}`, token, body));
+  }
+
   /** A refused access token (signed out elsewhere) gets one renewal, which sends a signed-out person to sign in. */
   private async call<T>(send: (token: string) => Promise<T>): Promise<T> {
     try {

@@ -33,8 +33,8 @@ export const ORDER_STATUS_LABELS: Record<string, string> = {
   PAID: '已支付 Paid',
   PACKED: '已打包 Packed',
   OUT_FOR_DELIVERY: '配送中 Out for delivery',
-  READY_FOR_PICKUP: '已到达自提点 Ready for pickup',
-  PICKED_UP: '已提货 Picked up',
+  READY_FOR_PICKUP: '待取货 Ready for pickup',
+  PICKED_UP: '已完成 Picked up',
   CANCELLED: '已取消 Cancelled',
   REFUNDED: '已退款 Refunded',
 };
@@ -60,6 +60,8 @@ const REFUSALS: Record<string, string> = {
   SALE_NOT_STARTED: '尚未开始 Not started yet',
   SALE_ENDED: '已结束 Sale ended',
   MEDIA_PREPARING: '视频准备中 Video is being prepared',
+  NO_PICKUP_POINT: '请先选择自提点 Choose a pickup point first',
+  PICKUP_POINT_NOT_SERVED: '该自提点不配送此商品 This pickup point is not served for this item',
 };
 
 export function refusal(code: string | undefined, message?: string): string {

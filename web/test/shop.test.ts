@@ -48,7 +48,13 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
   const availableOf = (page: Page, id: string) => sku(page, id).getAttribute('data-available');
 
   it('shop - a buyer orders at list price within the limit, pays one order and cancels another; the stock shown follows', async () => {
-    const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      viewport: { width: 420, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      geolocation: { latitude: 31.24, longitude: 121.5 },
+      permissions: ['geolocation'],
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     collectErrors(page, errors);
@@ -56,6 +62,10 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     await sku(page, eggs).waitFor({ timeout: 10_000 });
     assert.equal(await availableOf(page, eggs), '3');
     assert.match((await sku(page, eggs).textContent()) ?? '', /每人限购 2 per buyer · 已买 0 you have 0.*¥25\.90/);
+    // Orders go to a pickup point: the buyer (bound to no leader) chooses the nearest first.
+    await page.locator('button.locate').click();
+    await page.locator('li.point[data-point-id="pp-leader-1"] button.choose-point').click();
+    await page.waitForFunction(() => document.querySelector('.pickup-picker')?.getAttribute('data-point-id') === 'pp-leader-1');
     // The same buyer's shop in a second tab, opened now: it will be out of date.
     const staleTab = await context.newPage();
     const staleErrors: string[] = [];

@@ -32,3 +32,15 @@ export function placeOrderRefusal(outcome: PlaceOrderOutcome): DomainError {
   if (code === undefined) return new DomainError('INTERNAL', `unexpected place-order outcome ${outcome}`);
   return new DomainError(code, code.toLowerCase().replace(/_/g, ' '));
 }
+
+/**
+ * Why an order cannot be placed for where it would go: the buyer has no pickup point (no choice,
+ * no leader with one), or the point is not served by the warehouse the goods ship from. Refused
+ * before anything is written, never accepted and left undeliverable (HTTP 409 from the kit table).
+ */
+export const PICKUP_POINT_REFUSALS = ['NO_PICKUP_POINT', 'PICKUP_POINT_NOT_SERVED'] as const;
+export type PickupPointRefusal = (typeof PICKUP_POINT_REFUSALS)[number];
+
+export function pickupPointRefusal(code: PickupPointRefusal, message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError(code, message, details);
+}

@@ -14,6 +14,8 @@ export const errorTable = {
   NOT_STARTED: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   ENDED: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   HOLD_EXPIRED: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
+  NO_PICKUP_POINT: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
+  PICKUP_POINT_NOT_SERVED: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   INVALID_STATE: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   INSUFFICIENT_BALANCE: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 },
   INVALID_SIGNATURE: { grpc: GrpcStatus.UNAUTHENTICATED, http: 401 },

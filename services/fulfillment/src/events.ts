@@ -6,6 +6,7 @@ export const FULFILLMENT_EVENTS = {
   dispatched: 'fulfillment.dispatched',
   arrived: 'fulfillment.arrived',
   pickedUp: 'fulfillment.picked_up',
+  deferred: 'fulfillment.deferred',
 } as const;
 
 export type FulfillmentSubject = (typeof FULFILLMENT_EVENTS)[keyof typeof FULFILLMENT_EVENTS];
@@ -41,7 +42,20 @@ export interface PickedUpEvent {
   atMs: number;
 }
 
-export const fulfillmentMsgId = (orderId: string, step: 'PACKED' | 'OUT_FOR_DELIVERY' | 'READY_FOR_PICKUP' | 'PICKED_UP') => `fulfillment:${orderId}:${step}`;
+/**
+ * The order's pickup point had taken its daily capacity on `fromDate`: the parcel joined the wave
+ * of `deliveryDate` instead.
+ */
+export interface DeferredEvent {
+  orderId: string;
+  buyerId: string;
+  pickupPointId: string;
+  fromDate: string;
+  deliveryDate: string;
+  atMs: number;
+}
+
+export const fulfillmentMsgId = (orderId: string, step: 'PACKED' | 'OUT_FOR_DELIVERY' | 'READY_FOR_PICKUP' | 'PICKED_UP' | 'DEFERRED') => `fulfillment:${orderId}:${step}`;
 
 /** What fulfillment reads from order.paid / order.cancelled / order.refunded. */
 export interface OrderEvent {
@@ -53,6 +67,8 @@ export interface OrderEvent {
   qty: number;
   status: string;
   atMs: number;
+  /** Where the parcel goes; absent on events from before points were chosen (the leader's then). */
+  pickupPointId?: string;
 }
 
 export const CONSUMED_ORDER_EVENTS = ['order.paid', 'order.cancelled', 'order.refunded'] as const;

@@ -3,10 +3,21 @@
 import { DomainError } from '@lc/kit';
 import type { Actor, PickupPoint, Warehouse } from '@lc/contracts';
 import type { WarehouseStore } from './adapters/warehouse-store.js';
-import { isLocalTime, isTimeZone } from './domain/local-time.js';
+import { deliveryDateFor, isLocalTime, isTimeZone } from './domain/local-time.js';
 import { shiftProblems, vehicleProblems, type FieldProblem, type VehicleShift } from './domain/warehouse-rules.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Parcels a day for a point created without a capacity. */
+export const DEFAULT_DAILY_CAPACITY = 200;
+const MAX_DAILY_CAPACITY = 100_000;
+
+/** A point a buyer may choose, with how far it is and what it can still take. */
+export interface PickupPointChoice {
+  pickupPoint: PickupPoint;
+  distanceM: number;
+  deliveryDate: string;
+  remainingCapacity: number;
+}
 
 function refuse(problems: FieldProblem[]): never {
   const first = problems[0]!;
@@ -74,9 +85,11 @@ export class Warehouses {
     problems.push(...timeProblems({ opensAt: p.opensAt, closesAt: p.closesAt }));
     if (!problems.length) problems.push(...shiftProblems({ start: p.opensAt, end: p.closesAt }, 'closesAt'));
     if (!Number.isInteger(p.serviceMinutes) || p.serviceMinutes < 0 || p.serviceMinutes > 240) problems.push({ field: 'serviceMinutes', problem: 'must be an integer from 0 to 240' });
+    const dailyCapacity = p.dailyCapacity || DEFAULT_DAILY_CAPACITY;
+    if (!Number.isInteger(dailyCapacity) || dailyCapacity < 1 || dailyCapacity > MAX_DAILY_CAPACITY) problems.push({ field: 'dailyCapacity', problem: `must be an integer from 1 to ${MAX_DAILY_CAPACITY}` });
     if (problems.length) refuse(problems);
     await this.get(p.warehouseId);
-    if (!(await this.store.insertPickupPoint({ ...p, leaderId }))) {
+    if (!(await this.store.insertPickupPoint({ ...p, leaderId, dailyCapacity }))) {
       const rows = await this.store.pickupPointsClashing(p.id, leaderId);
       const clash = rows.find((r) => r.id === p.id);
       throw new DomainError('CONFLICT', clash ? `id: pickup point ${p.id} already exists` : `leaderId: leader ${leaderId} already has pickup point ${rows[0]?.id}`);
@@ -86,5 +99,33 @@ export class Warehouses {
 
   pickupPointOf(by: { id: string } | { leaderId: string }): Promise<PickupPoint | undefined> {
     return this.store.pickupPoint(by);
+  }
+
+  /**
+   * Points for a buyer to choose from, nearest first (or the named ones), each with its hours and
+   * the parcels it can still take on the delivery day an order paid at `nowMs` would join (the
+   * day after today in the warehouse's zone, or the day after that past the cut-off).
+   */
+  async choices(q: { from?: { lat: number; lng: number }; ids: string[]; limit: number }, nowMs = Date.now()): Promise<PickupPointChoice[]> {
+    const problems = q.from ? coordinateProblems(q.from.lat, q.from.lng) : [];
+    q.ids.forEach((id, i) => {
+      if (!ID.test(id)) problems.push({ field: `ids.${i}`, problem: 'must be 1-64 letters, digits, _ or -' });
+    });
+    if (!q.from && !q.ids.length) problems.push({ field: 'near', problem: 'a location (lat,lng) or pickup point ids are required' });
+    if (problems.length) refuse(problems);
+    const limit = Math.min(Math.max(q.limit || 20, 1), 100);
+    const found = await this.store.pickupPointsNear({ ...(q.from ? { from: q.from } : {}), ids: q.ids, limit });
+    const dated = found.map((f) => ({ ...f, deliveryDate: deliveryDateFor(nowMs, f.timeZone, f.cutoff) }));
+    const loads = await this.store.pointLoads(dated.map((f) => ({ pointId: f.point.id, warehouseId: f.point.warehouseId, date: f.deliveryDate })));
+    return dated.map((f) => ({
+      pickupPoint: f.point,
+      distanceM: Math.round(f.distanceM),
+      deliveryDate: f.deliveryDate,
+      remainingCapacity: Math.max(0, f.point.dailyCapacity - (loads.get(f.point.id) ?? 0)),
+    }));
+  }
+
+  pickupPointRefs() {
+    return this.store.pickupPointRefs();
   }
 }

@@ -3,20 +3,22 @@
 // per pickup point with a label and a pickup code; packing a bag publishes fulfillment.packed.
 import { randomUUID } from 'node:crypto';
 import { DomainError, enqueueEvent, inTransaction, type Logger, type Pool, type PoolClient } from '@lc/kit';
-import type { Bag, Wave } from '@lc/contracts';
+import type { Bag, PickupPoint, Wave } from '@lc/contracts';
 import type { BagStore } from './adapters/bag-store.js';
+import type { DeliveryStore } from './adapters/delivery-store.js';
 import type { WarehouseStore } from './adapters/warehouse-store.js';
 import type { OrderToBag, WaveStore } from './adapters/wave-store.js';
 import { isUuid } from './domain/ids.js';
 import { addDays, cutoffInstant, deliveryDateFor, isLocalDate } from './domain/local-time.js';
 import { bagLabel, buildPickLists, pickListsCsv, pickListsHtml, type PickList } from './domain/pick-list.js';
 import { derivePickupCode, pickupCodeHash } from './domain/pickup-code.js';
-import { FULFILLMENT_EVENTS, fulfillmentMsgId, type OrderEvent, type PackedEvent } from './events.js';
+import { FULFILLMENT_EVENTS, fulfillmentMsgId, type DeferredEvent, type OrderEvent, type PackedEvent } from './events.js';
 
 export interface WaveStores {
   waves: WaveStore;
   bags: BagStore;
   warehouses: WarehouseStore;
+  deliveries: DeliveryStore;
 }
 
 export class Waves {
@@ -43,9 +45,12 @@ export class Waves {
   /** order.cancelled / order.refunded: out of the wave unless its bag is already packed. */
   async orderWithdrawn(e: OrderEvent, reason: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
+      const slot = await this.store.slotOf(client, e.orderId);
       const bagCancelled = await this.bags.cancelOfOrder(client, e.orderId);
       const removed = await this.store.removeOrder(client, e, reason, bagCancelled);
       if (!removed) this.logger.warn({ orderId: e.orderId, reason }, 'order withdrawn after packing; left in its wave');
+      // Its parcel no longer goes: the point can take another that day.
+      else if (slot && (slot.status === 'IN_WAVE' || slot.status === 'BAGGED')) await this.store.releasePointSlot(client, slot.waveId, slot.pickupPointId);
     });
   }
 
@@ -79,14 +84,31 @@ export class Waves {
       await this.store.addOrder(client, e, undefined, 'NO_WAREHOUSE');
       return;
     }
-    // A wave closed early (on demand) passes its late orders on to the next day.
+    const point = e.pickupPointId
+      ? await this.warehouses.pickupPoint({ id: e.pickupPointId })
+      : await this.warehouses.pickupPoint({ leaderId: e.leaderId });
+    // A wave closed early (on demand) passes its late orders on to the next day, and so does a
+    // pickup point that has taken its daily capacity: the parcel goes out on the first day with room.
     let date = deliveryDateFor(e.atMs, clock.timeZone, clock.cutoff);
     let waveId: string | undefined;
+    let fullOn: string | undefined;
     for (let i = 0; i < 60 && !waveId; i++, date = addDays(date, 1)) {
       const wave = await this.store.ensure(client, e.warehouseId, date, cutoffInstant(date, clock.timeZone, clock.cutoff), 'FOR SHARE');
-      if (wave.status === 'OPEN') waveId = wave.id;
+      if (wave.status !== 'OPEN') continue;
+      if (!point || (await this.store.takePointSlot(client, wave.id, point.id, point.dailyCapacity))) waveId = wave.id;
+      else fullOn ??= date;
     }
-    await this.store.addOrder(client, e, waveId, 'IN_WAVE');
+    const deliveryDate = addDays(date, -1);
+    const deferredFrom = fullOn && waveId ? fullOn : undefined;
+    await this.store.addOrder(client, e, waveId, 'IN_WAVE', { pickupPointId: point?.id ?? '', ...(deferredFrom ? { deferredFrom } : {}) });
+    if (deferredFrom && point) await this.deferred(client, e, point, deferredFrom, deliveryDate);
+  }
+
+  /** The buyer (through the inbox, which consumes the event) learns their parcel goes out on a later day. */
+  private async deferred(client: PoolClient, e: OrderEvent, point: PickupPoint, fromDate: string, deliveryDate: string): Promise<void> {
+    this.logger.info({ orderId: e.orderId, pickupPointId: point.id, fromDate, deliveryDate }, 'pickup point full: order joins a later wave');
+    const event: DeferredEvent = { orderId: e.orderId, buyerId: e.buyerId, pickupPointId: point.id, fromDate, deliveryDate, atMs: e.atMs };
+    await enqueueEvent(client, FULFILLMENT_EVENTS.deferred, event, fulfillmentMsgId(e.orderId, 'DEFERRED'));
   }
 
   list(warehouseId: string): Promise<Wave[]> {

@@ -18,6 +18,7 @@ import { orderRoutes } from './routes/order-routes.js';
 import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
+import { pickupPointRoutes } from './routes/pickup-point-routes.js';
 import { proposalRoutes } from './routes/proposal-routes.js';
 import { userAdminRoutes } from './routes/user-admin-routes.js';
 import { leaderLedgerRoutes } from './routes/leader-ledger-routes.js';
@@ -117,6 +118,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   proposalRoutes(app, { auth, inventory, fulfillment });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
+  pickupPointRoutes(app, { auth, fulfillment, orders });
   const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   paymentAdminRoutes(app, { auth, orders });

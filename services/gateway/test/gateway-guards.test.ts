@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@lc/kit';
 import { isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
-import { Api, createFlashSale } from '../../../test-support/api.js';
+import { Api, createFlashSale, servedLeader } from '../../../test-support/api.js';
 import { nowSeconds, signToken } from '../../../test-support/tokens.js';
 import { configShape } from '../src/config.js';
 import { startGateway } from '../src/service.js';
@@ -21,6 +21,8 @@ describe('gateway guards', () => {
   before(async () => {
     core = await startCore(iso, { gateway: { ORDER_RATE_PER_SECOND: '1', ORDER_RATE_BURST: '5' } });
     leader = await Api.login(core.url, 'leader-1');
+    // Leaders a buyer binds to below; an order for a leader without a pickup point is refused.
+    for (const l of ['leader-2', 'leader-3']) await servedLeader(core.url, l);
   });
   after(async () => {
     await core?.stop();

@@ -197,6 +197,12 @@ const TABLE: Row[] = [
   { route: 'GET /api/v1/admin/leader-ledger/reconciliation', who: null, path: () => '/api/v1/admin/leader-ledger/reconciliation', expect: [401], why: 'signed-in only' },
   { route: 'POST /api/v1/admin/leaders/:leaderId/tier-evaluations', who: 'leader-1', path: () => '/api/v1/admin/leaders/leader-1/tier-evaluations', body: () => ({}), expect: [403], why: 'admins only' },
 
+  { route: 'GET /api/v1/pickup-points', who: null, path: () => '/api/v1/pickup-points?near=31.23,121.47', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/me/pickup-point', who: 'leader-1', path: () => '/api/v1/me/pickup-point', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/me/pickup-point', who: 'buyer-2', path: () => '/api/v1/me/pickup-point', expect: [200], shows: (b) => assert.equal(b.source, 'NONE'), why: 'own point only (buyer-1 has their leader’s)' },
+  { route: 'PUT /api/v1/me/pickup-point', who: null, path: () => '/api/v1/me/pickup-point', body: () => ({ pickupPointId: 'pp-leader-1' }), expect: [401], why: 'signed-in only' },
+  { route: 'PUT /api/v1/me/pickup-point', who: 'leader-1', path: () => '/api/v1/me/pickup-point', body: () => ({ pickupPointId: 'pp-leader-1' }), expect: [403], why: 'role' },
+  { route: 'PUT /api/v1/me/pickup-point', who: 'driver-1', path: () => '/api/v1/me/pickup-point', body: () => ({ pickupPointId: 'pp-leader-1' }), expect: [403], why: 'role' },
   { route: 'POST /api/v1/orders', who: 'leader-1', path: () => '/api/v1/orders', body: (f) => ({ skuId: f.sku1, qty: 1 }), expect: [403], why: 'role' },
   { route: 'POST /api/v1/orders', who: 'warehouse-1', path: () => '/api/v1/orders', body: (f) => ({ skuId: f.sku1, qty: 1 }), expect: [403], why: 'role' },
   { route: 'GET /api/v1/orders', who: 'driver-1', path: () => '/api/v1/orders', expect: [403], why: 'role' },
@@ -330,6 +336,8 @@ describe('ownership', { timeout: 240_000 }, () => {
     assert.equal((await (await as('driver-1')).get(`/api/v1/routes/${f.route}`)).status, 200);
     assert.equal((await (await as('buyer-1')).get(`/api/v1/orders/${f.openOrder}`)).status, 200);
     assert.deepEqual((await (await as('buyer-1')).post('/api/v1/notifications/read', { ids: [f.notice1] })).body, { marked: 1, unreadCount: 0 });
+    const point = (await (await as('buyer-1')).get('/api/v1/me/pickup-point')).body;
+    assert.deepEqual([point.source, point.pickupPoint?.id], ['LEADER', 'pp-leader-1'], 'a bound buyer has their leader’s point');
     const stock = await (await as('warehouse-1')).get('/api/v1/stock');
     assert.ok(stock.body.levels.some((l: { skuId: string }) => l.skuId === f.sku1), 'staff see their own warehouse by default');
     const me = await (await as('warehouse-2')).get('/api/v1/me');

@@ -3,7 +3,7 @@
 // holds, paying sells the units, cancelling or expiry frees them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Api, stockProduct } from '../../../test-support/api.js';
+import { Api, shopper, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { coreWithStock, shownAvailable, shownSku } from '../../../test-support/stock.js';
 
@@ -25,7 +25,7 @@ describe('orders at list price', () => {
 
   it('list price - order, replay, pay and cancel move the SKU stock; the price is the list price in fen', async () => {
     const skuId = await sku({ listPriceFen: 2590, perBuyerLimit: 0, stock: 5 });
-    const buyer = await Api.login(ctx.core.url, 'buyer-301');
+    const buyer = await shopper(ctx.core.url, 'buyer-301');
     const placed = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'eggs-1' });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal(placed.body.status, 'PENDING_PAYMENT');
@@ -57,8 +57,8 @@ describe('orders at list price', () => {
 
   it('list price - a buyer sees how much of the limit they have used; others see their own, staff see none', async () => {
     const skuId = await sku({ listPriceFen: 1200, perBuyerLimit: 3, stock: 10 });
-    const buyer = await Api.login(ctx.core.url, 'buyer-330');
-    const other = await Api.login(ctx.core.url, 'buyer-331');
+    const buyer = await shopper(ctx.core.url, 'buyer-330');
+    const other = await shopper(ctx.core.url, 'buyer-331');
     const shown = async (who: Api) => (await shownSku(who, skuId))!;
     assert.equal((await shown(buyer)).boughtByYou, 0);
 
@@ -81,7 +81,7 @@ describe('orders at list price', () => {
 
   it('list price - 20 buyers tapping twice at once on 5 units with limit 1: exactly 5 orders, one per buyer at most', async () => {
     const skuId = await sku({ listPriceFen: 990, perBuyerLimit: 1, stock: 5 });
-    const buyers = await Promise.all(Array.from({ length: 20 }, (_, i) => Api.login(ctx.core.url, `buyer-${400 + i}`)));
+    const buyers = await Promise.all(Array.from({ length: 20 }, (_, i) => shopper(ctx.core.url, `buyer-${400 + i}`)));
     const answers = await Promise.all(
       buyers.flatMap((b, i) => [`a-${i}`, `b-${i}`].map((key) => b.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': key }))),
     );
@@ -94,7 +94,7 @@ describe('orders at list price', () => {
 
   it('list price - an unpaid order expires and its units come back exactly once', async () => {
     const skuId = await sku({ listPriceFen: 1500, perBuyerLimit: 0, stock: 4 });
-    const buyer = await Api.login(ctx.core.url, 'buyer-501');
+    const buyer = await shopper(ctx.core.url, 'buyer-501');
     const placed = await buyer.post('/api/v1/orders', { skuId, qty: 3 }, { 'idempotency-key': 'late' });
     assert.equal(placed.status, 201);
     assert.deepEqual(await stock(skuId), [4, 3]);
@@ -109,7 +109,7 @@ describe('orders at list price', () => {
 
   it('list price - bad requests name the problem and change nothing', async () => {
     const skuId = await sku({ listPriceFen: 100, perBuyerLimit: 0, stock: 2 });
-    const buyer = await Api.login(ctx.core.url, 'buyer-601');
+    const buyer = await shopper(ctx.core.url, 'buyer-601');
     const key = { 'idempotency-key': 'bad' };
     const cases: [unknown, number, RegExp][] = [
       [{ qty: 1 }, 400, /flashSaleId or skuId/],
@@ -129,7 +129,7 @@ describe('orders at list price', () => {
 
   it('list price - a SKU without its own limit gets the default one: one buyer cannot hold the shelf', async () => {
     const skuId = await sku({ listPriceFen: 800, perBuyerLimit: 0, stock: 500 });
-    const buyer = await Api.login(ctx.core.url, 'buyer-701');
+    const buyer = await shopper(ctx.core.url, 'buyer-701');
     const all = await buyer.post('/api/v1/orders', { skuId, qty: 500 }, { 'idempotency-key': 'shelf' });
     assert.deepEqual([all.status, all.body.code], [409, 'LIMIT_REACHED']);
     const seven = await buyer.post('/api/v1/orders', { skuId, qty: 7 }, { 'idempotency-key': 'seven' });
@@ -147,7 +147,7 @@ describe('orders at list price', () => {
 
   it('list price - open unpaid holds per buyer are capped across SKUs; paying or cancelling one frees a place', async () => {
     const skus = await Promise.all(Array.from({ length: 5 }, () => sku({ listPriceFen: 300, perBuyerLimit: 0, stock: 10 })));
-    const buyer = await Api.login(ctx.core.url, 'buyer-702');
+    const buyer = await shopper(ctx.core.url, 'buyer-702');
     // Four tapped at once: the cap (3) holds under concurrency too.
     const answers = await Promise.all(skus.slice(0, 4).map((skuId, i) => buyer.post('/api/v1/orders', { skuId, qty: 1 }, { 'idempotency-key': `open-${i}` })));
     const placed = answers.filter((a) => a.status === 201);
@@ -159,7 +159,7 @@ describe('orders at list price', () => {
     const replay = await buyer.post('/api/v1/orders', { skuId: placed[0]!.body.skuId, qty: 1 }, { 'idempotency-key': `open-${answers.indexOf(placed[0]!)}` });
     assert.deepEqual([replay.status, replay.body.id], [200, placed[0]!.body.id]);
     // Another buyer is not affected.
-    const other = await Api.login(ctx.core.url, 'buyer-703');
+    const other = await shopper(ctx.core.url, 'buyer-703');
     assert.equal((await other.post('/api/v1/orders', { skuId: skus[4], qty: 1 }, { 'idempotency-key': 'x' })).status, 201);
 
     assert.equal((await buyer.post(`/api/v1/orders/${placed[0]!.body.id}/pay`)).body.status, 'PAID');

@@ -125,7 +125,7 @@ describe('flash-sale pools and warehouse stock', () => {
     // A second warehouse, serving leader-2, so that this SKU is the only stock there.
     const leader2 = await Api.login(ctx.core.url, 'leader-2');
     const { skuId, flashSaleId } = await createFlashSale(leader2, { quantity: 4, perBuyerLimit: 4, stock: 10, warehouseId: 'wh-2' });
-    const buyer = await Api.login(ctx.core.url, 'buyer-901');
+    const buyer = await Api.login(ctx.core.url, 'buyer-911');
     await order(buyer, flashSaleId, 1, 'pool');
     const atListPrice = await buyer.post('/api/v1/orders', { skuId, qty: 2 }, { 'idempotency-key': 'list' });
     assert.equal(atListPrice.status, 201, JSON.stringify(atListPrice.body));

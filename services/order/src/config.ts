@@ -6,6 +6,11 @@ export const configShape = serviceConfigShape(
   { HTTP_PORT: 8083, GRPC_PORT: 50053, DB_SCHEMA: 'orders' },
   {
     INVENTORY_ADDR: localAddresses.INVENTORY_ADDR,
+    // Pickup points are fulfillment's: the order service keeps a copy to check placements.
+    FULFILLMENT_ADDR: localAddresses.FULFILLMENT_ADDR,
+    PICKUP_POINT_REFRESH_MS: z.coerce.number().int().positive().default(30_000),
+    // A buyer's chosen point made on another replica is seen here within this long.
+    PICKUP_CHOICE_CACHE_MS: z.coerce.number().int().nonnegative().default(10_000),
     PAYMENT_WEBHOOK_SECRET: configTypes.secret('sandbox-webhook-secret-dev-only'),
     // Where the sandbox provider posts its callbacks; defaults to this service's own webhook.
     PAYMENT_WEBHOOK_URL: z.string().url().optional(),

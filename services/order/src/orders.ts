@@ -2,8 +2,10 @@
 // races between paying and cancelling: whoever settles the hold first wins.
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, type Logger, type PoolClient } from '@lc/kit';
-import { BOUNDS, ReserveOutcome, isOrderQty, saleRefusalOf, type SaleRefusal } from '@lc/contracts';
+import { BOUNDS, ReserveOutcome, isOrderQty, pickupPointRefusal, saleRefusalOf, type PickupPointRef, type SaleRefusal } from '@lc/contracts';
 import type { InventoryClient } from './adapters/inventory-client.js';
+import type { PickupChoiceStore } from './adapters/pickup-choice-store.js';
+import type { PickupPointDirectory } from './adapters/pickup-point-directory.js';
 import type { OrderStore, OrderRow } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
 import { transition } from './domain/order-status.js';
@@ -18,6 +20,8 @@ export interface PlaceOrder {
   leaderId: string;
   /** Set instead of `flashSaleId` for an order at list price. */
   skuId: string;
+  /** Where the parcel should go; empty for the buyer's chosen point, else their leader's. */
+  pickupPointId: string;
 }
 
 export type PlaceResult =
@@ -31,7 +35,8 @@ function checkedRequestHash(req: PlaceOrder): string {
   if (!req.flashSaleId === !req.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: exactly one is required');
   if (!isOrderQty(req.qty)) throw new DomainError('INVALID_ARGUMENT', `qty: must be an integer from ${BOUNDS.qty.min} to ${BOUNDS.qty.max}`);
   return createHash('sha256')
-    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId]))
+    // A named pickup point is part of the request (left out when unnamed, so older hashes hold).
+    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : [])]))
     .digest('hex');
 }
 
@@ -41,10 +46,20 @@ export class Orders {
     private readonly inventory: InventoryClient,
     private readonly payments: Payments,
     private readonly logger: Logger,
+    private readonly points: PickupPointDirectory,
+    private readonly choices: PickupChoiceStore,
   ) {}
 
   async place(req: PlaceOrder): Promise<PlaceResult> {
     const requestHash = checkedRequestHash(req);
+    const named = req.pickupPointId ? await this.points.point(req.pickupPointId) : undefined;
+    if (req.pickupPointId && !named) throw new DomainError('INVALID_ARGUMENT', `pickupPointId: no pickup point ${req.pickupPointId}`);
+    // Read beside the reservation, so the flash-sale path waits for neither alone.
+    const chosen = named ? Promise.resolve('') : this.choices.of(req.buyerId);
+    chosen.catch(() => undefined);
+    // At list price with no leader in the request the buyer's own record is all there is: an
+    // order with nowhere to go is refused before any stock is held.
+    if (!named && !req.flashSaleId && !req.leaderId) await this.requireSomewhere(req.buyerId, await chosen);
 
     const hold = {
       buyerId: req.buyerId,
@@ -67,10 +82,19 @@ export class Orders {
       return { outcome: refusal };
     }
     const orderId = randomUUID();
+    const leaderId = await this.store.leaderOf(req.buyerId, req.leaderId || reserved.leaderId, orderId);
+    const point = named ?? (await this.defaultPoint(req.buyerId, await chosen, leaderId));
+    const refusal = deliveryRefusal(point, reserved.warehouseId);
+    if (refusal) {
+      // Rare: the hold goes back at once, so the refused order leaves nothing behind.
+      await this.inventory.release(reserved.reservationId, refusal.message);
+      throw refusal;
+    }
     const order = await this.store.insert({
       id: orderId,
       buyerId: req.buyerId,
-      leaderId: await this.store.leaderOf(req.buyerId, req.leaderId || reserved.leaderId, orderId),
+      leaderId,
+      pickupPointId: point!.id,
       liveSessionId: req.liveSessionId || reserved.liveSessionId,
       flashSaleId: req.flashSaleId,
       skuId: reserved.skuId,
@@ -89,6 +113,38 @@ export class Orders {
     const twin = await this.store.byKey(req.buyerId, req.idempotencyKey);
     if (!twin) throw new DomainError('UNAVAILABLE', 'try again');
     return this.replay(twin, requestHash);
+  }
+
+  /** The buyer's chosen point if it still exists, else their leader's. */
+  private async defaultPoint(buyerId: string, chosenId: string, leaderId: string): Promise<PickupPointRef | undefined> {
+    const chosen = chosenId ? await this.points.point(chosenId) : undefined;
+    if (chosen) return chosen;
+    const ofLeader = await this.points.ofLeader(leaderId);
+    if (ofLeader) return ofLeader;
+    // Before refusing, make sure no choice was made on another replica since it was cached.
+    const fresh = await this.choices.fresh(buyerId);
+    return fresh && fresh !== chosenId ? this.points.point(fresh) : undefined;
+  }
+
+  private async requireSomewhere(buyerId: string, chosenId: string): Promise<void> {
+    if (await this.defaultPoint(buyerId, chosenId, await this.store.boundLeader(buyerId))) return;
+    throw pickupPointRefusal('NO_PICKUP_POINT', 'pickupPointId: choose a pickup point first (you have none, and no leader with one)');
+  }
+
+  /** Where the buyer's orders go unless an order names a point: their choice, else their leader's. */
+  async buyerPickupPoint(buyerId: string): Promise<{ pickupPointId: string; source: 'CHOSEN' | 'LEADER' | 'NONE' }> {
+    if (!buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+    const chosen = await this.choices.fresh(buyerId);
+    if (chosen && (await this.points.point(chosen))) return { pickupPointId: chosen, source: 'CHOSEN' };
+    const ofLeader = await this.points.ofLeader(await this.store.boundLeader(buyerId));
+    return ofLeader ? { pickupPointId: ofLeader.id, source: 'LEADER' } : { pickupPointId: '', source: 'NONE' };
+  }
+
+  async choosePickupPoint(buyerId: string, pickupPointId: string): Promise<{ pickupPointId: string; source: 'CHOSEN' }> {
+    if (!buyerId) throw new DomainError('INVALID_ARGUMENT', 'buyerId: required');
+    if (!pickupPointId || !(await this.points.point(pickupPointId))) throw new DomainError('INVALID_ARGUMENT', `pickupPointId: no pickup point ${pickupPointId}`);
+    await this.choices.choose(buyerId, pickupPointId);
+    return { pickupPointId, source: 'CHOSEN' };
   }
 
   /**
@@ -170,6 +226,18 @@ export class Orders {
     }
     return overdue.length;
   }
+}
+
+/** Why the parcel could not be delivered there, if it could not. */
+function deliveryRefusal(point: PickupPointRef | undefined, warehouseId: string): DomainError | undefined {
+  if (!point) return pickupPointRefusal('NO_PICKUP_POINT', 'pickupPointId: choose a pickup point first (you have none, and no leader with one)');
+  if (point.warehouseId !== warehouseId) {
+    return pickupPointRefusal('PICKUP_POINT_NOT_SERVED', `pickupPointId: ${point.id} is not served by warehouse ${warehouseId}, which ships this item; choose another point`, {
+      pickupPointId: point.id,
+      warehouseId,
+    });
+  }
+  return undefined;
 }
 
 /** An order leaving PENDING_PAYMENT unpaid closes its pending intents in the same transaction. */

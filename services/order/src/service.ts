@@ -2,9 +2,11 @@
 // and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, OrderServiceService } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
+import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
+import { PickupPointDirectory } from './adapters/pickup-point-directory.js';
 import { PaymentStore } from './adapters/payment-store.js';
 import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
 import type { OrderConfig } from './config.js';
@@ -19,6 +21,11 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('inventory client', () => inventory.close());
+  const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
+  runtime.onClose('fulfillment client', () => fulfillment.close());
+  const points = new PickupPointDirectory(fulfillment, runtime.logger, { refreshMs: config.PICKUP_POINT_REFRESH_MS });
+  points.start();
+  runtime.onStopTakingWork('pickup point directory', () => points.stop());
   // The webhook URL is only known once the HTTP port is bound (tests use port 0).
   let webhook = config.PAYMENT_WEBHOOK_URL;
   const provider = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
@@ -27,7 +34,8 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
   const store = new OrderStore(runtime.pool!);
   const inventoryClient = new InventoryClient(inventory);
   const payments = new Payments(store, new PaymentStore(runtime.pool!), inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
-  const orders = new Orders(store, inventoryClient, payments, runtime.logger);
+  const choices = new PickupChoiceStore(runtime.pool!, config.PICKUP_CHOICE_CACHE_MS);
+  const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
 
   runtime.http.register(async (scope) => {

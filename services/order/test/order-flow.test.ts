@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
-import { Api, createFlashSale } from '../../../test-support/api.js';
+import { Api, createFlashSale, servedLeader } from '../../../test-support/api.js';
 
 describe('orders api', () => {
   const iso = isolate();
@@ -17,6 +17,8 @@ describe('orders api', () => {
     leader = await Api.login(core.url, 'leader-1');
     alice = await Api.login(core.url, 'buyer-101');
     bob = await Api.login(core.url, 'buyer-102');
+    // alice's first order comes through leader-2's link: their point is where it goes.
+    await servedLeader(core.url, 'leader-2');
   });
   after(async () => {
     await core?.stop();

@@ -76,6 +76,32 @@ export function routeMap(routes: Route[], depot?: Place & { name?: string }, dri
   return svg;
 }
 
+/**
+ * Pins on the same tile-free projection: a pickup point (and, when given, where the buyer is),
+ * framed with about half a kilometre around them so a lone pin sits in the middle.
+ */
+export function pinMap(pins: (Place & { label: string; kind: 'point' | 'you' })[]): SVGSVGElement {
+  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'route-map pin-map', role: 'img', 'aria-label': '自提点位置 Pickup point on the map' });
+  const margin = 0.005;
+  const frame = pins.flatMap((p) => [
+    { lat: p.lat - margin, lng: p.lng - margin },
+    { lat: p.lat + margin, lng: p.lng + margin },
+  ]);
+  const project = projector(frame);
+  for (const pin of pins) {
+    const [x, y] = project(pin);
+    const g = el('g', { class: `pin ${pin.kind}`, 'data-kind': pin.kind });
+    g.append(
+      pin.kind === 'point'
+        ? el('path', { d: `M${x},${y} l-14,-26 a16,16 0 1,1 28,0 z`, fill: '#e4393c', stroke: '#fff', 'stroke-width': 3 })
+        : el('circle', { cx: x, cy: y, r: 9, fill: '#2b6de0', stroke: '#fff', 'stroke-width': 3 }),
+      el('text', { x: x + 20, y: y - 20, style: 'font-size:22px' }, pin.label),
+    );
+    svg.append(g);
+  }
+  return svg;
+}
+
 export function statusLegend(): HTMLElement {
   const legend = document.createElement('div');
   legend.className = 'legend';

@@ -1,11 +1,13 @@
 // The leader's pickup counter: parcels coming to this pickup point with their status, confirming
-// receipt from the driver, and handing parcels to buyers against their 6-digit pickup code.
+// receipt from the driver, and handing parcels to buyers against their 6-digit pickup code, typed
+// or read from the buyer's QR code (camera or photo).
 import { Api, describeError } from '../api.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime } from '../format.js';
 import type { Bag, Stop } from '@lc/contracts/views';
 import { BAG_STATUS } from '../fulfillment-labels.js';
 import { mountInbox } from '../components/inbox-bell.js';
+import { CameraScanner, decodePhoto } from '../components/code-scanner.js';
 
 let api: Api;
 /** Stops whose receipt this page confirmed. */
@@ -15,7 +17,11 @@ async function main(): Promise<void> {
   api = await Api.as(param('leader') ?? 'leader-1', 'leader');
   byId('who').textContent = api.user.name;
   void mountInbox(api);
-  byId('verify-form').addEventListener('submit', (e) => void verify(e));
+  byId('verify-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void verify();
+  });
+  wireScanning();
   byId('refresh').addEventListener('click', () => void refresh());
   await refresh();
   setInterval(() => void refresh(), 10_000);
@@ -67,8 +73,43 @@ async function confirmReceipt(stopId: string): Promise<void> {
   }
 }
 
-async function verify(e: Event): Promise<void> {
-  e.preventDefault();
+function wireScanning(): void {
+  const video = byId<HTMLVideoElement>('scan-video');
+  const stopButton = byId('scan-stop');
+  const scanner = new CameraScanner(video);
+  const stop = () => {
+    scanner.stop();
+    video.classList.add('hidden');
+    stopButton.classList.add('hidden');
+  };
+  stopButton.addEventListener('click', stop);
+  byId('scan-camera').addEventListener('click', () => {
+    video.classList.remove('hidden');
+    stopButton.classList.remove('hidden');
+    scanner
+      .scan()
+      .then((code) => (code ? scanned(code) : undefined))
+      .catch((err: unknown) => toast(`无法打开摄像头，请输入或拍照 No camera: type the code or use a photo (${(err as Error).message})`, 'error'))
+      .finally(stop);
+  });
+  const photo = byId<HTMLInputElement>('scan-photo');
+  photo.addEventListener('change', () => {
+    const file = photo.files?.[0];
+    photo.value = '';
+    if (!file) return;
+    decodePhoto(file)
+      .then((code) => (code ? scanned(code) : toast('照片里没有提货码 No pickup code in that photo', 'error')))
+      .catch((err: unknown) => toast(describeError(err), 'error'));
+  });
+}
+
+/** A code read from a QR code is verified as if typed. */
+async function scanned(code: string): Promise<void> {
+  byId<HTMLInputElement>('pickup-code').value = code;
+  await verify();
+}
+
+async function verify(): Promise<void> {
   const input = byId<HTMLInputElement>('pickup-code');
   const result = byId('verify-result');
   try {

@@ -3,6 +3,7 @@
 import { Api, ApiError, buyerIdForThisBrowser, describeError } from '../api.js';
 import type { ProductView as Product, SkuView as Sku } from '@lc/contracts/views';
 import { OrderCard } from '../components/order-timeline.js';
+import { PickupPointPicker } from '../components/pickup-point-picker.js';
 import { byId, fill, h, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { newIdempotencyKey } from '../idempotency.js';
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
   api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
   void mountInbox(api);
+  // Orders go to the buyer's pickup point: without one they are refused, so it is chosen here.
+  const picker = new PickupPointPicker(api);
+  byId('picker').replaceWith(picker.element);
+  void picker.load();
   byId('refresh').addEventListener('click', () => void refreshProducts());
   setInterval(() => {
     for (const card of cards.values()) card.tick(Date.now());

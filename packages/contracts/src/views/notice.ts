@@ -11,6 +11,7 @@ export const NOTICE_KINDS = [
   'REFUND_ISSUED',
   'AFTER_SALES_ANSWERED',
   'GROUP_BUY_FAILED',
+  'DEFERRED',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

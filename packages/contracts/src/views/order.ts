@@ -14,12 +14,14 @@ export interface OrderCore {
   qty: number;
   unitPriceFen: number;
   totalFen: number;
+  /** Where the parcel goes (the buyer's choice or their leader's point), fixed at placement. */
+  pickupPointId: string;
 }
 
 /** Copies just the core fields, so each representation spells out only what differs. */
 export function orderCore(o: OrderCore): OrderCore {
-  const { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen } = o;
-  return { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen };
+  const { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen, pickupPointId } = o;
+  return { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen, pickupPointId };
 }
 
 export interface OrderView extends OrderCore {

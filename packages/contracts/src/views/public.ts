@@ -9,3 +9,4 @@ export type { Bag, PickList, Route, RoutePlan, Stop, Wave, Warehouse } from '../
 export type * from './live-session.js';
 export type * from './identity.js';
 export type * from './notice.js';
+export type * from './pickup-point.js';

@@ -72,9 +72,9 @@ export class WarehouseStore {
   /** False when the id or the leader is taken (nothing is written then). */
   async insertPickupPoint(p: PickupPoint): Promise<boolean> {
     const inserted = await this.pool.query(
-      `INSERT INTO pickup_points (id, leader_id, warehouse_id, name, address, lat, lng, opens_at, closes_at, service_minutes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-      [p.id, p.leaderId, p.warehouseId, p.name, p.address, p.lat, p.lng, p.opensAt, p.closesAt, p.serviceMinutes],
+      `INSERT INTO pickup_points (id, leader_id, warehouse_id, name, address, lat, lng, opens_at, closes_at, service_minutes, daily_capacity)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+      [p.id, p.leaderId, p.warehouseId, p.name, p.address, p.lat, p.lng, p.opensAt, p.closesAt, p.serviceMinutes, p.dailyCapacity],
     );
     return inserted.rowCount === 1;
   }
@@ -90,6 +90,43 @@ export class WarehouseStore {
       ? await this.pool.query('SELECT * FROM pickup_points WHERE id = $1', [by.id])
       : await this.pool.query('SELECT * FROM pickup_points WHERE leader_id = $1', [by.leaderId]);
     return rows[0] ? toPickupPoint(rows[0]) : undefined;
+  }
+
+  /** Every point, compactly (the order service's copy). */
+  async pickupPointRefs(): Promise<{ id: string; leaderId: string; warehouseId: string }[]> {
+    const { rows } = await this.pool.query('SELECT id, leader_id, warehouse_id FROM pickup_points');
+    return rows.map((r) => ({ id: r.id, leaderId: r.leader_id, warehouseId: r.warehouse_id }));
+  }
+
+  /**
+   * Points nearest `from` first (great-circle), or the named ones; each with its warehouse's zone
+   * and cut-off, which decide the delivery day an order paid now joins.
+   */
+  async pickupPointsNear(q: { from?: { lat: number; lng: number }; ids: string[]; limit: number }): Promise<PointWithClock[]> {
+    const distance = q.from
+      ? `6371008.8 * 2 * asin(sqrt(power(sin(radians(p.lat - $1) / 2), 2) + cos(radians($1)) * cos(radians(p.lat)) * power(sin(radians(p.lng - $2) / 2), 2)))`
+      : '0';
+    const values: unknown[] = q.from ? [q.from.lat, q.from.lng] : [0, 0];
+    values.push(q.limit, q.ids);
+    const { rows } = await this.pool.query(
+      `SELECT p.*, ${distance} AS distance_m, h.time_zone, h.cutoff FROM pickup_points p JOIN warehouses h ON h.id = p.warehouse_id
+       WHERE (cardinality($4::text[]) = 0 OR p.id = ANY($4::text[])) AND $1::float8 IS NOT NULL AND $2::float8 IS NOT NULL
+       ORDER BY distance_m, p.id LIMIT $3`,
+      values,
+    );
+    return rows.map((r) => ({ point: toPickupPoint(r), distanceM: Number(r.distance_m), timeZone: r.time_zone, cutoff: r.cutoff }));
+  }
+
+  /** Parcels already bound for each point on each (warehouse, delivery day) asked about. */
+  async pointLoads(asks: { pointId: string; warehouseId: string; date: string }[]): Promise<Map<string, number>> {
+    if (!asks.length) return new Map();
+    const { rows } = await this.pool.query(
+      `SELECT a."pointId" AS point_id, l.parcels FROM jsonb_to_recordset($1::jsonb) AS a("pointId" text, "warehouseId" text, date date)
+       JOIN waves w ON w.warehouse_id = a."warehouseId" AND w.delivery_date = a.date
+       JOIN wave_point_loads l ON l.wave_id = w.id AND l.pickup_point_id = a."pointId"`,
+      [JSON.stringify(asks)],
+    );
+    return new Map(rows.map((r) => [r.point_id as string, Number(r.parcels)]));
   }
 
   async pickupPointsOfWave(waveId: string): Promise<PickupPoint[]> {
@@ -111,5 +148,13 @@ function toPickupPoint(r: any): PickupPoint {
     opensAt: r.opens_at,
     closesAt: r.closes_at,
     serviceMinutes: r.service_minutes,
+    dailyCapacity: r.daily_capacity,
   };
+}
+
+export interface PointWithClock {
+  point: PickupPoint;
+  distanceM: number;
+  timeZone: string;
+  cutoff: string;
 }

@@ -83,13 +83,43 @@ export class WaveStore {
     return (seen.rowCount ?? 0) > 0;
   }
 
-  /** The order joins the wave IN_WAVE, or waits (NO_WAREHOUSE, no wave) for its warehouse to exist. */
-  async addOrder(db: Db, e: OrderEvent, waveId: string | undefined, status: 'IN_WAVE' | 'NO_WAREHOUSE'): Promise<void> {
+  /**
+   * The order joins the wave IN_WAVE (bound for `pickupPointId`; `deferredFrom` when a full point
+   * pushed it past its first delivery day), or waits (NO_WAREHOUSE, no wave) for its warehouse.
+   */
+  async addOrder(
+    db: Db,
+    e: OrderEvent,
+    waveId: string | undefined,
+    status: 'IN_WAVE' | 'NO_WAREHOUSE',
+    placed: { pickupPointId?: string; deferredFrom?: string } = {},
+  ): Promise<void> {
     await db.query(
-      `INSERT INTO wave_orders (order_id, wave_id, warehouse_id, buyer_id, leader_id, sku_id, qty, paid_at, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0), $9) ON CONFLICT DO NOTHING`,
-      [e.orderId, waveId ?? null, e.warehouseId, e.buyerId, e.leaderId, e.skuId, e.qty, e.atMs, status],
+      `INSERT INTO wave_orders (order_id, wave_id, warehouse_id, buyer_id, leader_id, sku_id, qty, paid_at, status, pickup_point_id, deferred_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0), $9, $10, $11) ON CONFLICT DO NOTHING`,
+      [e.orderId, waveId ?? null, e.warehouseId, e.buyerId, e.leaderId, e.skuId, e.qty, e.atMs, status, placed.pickupPointId || null, placed.deferredFrom ?? null],
     );
+  }
+
+  /**
+   * Takes one of the point's parcels for the wave's day if it has one left: a conditional
+   * increment, so concurrent joins never take more than `capacity`.
+   */
+  async takePointSlot(db: Db, waveId: string, pickupPointId: string, capacity: number): Promise<boolean> {
+    await db.query('INSERT INTO wave_point_loads (wave_id, pickup_point_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [waveId, pickupPointId]);
+    const taken = await db.query('UPDATE wave_point_loads SET parcels = parcels + 1 WHERE wave_id = $1 AND pickup_point_id = $2 AND parcels < $3', [waveId, pickupPointId, capacity]);
+    return taken.rowCount === 1;
+  }
+
+  /** The order's place in a wave (locked), if it holds one. */
+  async slotOf(db: Db, orderId: string): Promise<{ waveId: string; pickupPointId: string; status: string } | undefined> {
+    const { rows } = await db.query('SELECT wave_id, pickup_point_id, status FROM wave_orders WHERE order_id = $1 FOR UPDATE', [orderId]);
+    const r = rows[0];
+    return r?.wave_id && r.pickup_point_id ? { waveId: r.wave_id, pickupPointId: r.pickup_point_id, status: r.status } : undefined;
+  }
+
+  async releasePointSlot(db: Db, waveId: string, pickupPointId: string): Promise<void> {
+    await db.query('UPDATE wave_point_loads SET parcels = parcels - 1 WHERE wave_id = $1 AND pickup_point_id = $2 AND parcels > 0', [waveId, pickupPointId]);
   }
 
   /**
@@ -110,7 +140,17 @@ export class WaveStore {
   /** Orders waiting for this warehouse, as the paid events they came from. */
   async waiting(warehouseId: string): Promise<OrderEvent[]> {
     const { rows } = await this.pool.query(`SELECT * FROM wave_orders WHERE warehouse_id = $1 AND status = 'NO_WAREHOUSE'`, [warehouseId]);
-    return rows.map((r) => ({ orderId: r.order_id, buyerId: r.buyer_id, leaderId: r.leader_id, skuId: r.sku_id, warehouseId, qty: r.qty, status: 'PAID', atMs: new Date(r.paid_at).getTime() }));
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      buyerId: r.buyer_id,
+      leaderId: r.leader_id,
+      skuId: r.sku_id,
+      warehouseId,
+      qty: r.qty,
+      status: 'PAID',
+      atMs: new Date(r.paid_at).getTime(),
+      pickupPointId: r.pickup_point_id ?? '',
+    }));
   }
 
   /** Claims a waiting order for adoption; false when another pod claimed it first. */
@@ -129,11 +169,12 @@ export class WaveStore {
 
   async ordersToBag(db: Db, waveId: string): Promise<OrderToBag[]> {
     const { rows } = await db.query(
-      `SELECT o.*, p.id AS pickup_point_id FROM wave_orders o LEFT JOIN pickup_points p ON p.leader_id = o.leader_id
+      // Orders paid before points were chosen carry none: they go to their leader's point.
+      `SELECT o.*, COALESCE(o.pickup_point_id, p.id) AS point_id FROM wave_orders o LEFT JOIN pickup_points p ON p.leader_id = o.leader_id
        WHERE o.wave_id = $1 AND o.status = 'IN_WAVE' ORDER BY o.paid_at, o.order_id`,
       [waveId],
     );
-    return rows.map((o) => ({ orderId: o.order_id, buyerId: o.buyer_id, skuId: o.sku_id, qty: o.qty, pickupPointId: o.pickup_point_id }));
+    return rows.map((o) => ({ orderId: o.order_id, buyerId: o.buyer_id, skuId: o.sku_id, qty: o.qty, pickupPointId: o.point_id }));
   }
 
   async markOrder(db: Db, orderId: string, status: WaveOrderStatus): Promise<void> {

@@ -97,6 +97,13 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
       async listPickupCodes(req) {
         return { codes: await deliveries.pickupCodes(req.buyerId) };
       },
+      async findPickupPoints(req) {
+        const from = req.hasLocation ? { lat: req.lat, lng: req.lng } : undefined;
+        return { pickupPoints: await warehouses.choices({ ...(from ? { from } : {}), ids: req.ids, limit: req.limit }) };
+      },
+      async listPickupPoints() {
+        return { pickupPoints: await warehouses.pickupPointRefs() };
+      },
     },
     logger,
   );

@@ -48,6 +48,7 @@ const pickupPointBody = z.object({
   opensAt: hhmm('opensAt').default('08:00'),
   closesAt: hhmm('closesAt').default('20:00'),
   serviceMinutes: z.number({ error: 'serviceMinutes must be an integer' }).int().min(0).max(240).default(10),
+  dailyCapacity: z.number({ error: 'dailyCapacity must be an integer' }).int('dailyCapacity must be an integer').min(1, 'dailyCapacity must be at least 1').max(100_000).default(200),
 });
 
 const waveBody = z.object({

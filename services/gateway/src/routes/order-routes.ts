@@ -17,6 +17,8 @@ const placeBody = z.object({
   qty,
   liveSessionId: z.string().max(100).optional(),
   leaderId: id('leaderId').optional(),
+  // Where the parcel should go; without it, the buyer's chosen point, else their leader's.
+  pickupPointId: id('pickupPointId').optional(),
 });
 
 const keyHeader = idempotencyKey('Idempotency-Key header');
@@ -47,6 +49,7 @@ export function orderRoutes(
       qty: body.qty,
       liveSessionId: body.liveSessionId ?? '',
       leaderId: body.leaderId ?? '',
+      pickupPointId: body.pickupPointId ?? '',
     };
     if (body.flashSaleId) {
       if (soldOutPool) {

@@ -13,6 +13,7 @@ export const NOTICE_CONSUMERS: Record<string, { stream: StreamKey; subject: stri
   'live-room-notices-partially-refunded': { stream: 'ORDER', subject: 'order.partially_refunded' },
   'live-room-notices-after-sales': { stream: 'ORDER', subject: 'order.after_sales.answered' },
   'live-room-notices-group-buy': { stream: 'LEADER', subject: 'leader.group_buy.failed' },
+  'live-room-notices-deferred': { stream: 'FULFILLMENT', subject: 'fulfillment.deferred' },
 };
 
 export function consumeNoticeEvents(bus: EventBus, notices: Notices): Promise<EventConsumer[]> {

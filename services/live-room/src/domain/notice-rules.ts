@@ -21,6 +21,7 @@ const orderEvent = z.object({ orderId: z.string().min(1).max(64), buyerId: userI
 const fullRefund = orderEvent.extend({ refundFen: z.number().int().positive().optional() });
 const partialRefund = orderEvent.extend({ refundId: z.string().min(1).max(64), refundFen: z.number().int().positive() });
 const afterSales = z.object({ caseId: z.string().min(1).max(64), orderId: z.string().min(1).max(64), buyerId: userId, status: z.string().max(40).optional() });
+const deferred = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, fromDate: z.string().max(10), deliveryDate: z.string().max(10) });
 const groupBuyFailed = z.object({
   groupBuyId: z.string().min(1).max(64),
   title: z.string().max(200),
@@ -81,6 +82,19 @@ export function noticesFor(subject: string, payload: unknown): NoticeDraft[] {
       const e = parse(afterSales, subject, payload);
       const o = short(e.orderId);
       return [{ userId: e.buyerId, sourceKey: `${subject}:${e.caseId}`, kind: 'AFTER_SALES_ANSWERED', title: '售后已回复 After-sales answered', body: `您对订单 ${o} 的售后申请已有回复。Your after-sales request for order ${o} has an answer.`, orderId: e.orderId }];
+    }
+    case 'fulfillment.deferred': {
+      // The pickup point was full on the delivery day: the parcel goes out on a later one.
+      const e = parse(deferred, subject, payload);
+      const o = short(e.orderId);
+      return [{
+        userId: e.buyerId,
+        sourceKey: `${subject}:${e.orderId}`,
+        kind: 'DEFERRED',
+        title: '自提点当日已满，顺延送达 Pickup point full: later delivery',
+        body: `自提点 ${e.fromDate} 已满，订单 ${o} 改为 ${e.deliveryDate} 送达。Your pickup point is full on ${e.fromDate}; order ${o} arrives on ${e.deliveryDate}.`,
+        orderId: e.orderId,
+      }];
     }
     case 'leader.group_buy.failed': {
       const e = parse(groupBuyFailed, subject, payload);

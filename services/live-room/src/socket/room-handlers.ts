@@ -269,7 +269,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     const rate = await deps.orderRate.take(data.user.id);
     if (!rate.taken) throw new RoomRefusal('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
     const session = await joinedSession();
-    const placement: PlaceOrderRequest = { buyerId: data.user.id, idempotencyKey, flashSaleId, qty, liveSessionId: session.id, leaderId: session.leaderId, skuId: '' };
+    const placement: PlaceOrderRequest = { buyerId: data.user.id, idempotencyKey, flashSaleId, qty, liveSessionId: session.id, leaderId: session.leaderId, skuId: '', pickupPointId: '' };
     if (session.activeFlashSaleId !== flashSaleId) {
       // The sale is over here, but a buyer retrying the order they won still gets it back.
       const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true, deadlineMs: 3000 });

@@ -15,7 +15,7 @@ export interface OrderRow extends OrderCore {
 }
 
 /** The payload of every order.* event: the order's public fields when it changed. */
-export type OrderEvent = Pick<OrderRow, 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'warehouseId' | 'qty' | 'totalFen' | 'status'> & {
+export type OrderEvent = Pick<OrderRow, 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'warehouseId' | 'qty' | 'totalFen' | 'status' | 'pickupPointId'> & {
   orderId: string;
   atMs: number;
 };
@@ -77,6 +77,14 @@ export class OrderStore {
     return leader;
   }
 
+  /** The leader the buyer is bound to ('' for none), without binding them. */
+  async boundLeader(buyerId: string): Promise<string> {
+    const known = this.leaders.get(buyerId);
+    if (known !== undefined) return known;
+    const { rows } = await this.pool.query<{ leader_id: string }>('SELECT leader_id FROM buyer_leader WHERE buyer_id = $1', [buyerId]);
+    return rows[0]?.leader_id ?? '';
+  }
+
   private readonly bindings = new Batcher<{ buyerId: string; candidate: string; orderId: string }, string>(async (asks) => {
     const candidates = asks.filter((a) => a.candidate);
     if (candidates.length) {
@@ -117,12 +125,14 @@ export class OrderStore {
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
            id uuid, "buyerId" text, "leaderId" text, "liveSessionId" text, "flashSaleId" text, "skuId" text, "warehouseId" text,
            qty integer, "unitPriceFen" bigint, "totalFen" bigint, status text, "reservationId" uuid, "paymentDeadlineMs" bigint,
-           "idempotencyKey" text, "requestHash" text, "createdMs" bigint, subject text, "msgId" text, payload text, trace text)),
+           "idempotencyKey" text, "requestHash" text, "createdMs" bigint, subject text, "msgId" text, payload text, trace text,
+           "pickupPointId" text)),
        placed AS (
          INSERT INTO orders (id, buyer_id, leader_id, live_session_id, flash_sale_id, sku_id, warehouse_id, qty, unit_price_fen, total_fen,
-                             status, reservation_id, payment_deadline, idempotency_key, request_hash, created_at)
+                             status, reservation_id, payment_deadline, idempotency_key, request_hash, created_at, pickup_point_id)
          SELECT id, "buyerId", "leaderId", "liveSessionId", "flashSaleId", "skuId", "warehouseId", qty, "unitPriceFen", "totalFen",
-                status, "reservationId", to_timestamp("paymentDeadlineMs" / 1000.0), "idempotencyKey", "requestHash", to_timestamp("createdMs" / 1000.0)
+                status, "reservationId", to_timestamp("paymentDeadlineMs" / 1000.0), "idempotencyKey", "requestHash", to_timestamp("createdMs" / 1000.0),
+                "pickupPointId"
          FROM input
          -- Every batch takes its keys in the same order, so two batches holding a buyer's twin
          -- requests wait for each other instead of deadlocking.
@@ -205,6 +215,7 @@ export function toEvent(o: Omit<OrderRow, 'timeline' | 'createdAtMs'>): OrderEve
     qty: o.qty,
     totalFen: o.totalFen,
     status: o.status,
+    pickupPointId: o.pickupPointId,
     atMs: Date.now(),
   };
 }
@@ -222,6 +233,7 @@ function toOrder(r: any): OrderRow {
     qty: r.qty,
     unitPriceFen: Number(r.unit_price_fen),
     totalFen: Number(r.total_fen),
+    pickupPointId: r.pickup_point_id,
     status: r.status,
     reservationId: r.reservation_id,
     paymentDeadlineMs: Number(r.deadline_ms),

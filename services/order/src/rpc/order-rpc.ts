@@ -44,6 +44,12 @@ export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderC
       async reconcilePayments(req) {
         return payments.reconciliation(config.PAYMENT_SETTLE_TIMEOUT_MS, req.limit);
       },
+      async getBuyerPickupPoint(req) {
+        return { pickupPoint: await orders.buyerPickupPoint(req.buyerId) };
+      },
+      async setBuyerPickupPoint(req) {
+        return { pickupPoint: await orders.choosePickupPoint(req.buyerId, req.pickupPointId) };
+      },
     },
     logger,
   );
