@@ -20,6 +20,9 @@ export const configShape = serviceConfigShape(
     // How long a PLANNING route plan stays its pod's without a renewal; after that the next plan
     // request for the wave abandons it and plans again.
     ROUTE_PLAN_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    // What one more vehicle costs in metres of driving, for operators who pay per kilometre rather
+    // than per van; unset, plans use the fewest vehicles first and then the shortest distance.
+    ROUTE_VEHICLE_COST_M: z.coerce.number().min(0).optional(),
   },
 );
 

@@ -36,6 +36,8 @@ class LeaseLostError extends Error {
 
 export class RoutePlanner {
   private readonly running = new Set<Promise<void>>();
+  /** Plans this pod is solving, to finish at once when staff ask it of this pod. */
+  private readonly finishing = new Map<string, AbortController>();
   /** Who holds a lease: the pod (its host name) and this process. */
   readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private readonly leaseMs: number;
@@ -45,10 +47,14 @@ export class RoutePlanner {
     private readonly stores: PlannerStores,
     private readonly travelTimes: TravelTimeProvider,
     private readonly logger: Logger,
-    opts: { leaseMs: number },
+    opts: { leaseMs: number; vehicleCost?: number },
   ) {
     this.leaseMs = opts.leaseMs;
+    this.vehicleCost = opts.vehicleCost;
   }
+
+  /** Metres a vehicle is worth, for operators who pay per kilometre; unset: fewest vehicles first. */
+  private readonly vehicleCost: number | undefined;
 
   async plan(waveId: string, opts: { timeLimitMs: number; driverIds: string[]; wait: boolean }): Promise<RoutePlan> {
     if (!isUuid(waveId)) throw new DomainError('NOT_FOUND', `waveId: no wave ${waveId}`);
@@ -75,10 +81,14 @@ export class RoutePlanner {
     const depot = { id: wave.warehouseId, lat: wave.lat, lng: wave.lng, timeZone: wave.timeZone, shiftStart: wave.shiftStart, shiftEnd: wave.shiftEnd };
 
     const lost = new AbortController();
+    const finish = new AbortController();
+    this.finishing.set(planId, finish);
     const renew = async (progress?: SolveProgress) => {
       const held = await this.stores.plans.renewLease(planId, this.owner, this.leaseMs, progress);
       // Abandoned by a request that found the lease expired (this pod stalled): stop solving.
       if (!held) lost.abort(new Error(`route plan ${planId}: lease lost, the wave is planned by another request`));
+      // Staff asked through another pod: the request reaches this one with the lease.
+      else if (held.finishRequested) finish.abort();
     };
     const keepLease = () => void renew().catch((err: unknown) => this.logger.warn({ err: (err as Error).message, planId }, 'route plan lease not renewed'));
     // Progress comes only when the solver improves, so the lease is also renewed on a timer while
@@ -96,7 +106,14 @@ export class RoutePlanner {
           void renew(p).catch(() => undefined);
         };
         const plan = stops.length
-          ? await solveInWorker(problem, { seed, timeLimitMs: opts.timeLimitMs, onProgress, signal: lost.signal })
+          ? await solveInWorker(problem, {
+            seed,
+            timeLimitMs: opts.timeLimitMs,
+            onProgress,
+            signal: lost.signal,
+            finishEarly: finish.signal,
+            ...(this.vehicleCost !== undefined ? { vehicleCost: this.vehicleCost } : {}),
+          })
           : { routes: [], unserved: [], vehicles: 0, distance: 0, iterations: 0, elapsedMs: 0 };
         const routes = toRoutes(plan, vehicles, stops, wave.date, wave.timeZone, drivers);
         await inTransaction(this.pool, async (client) => {
@@ -114,11 +131,22 @@ export class RoutePlanner {
         await this.stores.plans.markFailed(planId, this.owner, (error as Error).message).catch(() => undefined);
       } finally {
         clearInterval(heartbeat);
+        this.finishing.delete(planId);
       }
     })();
     this.running.add(work);
     void work.finally(() => this.running.delete(work));
     if (opts.wait) await work;
+    return this.get(planId);
+  }
+
+  /**
+   * Ends a plan's search early: its routes become the best found so far. Answered at once with the
+   * plan as it stands; a plan that already ended is returned unchanged.
+   */
+  async finish(planId: string): Promise<RoutePlan> {
+    if (!isUuid(planId)) throw new DomainError('NOT_FOUND', `planId: no route plan ${planId}`);
+    if (await this.stores.plans.requestFinish(planId)) this.finishing.get(planId)?.abort();
     return this.get(planId);
   }
 
@@ -159,6 +187,7 @@ export class RoutePlanner {
       seed: p.seed,
       timeLimitMs: p.timeLimitMs,
       travelTimes: p.travelTimes,
+      finishRequested: p.finishRequested,
     };
   }
 

@@ -38,7 +38,7 @@ export async function startFulfillment(config: FulfillmentConfig, logger?: Logge
   };
   const warehouses = new Warehouses(stores.warehouses);
   const waves = new Waves(pool, stores, config.PICKUP_CODE_SECRET, runtime.logger);
-  const planner = new RoutePlanner(pool, stores, travelTimes, runtime.logger, { leaseMs: config.ROUTE_PLAN_LEASE_MS });
+  const planner = new RoutePlanner(pool, stores, travelTimes, runtime.logger, { leaseMs: config.ROUTE_PLAN_LEASE_MS, vehicleCost: config.ROUTE_VEHICLE_COST_M });
   const attempts = new PickupAttemptLimit(runtime.redis!, config.REDIS_PREFIX, config.PICKUP_CODE_ATTEMPTS, config.PICKUP_CODE_WINDOW_MS);
   const deliveries = new Deliveries(pool, stores, travelTimes, config.PICKUP_CODE_SECRET, attempts);
 

@@ -203,3 +203,56 @@ describe('route plan lease - a stalled pod', () => {
     assert.deepEqual(rows, [{ plan_id: fresh.id, n: 2 }]);
   });
 });
+
+describe('route plan - finish now', () => {
+  const iso = isolate();
+  // A short lease: the pod asked to finish may not be the one solving, which hears of it when it renews.
+  const env = { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ROUTE_PLAN_LEASE_MS: '3000' };
+  const procs: ServiceProcess[] = [];
+  const clients: RpcClient<FulfillmentServiceClient>[] = [];
+
+  before(async () => {
+    for (let i = 0; i < 2; i++) {
+      const p = await spawnService('fulfillment', env);
+      procs.push(p);
+      clients.push(new RpcClient(FulfillmentServiceClient, `127.0.0.1:${p.grpcPort}`));
+    }
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exited));
+    await iso.cleanup();
+  });
+
+  it('plans - staff ask another pod to finish a 60 s plan: the solving pod stops within a lease renewal and writes its best routes so far', async () => {
+    const [a, b] = clients;
+    const waveId = await closedWave(a!, iso.id);
+    const started = (await a!.call((c) => c.planRoutes, { actor: OPERATOR, waveId, timeLimitMs: 60_000, driverIds: [], wait: false })).plan!;
+    assert.equal(started.status, 'PLANNING');
+    assert.equal(started.finishRequested, false);
+    await poll('the solver to report progress', async () => {
+      const { plan: p } = await b!.call((c) => c.getRoutePlan, { actor: OPERATOR, planId: started.id });
+      return p!.progress?.phase && p!.progress.phase !== 'starting' ? true : undefined;
+    });
+    const asked = Date.now();
+    const answer = (await b!.call((c) => c.finishRoutePlan, { actor: OPERATOR, planId: started.id })).plan!;
+    assert.equal(answer.id, started.id);
+    assert.equal(answer.finishRequested, true);
+    const done = await poll('the plan to end', async () => {
+      const { plan: p } = await b!.call((c) => c.getRoutePlan, { actor: OPERATOR, planId: started.id });
+      return p!.status === 'PLANNING' ? undefined : p!;
+    }, 30_000);
+    assert.equal(done.status, 'DONE', JSON.stringify(done));
+    assert.ok(Date.now() - asked < 15_000, `finished ${Date.now() - asked} ms after the request, not at the 60 s limit`);
+    assert.ok(done.progress!.elapsedMs < 30_000, `solved for ${done.progress!.elapsedMs} ms`);
+    assert.equal(done.routes.length, 2, 'eight bags in vans of four');
+    assert.deepEqual(done.unserved, []);
+
+    // Asking again, or asking about a plan that ended, changes nothing.
+    const again = (await a!.call((c) => c.finishRoutePlan, { actor: OPERATOR, planId: started.id })).plan!;
+    assert.equal(again.status, 'DONE');
+    assert.deepEqual(again.routes.map((r) => r.id).sort(), done.routes.map((r) => r.id).sort());
+    await assert.rejects(a!.call((c) => c.finishRoutePlan, { actor: OPERATOR, planId: '00000000-0000-4000-8000-000000000000' }), /no route plan/);
+  });
+});

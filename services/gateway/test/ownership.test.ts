@@ -145,6 +145,8 @@ const TABLE: Row[] = [
   { route: 'POST /api/v1/bags/:id/packed', who: 'driver-1', path: (f) => `/api/v1/bags/${f.bag}/packed`, expect: [403], why: 'role' },
   { route: 'POST /api/v1/waves/:id/routes', who: 'warehouse-2', path: (f) => `/api/v1/waves/${f.wave}/routes`, body: () => ({ timeLimitMs: 100 }), expect: FOREIGN, why: 'another warehouse' },
   { route: 'GET /api/v1/route-plans/:id', who: 'warehouse-2', path: (f) => `/api/v1/route-plans/${f.plan}`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/route-plans/:id/finish', who: 'warehouse-2', path: (f) => `/api/v1/route-plans/${f.plan}/finish`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/route-plans/:id/finish', who: 'driver-1', path: (f) => `/api/v1/route-plans/${f.plan}/finish`, expect: [403], why: 'role' },
   { route: 'GET /api/v1/routes/:id', who: 'warehouse-2', path: (f) => `/api/v1/routes/${f.route}`, expect: FOREIGN, why: 'another warehouse' },
   { route: 'GET /api/v1/routes/:id', who: 'driver-2', path: (f) => `/api/v1/routes/${f.route}`, expect: FOREIGN, why: 'driver-1’s route' },
   { route: 'GET /api/v1/routes/:id', who: 'leader-1', path: (f) => `/api/v1/routes/${f.route}`, expect: [403], why: 'role' },

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   byId('refresh-stock').addEventListener('click', () => void refreshStock());
   byId('warehouse-id').addEventListener('change', () => void Promise.all([refreshWaves(), refreshStock(), refreshProposals()]));
   byId('plan').addEventListener('click', () => void planRoutes());
+  byId('finish-plan').addEventListener('click', () => void finishPlan());
   byId('csv').addEventListener('click', () => void download('pick-lists.csv', 'text/csv'));
   byId('print').addEventListener('click', () => void download('pick-lists/print', 'text/html'));
   await Promise.all([refreshWaves(), refreshStock(), refreshProposals()]);
@@ -209,15 +210,35 @@ async function download(path: string, type: string): Promise<void> {
   }
 }
 
+/** The plan being computed, which "finish now" ends with the best routes found so far. */
+let planning: string | undefined;
+
+async function finishPlan(): Promise<void> {
+  if (!planning) return;
+  const button = byId<HTMLButtonElement>('finish-plan');
+  button.disabled = true;
+  try {
+    await api.post<RoutePlan>(`/route-plans/${planning}/finish`);
+    toast('正在收尾 Finishing with the best plan so far…');
+  } catch (e) {
+    toast(describeError(e), 'error');
+    button.disabled = false;
+  }
+}
+
 async function planRoutes(): Promise<void> {
   if (!wave) return;
   const button = byId<HTMLButtonElement>('plan');
+  const finish = byId<HTMLButtonElement>('finish-plan');
   button.disabled = true;
   const timeLimitMs = Math.round(Number(byId<HTMLInputElement>('time-limit').value) * 1000);
   progress.start('正在规划路线… Planning routes…');
   const started = performance.now();
   try {
     let plan = await api.post<RoutePlan>(`/waves/${wave.id}/routes`, { timeLimitMs });
+    planning = plan.id;
+    finish.disabled = plan.finishRequested;
+    finish.classList.toggle('hidden', plan.status !== 'PLANNING');
     while (plan.status === 'PLANNING') {
       const p = plan.progress;
       // The solver reports only when its best plan improves, so the page's own clock moves the bar in between.
@@ -237,6 +258,8 @@ async function planRoutes(): Promise<void> {
     toast(describeError(e), 'error');
   } finally {
     progress.done();
+    planning = undefined;
+    finish.classList.add('hidden');
     button.disabled = false;
   }
 }

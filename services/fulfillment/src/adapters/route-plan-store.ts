@@ -27,6 +27,7 @@ export interface PlanRow {
   seed: number;
   timeLimitMs: number;
   travelTimes: string;
+  finishRequested: boolean;
 }
 
 export interface FinishedPlan {
@@ -75,13 +76,22 @@ export class RoutePlanStore {
     }
   }
 
-  /** Extends the lease (and records progress); false when the plan is no longer this owner's. */
-  async renewLease(planId: string, owner: string, leaseMs: number, progress?: SolveProgress): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  /**
+   * Extends the lease (and records progress). Undefined when the plan is no longer this owner's;
+   * otherwise whether staff asked it to finish now.
+   */
+  async renewLease(planId: string, owner: string, leaseMs: number, progress?: SolveProgress): Promise<{ finishRequested: boolean } | undefined> {
+    const { rows } = await this.pool.query<{ finish_requested: boolean }>(
       `UPDATE route_plans SET lease_until = now() + make_interval(secs => $3 / 1000.0), progress = COALESCE($4::jsonb, progress)
-       WHERE id = $1 AND status = 'PLANNING' AND owner = $2`,
+       WHERE id = $1 AND status = 'PLANNING' AND owner = $2 RETURNING finish_requested`,
       [planId, owner, leaseMs, progress ? JSON.stringify(progress) : null],
     );
+    return rows[0] ? { finishRequested: rows[0].finish_requested } : undefined;
+  }
+
+  /** Asks a PLANNING plan to finish with its best so far; false when it is not planning. */
+  async requestFinish(planId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`UPDATE route_plans SET finish_requested = true WHERE id = $1 AND status = 'PLANNING'`, [planId]);
     return rowCount !== 0;
   }
 
@@ -156,6 +166,7 @@ export class RoutePlanStore {
       seed: p.seed,
       timeLimitMs: p.time_limit_ms,
       travelTimes: p.travel_times,
+      finishRequested: p.finish_requested,
     };
   }
 

@@ -60,6 +60,10 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
         await scope.check(staffActor(req.actor), { plan: req.planId });
         return { plan: await planner.get(req.planId) };
       },
+      async finishRoutePlan(req) {
+        await scope.check(staffActor(req.actor), { plan: req.planId });
+        return { plan: await planner.finish(req.planId) };
+      },
       async getRoute(req) {
         await scope.check(actorOf(req.actor), { route: req.routeId });
         return { route: await deliveries.getRoute(actorOf(req.actor), req.routeId) };

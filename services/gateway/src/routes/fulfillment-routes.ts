@@ -134,6 +134,11 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     return (await f.call((c) => c.getRoutePlan, { planId, actor: actor(request) }, read)).plan;
   }
 
+  async function finishRoutePlanHandler(request: FastifyRequest) {
+    const { id: planId } = parse(byId, request.params);
+    return (await f.call((c) => c.finishRoutePlan, { planId, actor: actor(request) }, { idempotent: true })).plan;
+  }
+
   async function getRouteHandler(request: FastifyRequest) {
     const { id: routeId } = parse(byId, request.params);
     return (await f.call((c) => c.getRoute, { actor: actor(request), routeId }, read)).route;
@@ -195,6 +200,7 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     { method: 'POST', url: '/api/v1/bags/:id/packed', roles: staff, handler: markBagPackedHandler },
     { method: 'POST', url: '/api/v1/waves/:id/routes', roles: staff, handler: planRoutesHandler },
     { method: 'GET', url: '/api/v1/route-plans/:id', roles: staff, handler: getRoutePlanHandler },
+    { method: 'POST', url: '/api/v1/route-plans/:id/finish', roles: staff, handler: finishRoutePlanHandler },
     { method: 'GET', url: '/api/v1/routes/:id', roles: ['warehouse', 'admin', 'driver'], handler: getRouteHandler },
     { method: 'POST', url: '/api/v1/routes/:id/dispatch', roles: staff, handler: dispatchRouteHandler },
     { method: 'GET', url: '/api/v1/driver/route', roles: ['driver'], handler: driverRouteHandler },
