@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
+import { afterSalesRoutes } from './routes/after-sales-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 import { proposalRoutes } from './routes/proposal-routes.js';
@@ -61,6 +62,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   paymentAdminRoutes(app, { auth, orders });
+  afterSalesRoutes(app, { auth, orders });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

@@ -12,10 +12,15 @@ import { Orders } from './orders.js';
 import { Payments } from './payments.js';
 import { orderRpc } from './rpc/order-rpc.js';
 import { consumeDeliverySteps } from './adapters/fulfillment-consumer.js';
+import { consumeShortages } from './adapters/shortage-consumer.js';
+import { AfterSalesStore } from './adapters/after-sales-store.js';
+import { PostgresPhotoStorage } from './adapters/photo-storage.js';
+import { AfterSales } from './after-sales.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export async function startOrder(config: OrderConfig, logger?: Logger) {
+/** `clock` is the after-sales SLA clock (tests move it; everything else keeps real time). */
+export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number } = {}) {
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('inventory client', () => inventory.close());
@@ -26,9 +31,12 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
   );
   const store = new OrderStore(runtime.pool!);
   const inventoryClient = new InventoryClient(inventory);
-  const payments = new Payments(store, new PaymentStore(runtime.pool!), inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  const paymentStore = new PaymentStore(runtime.pool!);
+  const payments = new Payments(store, paymentStore, inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
   const orders = new Orders(store, inventoryClient, payments, runtime.logger);
+  const afterSales = new AfterSales(new AfterSalesStore(runtime.pool!), store, paymentStore, payments, new PostgresPhotoStorage(runtime.pool!), runtime.logger, opts.clock);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
+  runtime.addConsumer(await consumeShortages(runtime.bus!, afterSales, runtime.logger));
 
   runtime.http.register(async (scope) => {
     // Signatures cover the raw bytes, so the body is kept as the provider sent it.
@@ -51,8 +59,16 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
     clearInterval(expiry);
     await expiring;
   });
+  let escalating: Promise<unknown> = Promise.resolve();
+  const escalation = setInterval(() => {
+    escalating = afterSales.escalateOverdue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'after-sales escalation pass failed'));
+  }, config.AFTER_SALES_SLA_INTERVAL_MS);
+  runtime.onStopTakingWork('after-sales escalation', async () => {
+    clearInterval(escalation);
+    await escalating;
+  });
 
-  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, config, runtime.logger) }]);
+  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, config, runtime.logger) }]);
   webhook ??= `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`;
-  return { runtime, orders, payments };
+  return { runtime, orders, payments, afterSales };
 }

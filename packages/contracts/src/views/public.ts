@@ -7,3 +7,4 @@ export type * from './live-room.js';
 export type * from './catalog.js';
 export type { Bag, PickList, Route, RoutePlan, Stop, Wave, Warehouse } from '../gen/livecommerce/v1/fulfillment.js';
 export type * from './live-session.js';
+export type * from './after-sales.js';
