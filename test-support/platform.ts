@@ -32,13 +32,15 @@ export async function freePort(): Promise<number> {
  * Fulfillment is on unless turned off: the gateway asks it which warehouse serves a leader before
  * products and pools are created.
  */
-export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean } = {}) {
+export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; orderOptions?: Parameters<typeof startOrder>[2] } = {}) {
   const fulfillment = opts.fulfillment !== false
     ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
     : undefined;
   const inventory = await startInventory(parseConfig(inventoryShape, { ...iso.env('inventory'), ...overrides.inventory }));
   const order = await startOrder(
     parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, ...overrides.order }),
+    undefined,
+    opts.orderOptions,
   );
   const gateway = await startGateway(
     parseConfig(gatewayShape, {

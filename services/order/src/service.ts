@@ -6,7 +6,7 @@ import { InventoryServiceClient, OrderServiceService } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
-import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
+import { SandboxPaymentProvider, httpWebhook, type PaymentProvider } from './adapters/payment-provider.js';
 import type { OrderConfig } from './config.js';
 import { Orders } from './orders.js';
 import { Payments } from './payments.js';
@@ -19,16 +19,20 @@ import { AfterSales } from './after-sales.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
-/** `clock` is the after-sales SLA clock (tests move it; everything else keeps real time). */
-export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number } = {}) {
+/**
+ * `clock` is the after-sales SLA clock (tests move it; everything else keeps real time);
+ * `wrapProvider` lets a test watch the calls reaching the payment provider.
+ */
+export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('inventory client', () => inventory.close());
   // The webhook URL is only known once the HTTP port is bound (tests use port 0).
   let webhook = config.PAYMENT_WEBHOOK_URL;
-  const provider = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
+  const sandbox = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
     httpWebhook(webhook ?? `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`)(body, sig),
   );
+  const provider = opts.wrapProvider ? opts.wrapProvider(sandbox) : sandbox;
   const store = new OrderStore(runtime.pool!);
   const inventoryClient = new InventoryClient(inventory);
   const paymentStore = new PaymentStore(runtime.pool!);
