@@ -2,7 +2,7 @@
 // leader or the serving warehouse's staff answer and resolve them with a full or partial provider
 // refund; shortages reported at handover open a case refunded at once; missed SLAs are escalated.
 import { randomUUID } from 'node:crypto';
-import { DomainError, type Logger } from '@lc/kit';
+import { DomainError, type Logger, type PoolClient } from '@lc/kit';
 import type { AfterSalesCase } from '@lc/contracts';
 import { AfterSalesStore, type CaseRow } from './adapters/after-sales-store.js';
 import type { OrderRow, OrderStore } from './adapters/order-store.js';
@@ -124,13 +124,16 @@ export class AfterSales {
     if (c.status === 'RESOLVED') throw new DomainError('INVALID_STATE', 'the case is already resolved');
     const order = (await this.orders.byId(c.orderId))!;
     const atMs = this.now();
-    await this.payments.refundAfterSales(order, { refundFen, cause: `after-sales:${caseId}`, reason: `after-sales ${c.kind.toLowerCase()}: ${note || 'resolved'}`.slice(0, 500), caseId }, async (client, refund) => {
-      const locked = await AfterSalesStore.lock(client, caseId);
-      if (locked?.status === 'RESOLVED') throw new DomainError('INVALID_STATE', 'the case is already resolved');
+    const lockOpenCase = async (client: PoolClient) => {
+      // Concurrent resolutions queue here; the second finds the case resolved and changes nothing.
+      if ((await AfterSalesStore.lock(client, caseId))?.status === 'RESOLVED') throw new DomainError('INVALID_STATE', 'the case is already resolved');
+    };
+    const reason = `after-sales ${c.kind.toLowerCase()}: ${note || 'resolved'}`.slice(0, 500);
+    await this.payments.refundAfterSales(order, { refundFen, cause: `after-sales:${caseId}`, reason, caseId }, async (client, refund) => {
       await AfterSalesStore.markResolved(client, caseId, { refundId: refund.refundId, refundFen: refund.kind === 'none' ? 0 : refundFen, note: note.trim(), atMs });
       if (note.trim()) await AfterSalesStore.addMessage(client, { caseId, authorId: actor.userId, authorRole: actor.role, text: note.trim(), atMs });
       await AfterSalesStore.publish(client, 'resolved', { ...this.caseEvent(c, 'RESOLVED', atMs), refundFen: refund.kind === 'none' ? 0 : refundFen });
-    });
+    }, lockOpenCase);
     return this.view(caseId);
   }
 

@@ -162,17 +162,21 @@ export class Payments {
     order: OrderRow,
     r: { refundFen: number; cause: string; reason: string; caseId: string },
     within: (client: PoolClient, refund: { kind: 'none' | 'full' | 'partial'; refundId: string }) => Promise<void>,
+    first?: (client: PoolClient) => Promise<void>,
   ): Promise<RefundRow | undefined> {
     const payment = await this.store.liveOf(order.id);
     if (r.refundFen > 0 && payment?.status !== 'SUCCEEDED') throw new DomainError('INVALID_STATE', 'the order has no captured payment left to refund');
     let refund: RefundRow | undefined;
     await this.store.inTransaction(async (client) => {
+      // The caller's own lock and checks (e.g. the case), taken before the payment's.
+      await first?.(client);
       if (r.refundFen === 0 || !payment) return within(client, { kind: 'none', refundId: '' });
       const refunded = await PaymentStore.lockRefundedFen(client, payment.id);
       const kind = refundKind(payment.amountFen, refunded, r.refundFen);
       if (!kind.ok) throw new DomainError(kind.code, kind.message, { paidFen: payment.amountFen, refundedFen: refunded });
-      refund = await PaymentStore.requestRefund(client, { id: randomUUID(), paymentId: payment.id, amountFen: r.refundFen, reason: r.reason, cause: r.cause });
-      if (!refund || refund.amountFen !== r.refundFen) throw new DomainError('INVALID_STATE', `a refund for ${r.cause} was already recorded`);
+      const id = randomUUID();
+      refund = await PaymentStore.requestRefund(client, { id, paymentId: payment.id, amountFen: r.refundFen, reason: r.reason, cause: r.cause });
+      if (refund?.id !== id) throw new DomainError('INVALID_STATE', `a refund for ${r.cause} was already recorded`);
       const fields = { paymentId: payment.id, refundId: refund.id, refundFen: refund.amountFen, cause: r.cause, ...(r.caseId ? { caseId: r.caseId } : {}) };
       if (kind.value === 'full') {
         const row = await this.orders.applyWithin(client, order.id, 'refundAfterSales', r.reason, undefined, fields);
