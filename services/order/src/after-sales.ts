@@ -88,10 +88,10 @@ export class AfterSales {
     const scope =
       actor.role === 'buyer' ? { buyerId: actor.userId }
       : actor.role === 'leader' ? { leaderId: actor.userId }
-      : actor.role === 'warehouse' ? { warehouseId: actor.warehouseId || '\u0000' }
+      : actor.role === 'warehouse' && actor.warehouseId ? { warehouseId: actor.warehouseId }
       : actor.role === 'admin' ? {}
       : undefined;
-    if (!scope) throw new DomainError('FORBIDDEN', `role ${actor.role} has no after-sales cases`);
+    if (!scope) throw new DomainError('FORBIDDEN', `role ${actor.role} has no after-sales cases${actor.role === 'warehouse' ? ' without a warehouse' : ''}`);
     const rows = await this.store.list({ ...scope, ...(status ? { status } : {}), ...(orderId ? { orderId } : {}), limit });
     return Promise.all(rows.map((c) => this.toView(c)));
   }
