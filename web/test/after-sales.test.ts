@@ -10,6 +10,7 @@ import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
 import { repoRoot, startCore } from '../../test-support/platform.js';
 import { Api, stockProduct } from '../../test-support/api.js';
+import { poll } from '../../test-support/poll.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 
@@ -24,18 +25,23 @@ describe('web after-sales', { timeout: 180_000 }, () => {
   let browser: Browser;
   let web: ReturnType<typeof buildWeb> | undefined;
   let orderId = '';
+  let skuId = '';
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
     core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    const staff = await Api.login(core.url, 'warehouse-1');
+    const wh = await staff.post('/api/v1/warehouses', { id: 'wh-1', name: '上海仓', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', driverIds: ['driver-1'], vehicles: [{ id: 'van-1', capacity: 50, driverId: 'driver-1' }] });
+    assert.equal(wh.status, 201, JSON.stringify(wh.body));
     const product = await stockProduct(core.url, 'leader-1', { name: '草莓 strawberries', skus: [{ name: '1 kg', listPriceFen: 4990, perBuyerLimit: 0, initialStock: 20 }] });
     const buyer = await Api.login(core.url, 'buyer-801');
     const placed = await buyer.post('/api/v1/orders', { skuId: product.skus[0]!.id, qty: 2, leaderId: 'leader-1' }, { 'idempotency-key': 'strawberries' });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
     orderId = placed.body.id;
+    skuId = product.skus[0]!.id;
   });
   after(async () => {
     await browser?.close();
@@ -109,5 +115,44 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     assert.deepEqual(errors, []);
     await buyerContext.close();
     await leaderContext.close();
+  });
+
+  it('pickup page - the leader marks a unit missing at receipt; it is refunded automatically and the buyer sees the case', async () => {
+    const buyer = await Api.login(core.url, 'buyer-802');
+    const placed = await buyer.post('/api/v1/orders', { skuId, qty: 2, leaderId: 'leader-1' }, { 'idempotency-key': 'two-boxes' });
+    assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
+    // The warehouse and the driver bring it to the pickup point.
+    const staff = await Api.login(core.url, 'warehouse-1');
+    const wave = await poll('the order in a wave', async () => (await staff.get('/api/v1/waves?warehouseId=wh-1')).body.waves?.find((w: { orderCount: number }) => w.orderCount >= 2));
+    assert.equal((await staff.post('/api/v1/waves', { warehouseId: 'wh-1', deliveryDate: wave.deliveryDate })).status, 200);
+    for (const l of (await staff.get(`/api/v1/waves/${wave.id}/pick-lists`)).body.pickLists) for (const b of l.bags) assert.equal((await staff.post(`/api/v1/bags/${b.id}/packed`)).status, 200);
+    const plan = await staff.post(`/api/v1/waves/${wave.id}/routes`, { timeLimitMs: 500, wait: true });
+    const route = plan.body.routes[0];
+    assert.equal((await staff.post(`/api/v1/routes/${route.id}/dispatch`)).status, 200);
+    const driver = await Api.login(core.url, 'driver-1');
+    const stopId = route.stops[0].id;
+    assert.equal((await driver.post(`/api/v1/stops/${stopId}/arrived`)).status, 200);
+    assert.equal((await driver.post(`/api/v1/stops/${stopId}/handed-over`, {})).status, 200);
+
+    const errors: string[] = [];
+    const context = await browser.newContext({ viewport: { width: 400, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    collectErrors(page, errors);
+    await page.goto(`${core.url}/pickup.html?leader=leader-1`);
+    await waitForOrExplain(page, `#parcels input.missing[data-order-id="${placed.body.id}"]`, 10_000, errors);
+    await page.fill(`#parcels input.missing[data-order-id="${placed.body.id}"]`, '1');
+    await page.click(`#receipts button.receive[data-stop-id="${stopId}"]`);
+    const shortage = await poll('the shortage case', async () => {
+      const cases = (await buyer.get(`/api/v1/after-sales?orderId=${placed.body.id}`)).body.cases;
+      return cases[0]?.refundStatus === 'SUCCEEDED' ? cases[0] : undefined;
+    }, 30_000);
+    assert.deepEqual([shortage.kind, shortage.openedBy, shortage.status, shortage.refundFen], ['MISSING', 'shortage', 'RESOLVED', 4990]);
+
+    await page.goto(`${core.url}/after-sales.html?orderId=${placed.body.id}&buyer=buyer-802`);
+    await waitForOrExplain(page, '.case[data-status="RESOLVED"] .refunded', 10_000, errors);
+    assert.match((await page.locator('.case').textContent()) ?? '', /缺件 Missing item[\s\S]*已退款 Refunded ¥49\.90/);
+    await screenshot(page, 'after-sales-shortage.png');
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });
