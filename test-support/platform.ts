@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
  * Fulfillment is on unless turned off: the gateway asks it which warehouse serves a leader before
  * products and pools are created. The leader service only when asked for (`leader: true`).
  */
-export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; leader?: boolean | LeaderOptions } = {}) {
+export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; leader?: boolean | LeaderOptions; orderOptions?: Parameters<typeof startOrder>[2] } = {}) {
   const fulfillment = opts.fulfillment !== false
     ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
     : undefined;
@@ -47,6 +47,8 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
       ...(fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}` } : {}),
       ...overrides.order,
     }),
+    undefined,
+    opts.orderOptions,
   );
   const leader = opts.leader
     ? await startLeader(

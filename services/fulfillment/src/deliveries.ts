@@ -2,9 +2,9 @@
 // move ETAs), the leader's receipt and pickup counter, and the buyer's notifications and codes.
 // Drivers reach only their own routes, leaders only their own pickup point.
 import { DomainError, enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
-import type { Actor, Bag, PickupCode, PickupPoint, Route, Stop } from '@lc/contracts';
+import type { Actor, Bag, PickupCode, PickupPoint, Route, Shortage, Stop } from '@lc/contracts';
 import type { BagStore } from './adapters/bag-store.js';
-import type { DeliveryStore } from './adapters/delivery-store.js';
+import type { DeliveryStore, LockedStop } from './adapters/delivery-store.js';
 import type { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
 import type { WarehouseStore } from './adapters/warehouse-store.js';
 import { bagFrom, stopFrom, stopTo, type StopTransition } from './domain/bag-status.js';
@@ -12,7 +12,7 @@ import { isUuid } from './domain/ids.js';
 import { derivePickupCode, isPickupCode, pickupCodeHash } from './domain/pickup-code.js';
 import { etasFrom } from './domain/route-planning.js';
 import type { TravelTimeProvider } from './domain/travel-times.js';
-import { FULFILLMENT_EVENTS, fulfillmentMsgId, type ArrivedEvent, type DispatchedEvent, type PickedUpEvent } from './events.js';
+import { FULFILLMENT_EVENTS, fulfillmentMsgId, type ArrivedEvent, type DispatchedEvent, type HandoverShortageEvent, type PickedUpEvent } from './events.js';
 import { bagById } from './waves.js';
 
 const isStaff = (a: Actor) => a.role === 'warehouse' || a.role === 'admin';
@@ -122,9 +122,11 @@ export class Deliveries {
     return this.stopView(stopId);
   }
 
-  async handOver(actor: Actor, stopId: string): Promise<Stop> {
+  /** The driver hands the stop's parcels to the leader, naming any units missing. */
+  async handOver(actor: Actor, stopId: string, shortages: Shortage[] = []): Promise<Stop> {
     await inTransaction(this.pool, async (client) => {
       const { stop, apply } = await this.lockStop(client, actor, stopId, 'handOver');
+      await this.reportShortages(client, actor, stop, shortages, 'handover');
       if (!apply) return;
       await this.store.moveStop(client, stopId, 'handOver');
       await this.store.completeIfDone(client, stop.routeId);
@@ -132,13 +134,36 @@ export class Deliveries {
     return this.stopView(stopId);
   }
 
-  /** The leader confirms the driver's hand-over at their pickup point. */
-  async receive(actor: Actor, stopId: string): Promise<Stop> {
+  /** The leader confirms the driver's hand-over at their pickup point, naming any units missing. */
+  async receive(actor: Actor, stopId: string, shortages: Shortage[] = []): Promise<Stop> {
     await inTransaction(this.pool, async (client) => {
-      const { apply } = await this.lockStop(client, actor, stopId, 'receive');
+      const { stop, apply } = await this.lockStop(client, actor, stopId, 'receive');
+      await this.reportShortages(client, actor, stop, shortages, 'receipt');
       if (apply) await this.store.moveStop(client, stopId, 'receive');
     });
     return this.stopView(stopId);
+  }
+
+  /**
+   * Shortages name orders delivered at this stop and at most their units; each order's first
+   * report is recorded and published (fulfillment.handover.shortage), later ones change nothing.
+   */
+  private async reportShortages(client: PoolClient, actor: Actor, stop: LockedStop, shortages: Shortage[], stage: 'handover' | 'receipt') {
+    if (!shortages.length) return;
+    const bags = await this.store.bagsAtStop(client, stop.id);
+    for (const [i, s] of shortages.entries()) {
+      const bag = bags.get(s.orderId);
+      if (!bag) throw new DomainError('INVALID_ARGUMENT', `shortages[${i}].orderId: no parcel of order ${s.orderId} at this stop`);
+      if (!Number.isSafeInteger(s.missingQty) || s.missingQty < 1 || s.missingQty > bag.qty) {
+        throw new DomainError('INVALID_ARGUMENT', `shortages[${i}].missingQty: from 1 to the parcel's ${bag.qty} units`);
+      }
+    }
+    for (const s of shortages) {
+      const bag = bags.get(s.orderId)!;
+      if (!(await this.store.recordShortage(client, { orderId: s.orderId, stopId: stop.id, bagId: bag.bagId, missingQty: s.missingQty, reportedBy: actor.userId, stage }))) continue;
+      const event: HandoverShortageEvent = { orderId: s.orderId, buyerId: bag.buyerId, leaderId: stop.leaderId, skuId: bag.skuId, missingQty: s.missingQty, reportedBy: actor.userId, atMs: Date.now() };
+      await enqueueEvent(client, FULFILLMENT_EVENTS.shortage, event, `fulfillment:${s.orderId}:SHORTAGE`);
+    }
   }
 
   /** A position report re-estimates the arrival at each stop not yet reached. */

@@ -7,6 +7,7 @@ export const FULFILLMENT_EVENTS = {
   arrived: 'fulfillment.arrived',
   pickedUp: 'fulfillment.picked_up',
   deferred: 'fulfillment.deferred',
+  shortage: 'fulfillment.handover.shortage',
 } as const;
 
 export type FulfillmentSubject = (typeof FULFILLMENT_EVENTS)[keyof typeof FULFILLMENT_EVENTS];
@@ -55,9 +56,27 @@ export interface DeferredEvent {
   atMs: number;
 }
 
+/**
+ * Units of an order missing when its parcel changed hands (the driver at handover, the leader at
+ * receipt); the order service opens an after-sales case and refunds them. One per order.
+ */
+export interface HandoverShortageEvent {
+  orderId: string;
+  buyerId: string;
+  /** The leader of the pickup point the parcel was handed to. */
+  leaderId: string;
+  skuId: string;
+  missingQty: number;
+  reportedBy: string;
+  atMs: number;
+}
+
 export const fulfillmentMsgId = (orderId: string, step: 'PACKED' | 'OUT_FOR_DELIVERY' | 'READY_FOR_PICKUP' | 'PICKED_UP' | 'DEFERRED') => `fulfillment:${orderId}:${step}`;
 
-/** What fulfillment reads from order.paid / order.cancelled / order.refunded. */
+/**
+ * What fulfillment reads from order.paid / order.cancelled / order.refunded. Not
+ * order.partially_refunded: part of the money went back, the parcel still goes out.
+ */
 export interface OrderEvent {
   orderId: string;
   buyerId: string;

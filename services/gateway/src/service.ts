@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { paymentAdminRoutes } from './routes/payment-admin-routes.js';
+import { afterSalesRoutes } from './routes/after-sales-routes.js';
 import { liveSessionRoutes } from './routes/live-session-routes.js';
 import { fulfillmentRoutes } from './routes/fulfillment-routes.js';
 import { pickupPointRoutes } from './routes/pickup-point-routes.js';
@@ -124,6 +125,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   paymentAdminRoutes(app, { auth, orders });
   leaderLedgerRoutes(app, { auth, leader });
   noticeRoutes(app, { auth, notices });
+  afterSalesRoutes(app, { auth, orders });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

@@ -16,7 +16,9 @@ import { configShape as liveRoomShape } from '../../live-room/src/config.js';
 import { startLiveRoom } from '../../live-room/src/service.js';
 
 type Core = Awaited<ReturnType<typeof startCore>>;
-type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop' | 'notice1', string>;
+type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop' | 'notice1' | 'case1' | 'photo1', string>;
+// A real 1×1 PNG, for the after-sales request in the fixture.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /** Every route fastify knows under /api/, as "METHOD /path", read from its route listing. */
 function registeredRoutes(listing: string): string[] {
@@ -213,6 +215,29 @@ const TABLE: Row[] = [
   { route: 'POST /api/v1/orders/:id/pay', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.openOrder}/pay`, expect: FOREIGN, why: 'buyer-1’s order' },
   { route: 'POST /api/v1/orders/:id/cancel', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.openOrder}/cancel`, expect: FOREIGN, why: 'buyer-1’s order' },
   { route: 'POST /api/v1/orders/:id/cancel', who: 'admin-1', path: (f) => `/api/v1/orders/${f.openOrder}/cancel`, expect: [403], why: 'not an admin route' },
+
+  { route: 'POST /api/v1/orders/:id/after-sales', who: 'buyer-2', path: (f) => `/api/v1/orders/${f.paidOrder}/after-sales`, body: () => ({ kind: 'DAMAGED', text: 'x', photos: [PNG] }), expect: FOREIGN, why: 'buyer-1’s order' },
+  { route: 'POST /api/v1/orders/:id/after-sales', who: 'leader-1', path: (f) => `/api/v1/orders/${f.paidOrder}/after-sales`, body: () => ({ kind: 'DAMAGED', text: 'x' }), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/after-sales', who: 'driver-1', path: () => '/api/v1/after-sales', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/after-sales', who: 'buyer-2', path: () => '/api/v1/after-sales', expect: [200], shows: (b, f) => assert.ok(!b.cases.some((c: { id: string }) => c.id === f.case1)), why: 'own requests only' },
+  { route: 'GET /api/v1/after-sales', who: 'leader-2', path: () => '/api/v1/after-sales', expect: [200], shows: (b, f) => assert.ok(!b.cases.some((c: { id: string }) => c.id === f.case1)), why: 'own orders’ requests only' },
+  { route: 'GET /api/v1/after-sales', who: 'warehouse-2', path: () => '/api/v1/after-sales', expect: [200], shows: (b, f) => assert.ok(!b.cases.some((c: { id: string }) => c.id === f.case1)), why: 'own warehouse only' },
+  { route: 'GET /api/v1/after-sales/:id', who: 'buyer-2', path: (f) => `/api/v1/after-sales/${f.case1}`, expect: FOREIGN, why: 'buyer-1’s request' },
+  { route: 'GET /api/v1/after-sales/:id', who: 'leader-2', path: (f) => `/api/v1/after-sales/${f.case1}`, expect: FOREIGN, why: 'leader-1’s order' },
+  { route: 'GET /api/v1/after-sales/:id', who: 'warehouse-2', path: (f) => `/api/v1/after-sales/${f.case1}`, expect: FOREIGN, why: 'another warehouse' },
+  { route: 'GET /api/v1/after-sales/:id', who: 'driver-1', path: (f) => `/api/v1/after-sales/${f.case1}`, expect: [403], why: 'role' },
+  { route: 'GET /api/v1/after-sales/:id/photos/:photoId', who: 'buyer-2', path: (f) => `/api/v1/after-sales/${f.case1}/photos/${f.photo1}`, expect: FOREIGN, why: 'buyer-1’s photo' },
+  { route: 'GET /api/v1/after-sales/:id/photos/:photoId', who: 'leader-2', path: (f) => `/api/v1/after-sales/${f.case1}/photos/${f.photo1}`, expect: FOREIGN, why: 'leader-1’s order' },
+  { route: 'POST /api/v1/after-sales/:id/answers', who: 'leader-2', path: (f) => `/api/v1/after-sales/${f.case1}/answers`, body: () => ({ text: 'x' }), expect: FOREIGN, why: 'leader-1’s order' },
+  { route: 'POST /api/v1/after-sales/:id/answers', who: 'warehouse-2', path: (f) => `/api/v1/after-sales/${f.case1}/answers`, body: () => ({ text: 'x' }), expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/after-sales/:id/answers', who: 'buyer-1', path: (f) => `/api/v1/after-sales/${f.case1}/answers`, body: () => ({ text: 'x' }), expect: [403], why: 'the buyer asks, others answer' },
+  { route: 'POST /api/v1/after-sales/:id/resolve', who: 'leader-2', path: (f) => `/api/v1/after-sales/${f.case1}/resolve`, body: () => ({ refundFen: 1 }), expect: FOREIGN, why: 'leader-1’s order' },
+  { route: 'POST /api/v1/after-sales/:id/resolve', who: 'warehouse-2', path: (f) => `/api/v1/after-sales/${f.case1}/resolve`, body: () => ({ refundFen: 1 }), expect: FOREIGN, why: 'another warehouse' },
+  { route: 'POST /api/v1/after-sales/:id/resolve', who: 'buyer-1', path: (f) => `/api/v1/after-sales/${f.case1}/resolve`, body: () => ({ refundFen: 1 }), expect: [403], why: 'a buyer does not refund themselves' },
+  { route: 'POST /api/v1/after-sales/:id/resolve', who: 'leader-1', path: (f) => `/api/v1/after-sales/${f.case1}/resolve`, body: () => ({ refundFen: 999_999 }), expect: [400], why: 'more than was paid' },
+  { route: 'GET /api/v1/admin/after-sales/report', who: null, path: () => '/api/v1/admin/after-sales/report', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/admin/after-sales/report', who: 'leader-1', path: () => '/api/v1/admin/after-sales/report', expect: [403], why: 'admins only' },
+  { route: 'GET /api/v1/admin/after-sales/report', who: 'warehouse-1', path: () => '/api/v1/admin/after-sales/report', expect: [403], why: 'admins only' },
 ];
 
 describe('ownership', { timeout: 240_000 }, () => {
@@ -272,6 +297,10 @@ describe('ownership', { timeout: 240_000 }, () => {
     const leader1 = await as('leader-1');
     await poll('the paid order in leader-1’s ledger', async () => ((await leader1.get('/api/v1/leaders/leader-1/ledger')).body.entries?.length ? true : undefined));
     f.notice1 = (await poll('buyer-1’s payment notice', async () => (await buyer.get('/api/v1/notifications')).body.notifications?.find((n: { orderId: string }) => n.orderId === f.paidOrder))).id;
+    const request = await buyer.post(`/api/v1/orders/${f.paidOrder}/after-sales`, { kind: 'DAMAGED', text: '压坏了 crushed', photos: [PNG] });
+    assert.equal(request.status, 201, JSON.stringify(request.body));
+    f.case1 = request.body.id;
+    f.photo1 = request.body.photos[0].id;
     const open = await buyer.post('/api/v1/orders', { skuId: f.sku1, qty: 1 }, { 'idempotency-key': 'open' });
     assert.equal(open.status, 201, JSON.stringify(open.body));
     f.openOrder = open.body.id;
@@ -340,6 +369,8 @@ describe('ownership', { timeout: 240_000 }, () => {
     assert.deepEqual((await (await as('buyer-1')).post('/api/v1/notifications/read', { ids: [f.notice1] })).body, { marked: 1, unreadCount: 0 });
     const point = (await (await as('buyer-1')).get('/api/v1/me/pickup-point')).body;
     assert.deepEqual([point.source, point.pickupPoint?.id], ['LEADER', 'pp-leader-1'], 'a bound buyer has their leader’s point');
+    assert.equal((await (await as('leader-1')).get(`/api/v1/after-sales/${f.case1}/photos/${f.photo1}`)).status, 200);
+    assert.equal((await (await as('warehouse-1')).post(`/api/v1/after-sales/${f.case1}/answers`, { text: '已收到 noted' })).body.status, 'ANSWERED');
     const stock = await (await as('warehouse-1')).get('/api/v1/stock');
     assert.ok(stock.body.levels.some((l: { skuId: string }) => l.skuId === f.sku1), 'staff see their own warehouse by default');
     const me = await (await as('warehouse-2')).get('/api/v1/me');

@@ -24,6 +24,8 @@ export const configShape = serviceConfigShape(
     REFUND_RETRY_AFTER_MS: z.coerce.number().int().positive().default(30_000),
     // The reconciliation reports a payment PENDING, or a refund REQUESTED, for longer than this.
     PAYMENT_SETTLE_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
+    // How often each replica looks for after-sales cases past their 24 h / 48 h deadlines.
+    AFTER_SALES_SLA_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   },
 );
 

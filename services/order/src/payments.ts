@@ -1,11 +1,12 @@
 // Money in and out of an order: one payment intent per order, provider callbacks applied once,
 // and a provider refund, recorded per cause, whenever money was taken that the order cannot keep.
 import { randomUUID } from 'node:crypto';
-import { DomainError, type Logger } from '@lc/kit';
+import { DomainError, type Logger, type PoolClient } from '@lc/kit';
 import type { InventoryClient } from './adapters/inventory-client.js';
-import type { OrderRow, OrderStore } from './adapters/order-store.js';
+import { OrderStore, type OrderRow } from './adapters/order-store.js';
 import { PaymentStore, type PaymentRow, type RefundRow } from './adapters/payment-store.js';
 import type { PaymentProvider } from './adapters/payment-provider.js';
+import { refundKind } from './domain/after-sales.js';
 import { parseCallback, verifySignature } from './domain/payment-signature.js';
 
 /** Payment states in which the provider has taken the money for this payment. */
@@ -148,6 +149,45 @@ export class Payments {
     }
     await this.settle(refund);
     return (await this.orders.byId(order.id))!;
+  }
+
+  /**
+   * An after-sales refund of `refundFen` for one cause (a case, a shortage), recorded in the same
+   * transaction as the caller's own change (`within`) and the order's refund event, then asked of
+   * the provider. The whole remainder is a full refund (order REFUNDED, `order.refunded`); less
+   * is partial (`order.partially_refunded`, the order keeps its status); more is refused, as is
+   * a cause already refunded. `refundFen` 0 records nothing but still runs `within`.
+   */
+  async refundAfterSales(
+    order: OrderRow,
+    r: { refundFen: number; cause: string; reason: string; caseId: string },
+    within: (client: PoolClient, refund: { kind: 'none' | 'full' | 'partial'; refundId: string }) => Promise<void>,
+    first?: (client: PoolClient) => Promise<void>,
+  ): Promise<RefundRow | undefined> {
+    const payment = await this.store.liveOf(order.id);
+    if (r.refundFen > 0 && payment?.status !== 'SUCCEEDED') throw new DomainError('INVALID_STATE', 'the order has no captured payment left to refund');
+    let refund: RefundRow | undefined;
+    await this.store.inTransaction(async (client) => {
+      // The caller's own lock and checks (e.g. the case), taken before the payment's.
+      await first?.(client);
+      if (r.refundFen === 0 || !payment) return within(client, { kind: 'none', refundId: '' });
+      const refunded = await PaymentStore.lockRefundedFen(client, payment.id);
+      const kind = refundKind(payment.amountFen, refunded, r.refundFen);
+      if (!kind.ok) throw new DomainError(kind.code, kind.message, { paidFen: payment.amountFen, refundedFen: refunded });
+      const id = randomUUID();
+      refund = await PaymentStore.requestRefund(client, { id, paymentId: payment.id, amountFen: r.refundFen, reason: r.reason, cause: r.cause });
+      if (refund?.id !== id) throw new DomainError('INVALID_STATE', `a refund for ${r.cause} was already recorded`);
+      const fields = { paymentId: payment.id, refundId: refund.id, refundFen: refund.amountFen, cause: r.cause, ...(r.caseId ? { caseId: r.caseId } : {}) };
+      if (kind.value === 'full') {
+        const row = await this.orders.applyWithin(client, order.id, 'refundAfterSales', r.reason, undefined, fields);
+        if (!row || row === 'aborted') throw new DomainError('INVALID_STATE', `cannot refund an order that is ${(await this.orders.byId(order.id))?.status}`);
+      } else {
+        await OrderStore.enqueuePartialRefund(client, order, fields);
+      }
+      await within(client, { kind: kind.value, refundId: refund.id });
+    });
+    if (refund) await this.settle(refund);
+    return refund;
   }
 
   /** Asks the provider for a recorded refund and writes its answer; an unknown outcome is retried later. */

@@ -8,16 +8,24 @@ import { OrderStore } from './adapters/order-store.js';
 import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
 import { PickupPointDirectory } from './adapters/pickup-point-directory.js';
 import { PaymentStore } from './adapters/payment-store.js';
-import { SandboxPaymentProvider, httpWebhook } from './adapters/payment-provider.js';
+import { SandboxPaymentProvider, httpWebhook, type PaymentProvider } from './adapters/payment-provider.js';
 import type { OrderConfig } from './config.js';
 import { Orders } from './orders.js';
 import { Payments } from './payments.js';
 import { orderRpc } from './rpc/order-rpc.js';
 import { consumeDeliverySteps } from './adapters/fulfillment-consumer.js';
+import { consumeShortages } from './adapters/shortage-consumer.js';
+import { AfterSalesStore } from './adapters/after-sales-store.js';
+import { PostgresPhotoStorage } from './adapters/photo-storage.js';
+import { AfterSales } from './after-sales.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export async function startOrder(config: OrderConfig, logger?: Logger) {
+/**
+ * `clock` is the after-sales SLA clock (tests move it; everything else keeps real time);
+ * `wrapProvider` lets a test watch the calls reaching the payment provider.
+ */
+export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('inventory client', () => inventory.close());
@@ -28,15 +36,19 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
   runtime.onStopTakingWork('pickup point directory', () => points.stop());
   // The webhook URL is only known once the HTTP port is bound (tests use port 0).
   let webhook = config.PAYMENT_WEBHOOK_URL;
-  const provider = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
+  const sandbox = new SandboxPaymentProvider(config.PAYMENT_WEBHOOK_SECRET, (body, sig) =>
     httpWebhook(webhook ?? `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`)(body, sig),
   );
+  const provider = opts.wrapProvider ? opts.wrapProvider(sandbox) : sandbox;
   const store = new OrderStore(runtime.pool!);
   const inventoryClient = new InventoryClient(inventory);
-  const payments = new Payments(store, new PaymentStore(runtime.pool!), inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
+  const paymentStore = new PaymentStore(runtime.pool!);
+  const payments = new Payments(store, paymentStore, inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
   const choices = new PickupChoiceStore(runtime.pool!, config.PICKUP_CHOICE_CACHE_MS);
   const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices);
+  const afterSales = new AfterSales(new AfterSalesStore(runtime.pool!), store, paymentStore, payments, new PostgresPhotoStorage(runtime.pool!), runtime.logger, opts.clock);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
+  runtime.addConsumer(await consumeShortages(runtime.bus!, afterSales, runtime.logger));
 
   runtime.http.register(async (scope) => {
     // Signatures cover the raw bytes, so the body is kept as the provider sent it.
@@ -59,8 +71,16 @@ export async function startOrder(config: OrderConfig, logger?: Logger) {
     clearInterval(expiry);
     await expiring;
   });
+  let escalating: Promise<unknown> = Promise.resolve();
+  const escalation = setInterval(() => {
+    escalating = afterSales.escalateOverdue().catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'after-sales escalation pass failed'));
+  }, config.AFTER_SALES_SLA_INTERVAL_MS);
+  runtime.onStopTakingWork('after-sales escalation', async () => {
+    clearInterval(escalation);
+    await escalating;
+  });
 
-  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, config, runtime.logger) }]);
+  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, config, runtime.logger) }]);
   webhook ??= `http://127.0.0.1:${runtime.httpPort}/payments/sandbox/webhook`;
-  return { runtime, orders, payments };
+  return { runtime, orders, payments, afterSales };
 }

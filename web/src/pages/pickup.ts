@@ -12,6 +12,8 @@ import { CameraScanner, decodePhoto } from '../components/code-scanner.js';
 let api: Api;
 /** Stops whose receipt this page confirmed. */
 const received = new Set<string>();
+/** Units the leader typed as missing, by order id, kept across the page's refreshes. */
+const missing = new Map<string, number>();
 
 async function main(): Promise<void> {
   api = await Api.as(param('leader') ?? 'leader-1', 'leader');
@@ -53,18 +55,29 @@ async function refresh(): Promise<void> {
           h('td', {}, p.buyerId),
           h('td', {}, String(p.qty)),
           h('td', {}, BAG_STATUS[p.status] ?? p.status, p.pickedUpAtMs ? h('span', { class: 'muted' }, ` ${clockTime(p.pickedUpAtMs)}`) : null),
+          h('td', {}, arrived.has(p.stopId) && !received.has(p.stopId) ? missingInput(p) : null),
         ),
       ),
     );
-    if (!parcels.length) fill(byId('parcels'), h('tr', {}, h('td', { colspan: 4, class: 'muted' }, '暂无包裹 No parcels yet')));
+    if (!parcels.length) fill(byId('parcels'), h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '暂无包裹 No parcels yet')));
   } catch (e) {
     byId('parcel-summary').textContent = describeError(e);
   }
 }
 
+/** Units missing from a parcel, reported with the receipt: after-sales refunds them. */
+function missingInput(p: Bag): HTMLInputElement {
+  const input = h('input', { type: 'number', class: 'missing', min: 0, max: p.qty, value: missing.get(p.orderId) ?? 0, 'data-order-id': p.orderId, 'aria-label': '缺件数 Units missing', style: 'width: 64px' });
+  input.addEventListener('input', () => missing.set(p.orderId, Number(input.value) || 0));
+  return input;
+}
+
 async function confirmReceipt(stopId: string): Promise<void> {
   try {
-    const stop = await api.post<Stop>(`/pickup-point/receipts/${stopId}`);
+    const { parcels } = await api.get<{ parcels: Bag[] }>('/leader/pickup-point/parcels');
+    const shortages = parcels.filter((p) => p.stopId === stopId && (missing.get(p.orderId) ?? 0) > 0).map((p) => ({ orderId: p.orderId, missingQty: missing.get(p.orderId)! }));
+    const stop = await api.post<Stop>(`/pickup-point/receipts/${stopId}`, { shortages });
+    if (shortages.length) toast(`已报缺件，将自动退款 Missing units reported: refunded automatically`);
     if (stop.status === 'RECEIVED') received.add(stopId);
     toast('已确认收货 Receipt confirmed');
     await refresh();

@@ -10,3 +10,4 @@ export type * from './live-session.js';
 export type * from './identity.js';
 export type * from './notice.js';
 export type * from './pickup-point.js';
+export type * from './after-sales.js';

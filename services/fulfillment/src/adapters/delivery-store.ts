@@ -87,6 +87,21 @@ export class DeliveryStore {
     return s && { id: s.id, routeId: s.route_id, status: s.status, pickupPointId: s.pickup_point_id, driverId: s.driver_id, leaderId: s.leader_id, routeStatus: s.route_status, superseded: s.superseded };
   }
 
+  /** The bags delivered at this stop, by order id: what a shortage may be reported against. */
+  async bagsAtStop(db: Db, stopId: string): Promise<Map<string, { bagId: string; buyerId: string; skuId: string; qty: number }>> {
+    const { rows } = await db.query(`SELECT id, order_id, buyer_id, sku_id, qty FROM bags WHERE stop_id = $1 AND status <> 'CANCELLED'`, [stopId]);
+    return new Map(rows.map((r) => [r.order_id, { bagId: r.id, buyerId: r.buyer_id, skuId: r.sku_id, qty: r.qty }]));
+  }
+
+  /** Records a shortage once per order; false when one was reported before (by either hand). */
+  async recordShortage(db: Db, s: { orderId: string; stopId: string; bagId: string; missingQty: number; reportedBy: string; stage: string }): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `INSERT INTO handover_shortages (order_id, stop_id, bag_id, missing_qty, reported_by, stage) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
+      [s.orderId, s.stopId, s.bagId, s.missingQty, s.reportedBy, s.stage],
+    );
+    return rowCount === 1;
+  }
+
   async moveStop(db: Db, stopId: string, t: StopTransition): Promise<void> {
     await db.query(`UPDATE stops SET status = $2, ${STOP_STAMP[t]} = now() WHERE id = $1`, [stopId, stopTo(t)]);
   }

@@ -80,10 +80,10 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
         return { stop: await deliveries.arrive(actorOf(req.actor), req.stopId) };
       },
       async markStopHandedOver(req) {
-        return { stop: await deliveries.handOver(actorOf(req.actor), req.stopId) };
+        return { stop: await deliveries.handOver(actorOf(req.actor), req.stopId, req.shortages) };
       },
       async confirmReceipt(req) {
-        return { stop: await deliveries.receive(actorOf(req.actor), req.stopId) };
+        return { stop: await deliveries.receive(actorOf(req.actor), req.stopId, req.shortages) };
       },
       async updateDriverPosition(req) {
         return { route: await deliveries.position(actorOf(req.actor), req.lat, req.lng) };

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isDomainError, type RpcClient } from '@lc/kit';
-import type { FulfillmentServiceClient } from '@lc/contracts';
+import { qty, type FulfillmentServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { actingWarehouse, actorOf } from './ownership.js';
 import { registerRoutes } from './route-table.js';
@@ -35,6 +35,10 @@ const warehouseBody = z.object({
     )
     .max(500)
     .default([]),
+});
+
+const shortagesBody = z.object({
+  shortages: z.array(z.object({ orderId: uuid('shortages[].orderId'), missingQty: qty }).strict()).max(500).default([]),
 });
 
 const pickupPointBody = z.object({
@@ -161,7 +165,9 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
 
   async function stopStep(rpc: 'markStopArrived' | 'markStopHandedOver' | 'confirmReceipt', request: FastifyRequest) {
     const { id: stopId } = parse(byId, request.params);
-    return (await f.call((c) => c[rpc], { actor: actor(request), stopId }, { idempotent: true })).stop;
+    // Hand-over and receipt may name units missing (a shortage, refunded by after-sales).
+    const { shortages } = rpc === 'markStopArrived' ? { shortages: [] } : parse(shortagesBody, request.body);
+    return (await f.call((c) => c[rpc], { actor: actor(request), stopId, shortages }, { idempotent: true })).stop;
   }
   const stopArrivedHandler = (request: FastifyRequest) => stopStep('markStopArrived', request);
   const stopHandedOverHandler = (request: FastifyRequest) => stopStep('markStopHandedOver', request);

@@ -12,10 +12,12 @@ export interface RouteSpec {
   /** Roles admitted; [] admits any signed-in user, 'public' anyone. */
   roles: readonly Role[] | 'public';
   handler: RouteHandler;
+  /** Bytes a request body may have, above the server's default (e.g. photo uploads). */
+  bodyLimit?: number;
 }
 
 export function registerRoutes(app: FastifyInstance, auth: Auth, table: readonly RouteSpec[]): void {
-  for (const { method, url, roles, handler } of table) {
-    app.route({ method, url, handler, ...(roles === 'public' ? {} : { preHandler: auth.guard(...roles) }) });
+  for (const { method, url, roles, handler, bodyLimit } of table) {
+    app.route({ method, url, handler, ...(bodyLimit ? { bodyLimit } : {}), ...(roles === 'public' ? {} : { preHandler: auth.guard(...roles) }) });
   }
 }

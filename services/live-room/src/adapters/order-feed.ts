@@ -22,9 +22,11 @@ interface OrderEvent {
 
 export function startOrderFeed(io: Server, bus: EventBus, logger: Logger): () => void {
   const decoder = new TextDecoder();
+  // After-sales events carry the case's status, not the order's: not an order:status push.
+  const afterSales = bus.subject('order.after_sales.');
   const subscription = bus.nc.subscribe(bus.subject('order.>'), {
     callback: (err, msg) => {
-      if (err) return;
+      if (err || msg.subject.startsWith(afterSales)) return;
       try {
         const e = JSON.parse(decoder.decode(msg.data)) as OrderEvent;
         if (typeof e.orderId !== 'string' || typeof e.buyerId !== 'string') return;

@@ -164,24 +164,50 @@ export class OrderStore {
     atMs?: number,
     eventFields: Record<string, unknown> = {},
   ): Promise<OrderRow | undefined> {
-    const to = targetOf(t);
     const changed = await inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query(
-        `UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY($3::text[])
-         RETURNING *, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms, (extract(epoch from created_at) * 1000)::bigint AS created_ms`,
-        [orderId, to, allowedFrom(t)],
-      );
-      if (!rows[0]) return undefined;
-      if (extra && !(await extra(client))) throw new Abort();
-      await this.record(client, orderId, to, note, atMs);
-      const row = toOrder(rows[0]);
-      await enqueueEvent(client, SUBJECT[to]!, { ...toEvent(row), ...eventFields }, `order:${orderId}:${to}`);
+      const row = await this.applyWithin(client, orderId, t, note, atMs, eventFields, extra);
+      if (row === 'aborted') throw new Abort();
       return row;
     }).catch((e: unknown) => {
       if (e instanceof Abort) return undefined;
       throw e;
     });
     return changed ? this.withTimeline(changed) : undefined;
+  }
+
+  /**
+   * `apply` inside a caller's transaction; 'aborted' when `extra` said no (the caller rolls back).
+   * The row comes without its timeline.
+   */
+  async applyWithin(
+    client: PoolClient,
+    orderId: string,
+    t: Transition,
+    note: string,
+    atMs: number | undefined,
+    eventFields: Record<string, unknown>,
+    extra?: (client: PoolClient) => Promise<boolean>,
+  ): Promise<OrderRow | undefined | 'aborted'> {
+    const to = targetOf(t);
+    const { rows } = await client.query(
+      `UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY($3::text[])
+       RETURNING *, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms, (extract(epoch from created_at) * 1000)::bigint AS created_ms`,
+      [orderId, to, allowedFrom(t)],
+    );
+    if (!rows[0]) return undefined;
+    if (extra && !(await extra(client))) return 'aborted';
+    await this.record(client, orderId, to, note, atMs);
+    const row = toOrder(rows[0]);
+    await enqueueEvent(client, SUBJECT[to]!, { ...toEvent(row), ...eventFields }, `order:${orderId}:${to}`);
+    return row;
+  }
+
+  /**
+   * `order.partially_refunded`: part of a paid order's money went back; the order keeps its
+   * status and its delivery (fulfillment does not consume this subject). One event per refund.
+   */
+  static async enqueuePartialRefund(client: PoolClient, order: OrderRow, fields: { refundId: string; refundFen: number; cause: string; caseId?: string; paymentId: string }): Promise<void> {
+    await enqueueEvent(client, 'order.partially_refunded', { ...toEvent(order), ...fields }, `order:${order.id}:partially_refunded:${fields.refundId}`);
   }
 
   /** A timeline entry; `atMs` is when the step happened, if it was reported by another service. */

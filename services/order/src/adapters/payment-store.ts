@@ -97,6 +97,25 @@ export class PaymentStore {
     await client.query(`UPDATE payments SET status = 'EXPIRED', settled_at = now() WHERE order_id = $1 AND status = 'PENDING' AND id <> $2`, [orderId, exceptPaymentId]);
   }
 
+  /** Locks the payment (serialising its refunds) and answers what its refunds not failed add up to. */
+  static async lockRefundedFen(client: PoolClient, paymentId: string): Promise<number> {
+    await client.query('SELECT 1 FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
+    const { rows } = await client.query(`SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM refunds WHERE payment_id = $1 AND status <> 'FAILED'`, [paymentId]);
+    return Number(rows[0].fen);
+  }
+
+  /** What the order's paying payment took and what of it went (or is going) back. */
+  async paidAndRefunded(orderId: string): Promise<{ paidFen: number; refundedFen: number }> {
+    const { rows } = await this.pool.query(
+      `SELECT p.amount_fen, (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.payment_id = p.id AND r.status <> 'FAILED') AS refunded
+       FROM payments p WHERE p.order_id = $1 AND p.status IN ('SUCCEEDED', 'REFUNDED') AND NOT EXISTS (
+         SELECT 1 FROM refunds c WHERE c.payment_id = p.id AND (c.cause LIKE 'late-capture:%' OR c.cause LIKE 'duplicate-capture:%'))
+       ORDER BY p.status = 'SUCCEEDED' DESC LIMIT 1`,
+      [orderId],
+    );
+    return rows[0] ? { paidFen: Number(rows[0].amount_fen), refundedFen: Number(rows[0].refunded) } : { paidFen: 0, refundedFen: 0 };
+  }
+
   /**
    * Records that `amountFen` of a payment must go back, once per cause: asking again for the same
    * cause returns the refund already recorded. Refuses (undefined) to refund more than was taken.

@@ -5,7 +5,7 @@ import { ORDER_STATUSES, type OrderStatusName } from '@lc/contracts';
 export type OrderStatus = OrderStatusName;
 export { ORDER_STATUSES };
 
-export type Transition = 'pay' | 'cancel' | 'expire' | 'pack' | 'dispatch' | 'arrive' | 'pickUp' | 'refund' | 'unpack';
+export type Transition = 'pay' | 'cancel' | 'expire' | 'pack' | 'dispatch' | 'arrive' | 'pickUp' | 'refund' | 'unpack' | 'refundAfterSales';
 
 const rules: Record<Transition, { from: OrderStatus[]; to: OrderStatus }> = {
   pay: { from: ['PENDING_PAYMENT'], to: 'PAID' },
@@ -17,6 +17,8 @@ const rules: Record<Transition, { from: OrderStatus[]; to: OrderStatus }> = {
   arrive: { from: ['OUT_FOR_DELIVERY'], to: 'READY_FOR_PICKUP' },
   pickUp: { from: ['READY_FOR_PICKUP'], to: 'PICKED_UP' },
   refund: { from: ['PAID'], to: 'REFUNDED' },
+  // After-sales gives all the money back, at any point after payment (shortage, collected goods).
+  refundAfterSales: { from: ['PAID', 'PACKED', 'OUT_FOR_DELIVERY', 'READY_FOR_PICKUP', 'PICKED_UP'], to: 'REFUNDED' },
 };
 
 export type TransitionResult = { ok: true; to: OrderStatus } | { ok: false; reason: string };

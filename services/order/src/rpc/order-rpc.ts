@@ -5,9 +5,15 @@ import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
 import type { Payments } from '../payments.js';
+import type { AfterSales } from '../after-sales.js';
+import type { Actor } from '../domain/after-sales.js';
 
+const actorOf = (a: { userId: string; role: string; warehouseId: string } | undefined): Actor => {
+  if (!a?.userId || !a.role) throw new DomainError('INVALID_ARGUMENT', 'actor: required');
+  return a;
+};
 
-export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
+export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSales, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
   const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
     const result = await orders.place(req);
     if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false };
@@ -49,6 +55,27 @@ export function orderRpc(orders: Orders, payments: Payments, config: Pick<OrderC
       },
       async setBuyerPickupPoint(req) {
         return { pickupPoint: await orders.choosePickupPoint(req.buyerId, req.pickupPointId) };
+      },
+      async openAfterSales(req) {
+        return { afterSales: await afterSales.open(actorOf(req.actor), { orderId: req.orderId, kind: req.kind, text: req.text, photos: req.photos }) };
+      },
+      async getAfterSales(req) {
+        return { afterSales: await afterSales.get(actorOf(req.actor), req.caseId) };
+      },
+      async listAfterSales(req) {
+        return { cases: await afterSales.list(actorOf(req.actor), req) };
+      },
+      async getAfterSalesPhoto(req) {
+        return afterSales.photo(actorOf(req.actor), req.caseId, req.photoId);
+      },
+      async answerAfterSales(req) {
+        return { afterSales: await afterSales.answer(actorOf(req.actor), req.caseId, req.text) };
+      },
+      async resolveAfterSales(req) {
+        return { afterSales: await afterSales.resolve(actorOf(req.actor), req.caseId, req.refundFen, req.note) };
+      },
+      async afterSalesReport(req) {
+        return afterSales.report(req.limit);
       },
     },
     logger,
