@@ -1,7 +1,7 @@
 // After-sales (售后): a buyer's request on one order (`?orderId=`) with photos, its status and the
 // answers; for the order's leader, the serving warehouse's staff and admins (`?as=leader-1`) the
 // queue of requests to answer and resolve with a refund, and for admins what is overdue.
-import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
+import { Api, buyerIdForThisBrowser, describeError, type User } from '../api.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { dateTime, statusLabel, yuan } from '../format.js';
 import { AUTHOR_LABELS, CASE_STATUS_LABELS, KIND_LABELS } from '../after-sales-labels.js';
@@ -15,7 +15,9 @@ const orderId = param('orderId');
 const photoUrls = new Map<string, string>();
 
 async function main(): Promise<void> {
-  api = await Api.as(param('as') ?? buyerIdForThisBrowser());
+  // The queue is for leaders, staff and admins; a development id names its role (`leader-1`).
+  const as = param('as');
+  api = await Api.as(as ?? buyerIdForThisBrowser(), as ? (as.replace(/-\d+$/, '') as User['role']) : 'buyer');
   byId('who').textContent = api.user.name;
   byId('refresh').addEventListener('click', () => void refresh());
   if (api.user.role === 'buyer') {
