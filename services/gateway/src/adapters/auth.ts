@@ -1,7 +1,7 @@
 // JWT (HS256, jose) issue and verification, and the per-route role guard.
 import { SignJWT } from 'jose';
 import type { FastifyRequest } from 'fastify';
-import { accessTokenVerifier, BoundedMap, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier } from '@lc/kit';
+import { accessTokenVerifier, BoundedMap, DomainError, hmacKey, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier, type HmacKey } from '@lc/kit';
 import { ROLES, type Role, type User } from '../domain/users.js';
 
 declare module 'fastify' {
@@ -11,7 +11,8 @@ declare module 'fastify' {
 }
 
 export class Auth {
-  private readonly key: Uint8Array;
+  // Imported once (jose would import raw bytes again for every token it signs).
+  private readonly key: Promise<HmacKey>;
   private readonly verifyToken: AccessTokenVerifier;
   // Verified tokens until they expire: a buyer tapping "buy" repeatedly during a flash sale
   // sends the same token, and its signature need not be checked again on the hot path. Only
@@ -19,18 +20,18 @@ export class Auth {
   private readonly verified = new BoundedMap<string, { user: User; expiresAtMs: number }>(100_000);
 
   constructor(secret: string, private readonly ttlSeconds: number) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = hmacKey(secret, 'sign');
     this.verifyToken = accessTokenVerifier(secret, ttlSeconds);
   }
 
-  issue(user: User): Promise<string> {
+  async issue(user: User): Promise<string> {
     return new SignJWT({ role: user.role, name: user.name, ...(user.warehouseId ? { warehouseId: user.warehouseId } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuedAt()
       .setIssuer(TOKEN_ISSUER)
       .setExpirationTime(`${this.ttlSeconds}s`)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   async verify(token: string): Promise<User> {
