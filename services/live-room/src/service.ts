@@ -91,7 +91,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
 
   await runtime.start([{ definition: LiveRoomServiceService, implementation: liveRoomRpc(sessions, io, log, signalling) }]);
   // `media` is the cluster as it is at start (tests read it); `mediaSupply` follows a late worker.
-  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply };
+  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, soldOut };
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {

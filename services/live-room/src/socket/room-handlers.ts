@@ -273,10 +273,15 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
   async function placeOrderHandler({ flashSaleId, qty, idempotencyKey }: z.infer<typeof placePayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
     if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
-    // As the gateway's REST door does: a sold-out pool answers a loser from memory and one Redis
-    // read, without spending their order budget; only a key that won an order goes further.
+    // As the gateway's REST door does: a sold-out pool answers a loser from memory, one Redis read
+    // and the session's row, without spending their order budget or reaching the order service;
+    // only a key that won an order goes further.
     const soldOut = deps.soldOut.isSoldOut(flashSaleId);
-    if (soldOut && !(await deps.placed.has(data.user.id, idempotencyKey))) throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
+    if (soldOut && !(await deps.placed.has(data.user.id, idempotencyKey))) {
+      const session = await joinedSession();
+      if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
+      throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
+    }
     const rate = await deps.orderRate.take(data.user.id);
     if (!rate.taken) throw new RoomRefusal('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
     const session = await joinedSession();
