@@ -39,7 +39,6 @@ const PLACE = '/floor.Order/PlaceBatch';
 const SETTLE_HOLDS = '/floor.Inventory/SettleBatch';
 const SETTLE_ORDERS = '/floor.Order/SettleBatch';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function serveBatch(handlers: Record<string, (items: any[]) => Promise<unknown[]>>): Promise<number> {
   const server = new grpc.Server();
   const definition: Record<string, unknown> = {};

@@ -31,6 +31,7 @@ import { startFloors } from './hot-path-floor.js';
 import { coresBetween, cpuSeconds } from './process-cpu.js';
 import { burstPlan, countsVerdict, percentiles, perSecondRows, runBurst, type BurstResult, type BurstTarget } from './cold-burst.js';
 import { startRowLockPeer } from './row-lock-peer.js';
+import { socketTaps, socketTapsRow } from './socket-taps.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -108,8 +109,11 @@ async function main() {
   const order = await spawnService('order', { ...own('order'), INVENTORY_ADDR: `127.0.0.1:${invPort}`, LOG_LEVEL: 'warn' });
   // The gateway asks fulfillment which warehouse serves the leader before products and pools are made.
   const fulfillment = await spawnService('fulfillment', { ...own('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', LOG_LEVEL: 'warn' });
+  // The live room, for the socket taps row (no media: only its order path is measured).
+  const liveRoom = await spawnService('live-room', { ...own('live-room'), INVENTORY_ADDR: `127.0.0.1:${invPort}`, ORDER_ADDR: `127.0.0.1:${order.grpcPort}`, MEDIA_ENABLED: 'false', LOG_LEVEL: 'warn' });
   const gateway = await spawnService('gateway', {
     ...own('gateway'),
+    LIVE_ROOM_ADDR: `127.0.0.1:${liveRoom.grpcPort}`,
     INVENTORY_ADDR: `127.0.0.1:${invPort}`,
     ORDER_ADDR: `127.0.0.1:${order.grpcPort}`,
     FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.grpcPort}`,
@@ -280,6 +284,15 @@ async function main() {
       }
     }
 
+    // The live room's burst: 200 sockets tapping when a countdown ends, on 50 units.
+    let socketRow: ReturnType<typeof socketTapsRow> | undefined;
+    if (chosen(PHASES, 'socket taps')) {
+      log('socket taps: 200 buyers tapping order:place as a countdown ends, 50 units…');
+      socketRow = socketTapsRow(
+        await socketTaps(gatewayUrl, `http://127.0.0.1:${liveRoom.httpPort}`, { buyers: 200, quantity: 50, countdownSeconds: 3, jitterMs: 200, firstBuyer: 8_100_000 }),
+      );
+    }
+
     const inventoryRpc = new RpcClient(InventoryServiceClient, `127.0.0.1:${invPort}`);
     const outcomeName = (n: number) => ReserveOutcome[n]?.replace('RESERVE_OUTCOME_', '') ?? String(n);
     const run = { n: 0 };
@@ -372,15 +385,19 @@ async function main() {
       console.log('cold burst — whole sale (CPU: the path\'s processes, its Redis/NATS and its Postgres backends; the load generator excluded)');
       console.table(burstSummary);
     }
+    if (socketRow) {
+      console.log('\nlive room — 200 buyers on open sockets tap order:place as a 3 s countdown ends (within 200 ms), 50 units, one each; latency from emit to ack');
+      console.table([socketRow]);
+    }
     console.log(`\nreservation benchmark — one hot pool, ${LOAD_SHAPE}, ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up, this machine`);
     console.table(rows);
   } finally {
-    for (const p of [gateway, order, fulfillment, inventory]) p.child.kill('SIGTERM');
+    for (const p of [gateway, liveRoom, order, fulfillment, inventory]) p.child.kill('SIGTERM');
     await floors.stop();
     await peer.stop();
     await db.end();
     baseline.kill('SIGTERM');
-    await Promise.all([gateway, order, fulfillment, inventory].map((p) => p.exited));
+    await Promise.all([gateway, liveRoom, order, fulfillment, inventory].map((p) => p.exited));
     await iso.cleanup();
     redisServer.stop();
     natsServer.stop();
