@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { Batcher } from '../packages/kit/src/batcher.js';
 import { HotPools } from '../services/inventory/src/adapters/hot-pool.js';
 
-interface Attempt {
+export interface Attempt {
   poolId: string;
   buyerId: string;
   key: string;
@@ -24,7 +24,7 @@ interface Attempt {
   qty?: number;
 }
 /** Paying (CONFIRM) or cancelling (RELEASE) a placed order, as the cold burst's winners do. */
-interface Settlement {
+export interface Settlement {
   poolId: string;
   orderId: string;
   holdId: string;

@@ -9,19 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
-
-interface Attempt {
-  poolId: string;
-  buyerId: string;
-  key: string;
-  qty?: number;
-}
-interface Settlement {
-  poolId: string;
-  orderId: string;
-  holdId: string;
-  action: 'CONFIRM' | 'RELEASE';
-}
+import type { Attempt, Settlement } from './hot-path-floor.js';
 
 type Answer = { status: number; body: unknown };
 

@@ -16,18 +16,14 @@ function* stockedProduct(name, quantity) {
   return yield step('POST', '/api/v1/products', { name, ownerLeaderId: 'leader-1', skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: 0, initialStock: quantity }] }, staff);
 }
 
+/** A flash-sale pool on the product's first SKU at wh-1, created by the leader. */
+const poolStep = (leader, product, terms) => step('POST', '/api/v1/flash-sales', { skuId: product.skus[0].id, warehouseId: 'wh-1', ...terms }, leader);
+
 /** http-flash-sale.js: a pool on a fresh product, and tokens for `buyers` buyers. */
 export function* httpFlashSaleSetup({ quantity, limit, buyers, nowMs }) {
   const leader = (yield login('leader-1')).token;
   const product = yield* stockedProduct('k6 load-test grapes', quantity);
-  const sale = yield step('POST', '/api/v1/flash-sales', {
-    skuId: product.skus[0].id,
-    warehouseId: 'wh-1',
-    salePriceFen: 2990,
-    quantity,
-    perBuyerLimit: limit,
-    endsAt: new Date(nowMs + 3600_000).toISOString(),
-  }, leader);
+  const sale = yield poolStep(leader, product, { salePriceFen: 2990, quantity, perBuyerLimit: limit, endsAt: new Date(nowMs + 3600_000).toISOString() });
   const tokens = {};
   for (let b = 1; b <= buyers; b++) tokens[`buyer-${b}`] = (yield login(`buyer-${b}`)).token;
   return { flashSaleId: sale.id, tokens, leader };
@@ -53,16 +49,14 @@ export function* coldBurstSetup({ quantity, limit, buyerIds, nowMs, countdownMs 
   const tokens = [];
   for (const id of buyerIds) tokens.push((yield login(id)).token);
   const opensAtMs = nowMs() + countdownMs;
-  const sale = yield step('POST', '/api/v1/flash-sales', {
-    skuId: product.skus[0].id,
-    warehouseId: 'wh-1',
+  const sale = yield poolStep(leader, product, {
     salePriceFen: 990,
     quantity,
     perBuyerLimit: limit,
     holdSeconds: 600,
     startsAt: new Date(opensAtMs).toISOString(),
     endsAt: new Date(opensAtMs + 3600_000).toISOString(),
-  }, leader);
+  });
   return { flashSaleId: sale.id, tokens, leader, opensAtMs };
 }
 
