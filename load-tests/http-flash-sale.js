@@ -9,6 +9,7 @@ import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { attemptFor, classifyOrderResponse } from './lib/http-flash-sale-plan.js';
 import { oversellProblems } from './lib/flash-sale-checks.js';
+import { httpFlashSaleSetup, k6Sender, runSteps } from './lib/setup-steps.js';
 
 const GATEWAY = __ENV.GATEWAY_URL || 'http://localhost:8080';
 const BUYERS = Number(__ENV.BUYERS || 500);
@@ -42,29 +43,8 @@ function post(path, body, token, headers = {}) {
   });
 }
 
-function login(userId) {
-  const r = post('/api/v1/auth/dev-login', { userId });
-  if (r.status !== 200) fail(`login ${userId}: ${r.status} ${r.body}`);
-  return r.json('token');
-}
-
 export function setup() {
-  const leader = login('leader-1');
-  // Staff of wh-1 stock the product for leader-1 (the demo seed gives leader-1 a pickup point there).
-  const product = post('/api/v1/products', { name: 'k6 load-test grapes', ownerLeaderId: 'leader-1', skus: [{ name: 'box', listPriceFen: 5990, initialStock: QUANTITY }] }, login('warehouse-1'));
-  if (product.status !== 201) fail(`product: ${product.status} ${product.body}`);
-  const sale = post('/api/v1/flash-sales', {
-    skuId: product.json('skus.0.id'),
-    warehouseId: 'wh-1',
-    salePriceFen: 2990,
-    quantity: QUANTITY,
-    perBuyerLimit: LIMIT,
-    endsAt: new Date(Date.now() + 3600_000).toISOString(),
-  }, leader);
-  if (sale.status !== 201) fail(`flash sale: ${sale.status} ${sale.body}`);
-  const tokens = {};
-  for (let b = 1; b <= BUYERS; b++) tokens[`buyer-${b}`] = login(`buyer-${b}`);
-  return { flashSaleId: sale.json('id'), tokens, leader };
+  return runSteps(httpFlashSaleSetup({ quantity: QUANTITY, limit: LIMIT, buyers: BUYERS, nowMs: Date.now() }), k6Sender(http, GATEWAY));
 }
 
 export default function (data) {

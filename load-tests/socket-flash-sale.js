@@ -10,6 +10,7 @@ import { check, fail } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import { connectFrame, eventFrame, parseFrame, pongFrame, socketUrl } from './lib/socketio-frames.js';
 import { classifyPlaceAck, oversellProblems } from './lib/flash-sale-checks.js';
+import { k6Sender, runSteps, socketFlashSaleSetup } from './lib/setup-steps.js';
 
 const GATEWAY = __ENV.GATEWAY_URL || 'http://localhost:8080';
 const LIVE_ROOM = __ENV.LIVE_ROOM_URL || 'http://localhost:8081';
@@ -73,13 +74,9 @@ function withSocket(token, onReady, onEvent) {
 }
 
 export function setup() {
-  const leader = login('leader-1');
-  const session = api(leader, 'POST', '/api/v1/live-sessions', { title: `k6 socket flash sale ${Date.now()}` });
-  api(leader, 'POST', `/api/v1/live-sessions/${session.id}/start`);
-  // Staff of wh-1 stock the product for leader-1 (the demo seed gives leader-1 a pickup point there).
-  const product = api(login('warehouse-1'), 'POST', '/api/v1/products', {
-    name: 'k6 秒杀 grapes', ownerLeaderId: 'leader-1', skus: [{ name: '1 box', listPriceFen: 5990, perBuyerLimit: 0, initialStock: QUANTITY }],
-  });
+  const { sessionId, skuId, leader } = runSteps(socketFlashSaleSetup({ quantity: QUANTITY, nowMs: Date.now() }), k6Sender(http, GATEWAY));
+  const session = { id: sessionId };
+  const product = { skus: [{ id: skuId }] };
   let sale;
   withSocket(leader, (emit, socket) => {
     emit('session:join', { sessionId: session.id }, (joined) => {

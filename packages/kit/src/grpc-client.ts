@@ -59,6 +59,15 @@ export class RpcClient<C extends Client> {
     }
   }
 
+  /**
+   * Opens the channel's connection now rather than on the first call, so a flash sale's first
+   * tap does not pay for it. Best effort: a peer not up yet is simply connected to later.
+   */
+  warm(withinMs = 10_000): this {
+    this.raw.waitForReady(Date.now() + withinMs, () => undefined);
+    return this;
+  }
+
   close(): void {
     this.raw.close();
   }

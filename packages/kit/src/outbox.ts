@@ -59,6 +59,10 @@ export class OutboxRelay {
   }
 
   private async drainOnce(): Promise<void> {
+    // Most polls find nothing: one plain read says so, instead of a connection checkout and a
+    // transaction of three statements (that idle cost ran in every service, 20 times a second).
+    const { rowCount } = await this.pool.query('SELECT 1 FROM outbox LIMIT 1');
+    if (!rowCount) return;
     for (;;) {
       const client = await this.pool.connect();
       let count = 0;

@@ -54,7 +54,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   // Postgres holds identity (the gateway's own schema); nothing it writes needs the outbox.
   const runtime = await ServiceRuntime.create({ name: 'gateway', config, migrationsDir, outbox: false, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
-  const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  // Warm: orders are the hot path from a sale's first tap on.
+  const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR).warm();
   const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
   const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
   const leader = new RpcClient(LeaderServiceClient, config.LEADER_ADDR);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys, SoldOutBoard } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
@@ -42,9 +42,13 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const log = runtime.logger;
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR);
-  const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR);
+  // Warm: orders are the hot path from a sale's first tap on.
+  const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR).warm();
   const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
-  const placeOrder = batchedOrderPlacement(orders, new PlacedKeys(runtime.redis!, config.REDIS_PREFIX));
+  const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
+  const placeOrder = batchedOrderPlacement(orders, placed);
+  // Fed by the stock feed below: a sold-out pool is answered from memory on the socket too.
+  const soldOut = new SoldOutBoard();
   runtime.onClose('clients', () => {
     inventory.close();
     orders.close();
@@ -81,12 +85,12 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     enforceTokenExpiry(socket, verifyToken, log);
     void socket.join(rooms.user(user.id));
     if (user.role === 'leader') void socket.join(rooms.leader(user.id));
-    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, orderRate, chat, onLeave: (s, id) => signalling.leave(s, id) });
+    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, soldOut, placed, orderRate, chat, onLeave: (s, id) => signalling.leave(s, id) });
     signalling.register(socket);
   });
   viewers.start();
   signalling.start();
-  const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log);
+  const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log, (change) => soldOut.apply(change));
   const stopOrders = startOrderFeed(io, runtime.bus!, log);
   const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), [], log);
   for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
@@ -105,7 +109,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     { definition: NoticeServiceService, implementation: noticeRpc(notices, log) },
   ]);
   // `media` is the cluster as it is at start (tests read it); `mediaSupply` follows a late worker.
-  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices };
+  return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices, soldOut };
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {

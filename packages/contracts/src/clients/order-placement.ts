@@ -1,6 +1,6 @@
 // Placing orders from a front door (the gateway's REST API, the live room's socket): placements
 // made at the same moment travel to the order service in one PlaceOrders call.
-import { BatchedRpc, RedisTokenBuckets, type Redis, type RpcClient } from '@lc/kit';
+import { BatchedRpc, BoundedMap, RedisTokenBuckets, type Redis, type RpcClient } from '@lc/kit';
 import { PlaceOrderOutcome, type OrderServiceClient, type PlaceOrderRequest, type PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
 
 export type PlaceOrder = (request: PlaceOrderRequest) => Promise<PlaceOrderResponse>;
@@ -53,4 +53,42 @@ export function batchedOrderPlacement(orders: RpcClient<OrderServiceClient>, pla
  */
 export function orderRateLimit(redis: Redis, redisPrefix: string, perSecond: number, burst: number): RedisTokenBuckets {
   return new RedisTokenBuckets(redis, `${redisPrefix}order-rate:`, perSecond, burst);
+}
+
+/** A pool's counts as inventory's `inventory.stock.changed` events tell them. */
+export interface StockChange {
+  flashSaleId: string;
+  available: number;
+  atMs: number;
+}
+
+/** Pools remembered at once; the oldest-told beyond this are forgotten (ended pools drift out). */
+export const SOLD_OUT_BOARD_MAX_POOLS = 10_000;
+
+/**
+ * What a front door (a gateway pod, a live-room pod) knows about pools that are sold out, told by
+ * inventory's stock events, so a sold-out pool is answered from memory. Only the newest event per
+ * pool counts.
+ */
+export class SoldOutBoard {
+  // Forgetting a pool only costs its fast path: the order service still answers SOLD_OUT.
+  private readonly latest: BoundedMap<string, StockChange>;
+
+  constructor(maxPools = SOLD_OUT_BOARD_MAX_POOLS) {
+    this.latest = new BoundedMap(maxPools);
+  }
+
+  apply(change: StockChange): void {
+    const known = this.latest.get(change.flashSaleId);
+    if (known && known.atMs > change.atMs) return;
+    this.latest.set(change.flashSaleId, change);
+  }
+
+  isSoldOut(flashSaleId: string): boolean {
+    return this.latest.get(flashSaleId)?.available === 0;
+  }
+
+  get size(): number {
+    return this.latest.size;
+  }
 }

@@ -1,7 +1,7 @@
 // JWT (HS256, jose) issue and verification, revocation checks, and the per-route role guard.
 import { SignJWT } from 'jose';
 import type { FastifyRequest } from 'fastify';
-import { accessTokenVerifier, BoundedMap, DomainError, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier, type TokenRevocations } from '@lc/kit';
+import { accessTokenVerifier, BoundedMap, DomainError, hmacKey, TOKEN_ISSUER, TokenRefused, type AccessTokenVerifier, type HmacKey, type TokenRevocations } from '@lc/kit';
 import { ROLES, type Role, type User } from '../domain/users.js';
 
 /** Who a verified token names, and which session and token generation it was issued in. */
@@ -23,7 +23,8 @@ interface Verified {
 }
 
 export class Auth {
-  private readonly key: Uint8Array;
+  // Imported once (jose would import raw bytes again for every token it signs).
+  private readonly key: Promise<HmacKey>;
   private readonly verifyToken: AccessTokenVerifier;
   // Verified tokens until they expire: a buyer tapping "buy" repeatedly during a flash sale
   // sends the same token, and its signature need not be checked again on the hot path. Only
@@ -33,7 +34,7 @@ export class Auth {
   private revocations: TokenRevocations | undefined;
 
   constructor(secret: string, private readonly ttlSeconds: number) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = hmacKey(secret, 'sign');
     this.verifyToken = accessTokenVerifier(secret, ttlSeconds);
   }
 
@@ -46,7 +47,7 @@ export class Auth {
    * Claims stay those of the dev login (`sub`, `role`, `name`, `warehouseId`), plus `gen` (the
    * user's token generation) and `sid` (the session) on phone sign-in tokens.
    */
-  issue(user: User, options: { generation?: number; sessionId?: string; ttlSeconds?: number } = {}): Promise<string> {
+  async issue(user: User, options: { generation?: number; sessionId?: string; ttlSeconds?: number } = {}): Promise<string> {
     return new SignJWT({
       role: user.role,
       name: user.name,
@@ -59,7 +60,7 @@ export class Auth {
       .setIssuedAt()
       .setIssuer(TOKEN_ISSUER)
       .setExpirationTime(`${Math.min(options.ttlSeconds ?? this.ttlSeconds, this.ttlSeconds)}s`)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   async verify(token: string): Promise<TokenUser> {

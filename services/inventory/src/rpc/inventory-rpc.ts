@@ -102,6 +102,9 @@ export function inventoryRpc(deps: { catalog: CatalogStore; proposals: ProposalS
         const limitProblem = poolLimitProblem(terms.perBuyerLimit, sku.perBuyerLimit);
         if (limitProblem) throw new DomainError('INVALID_ARGUMENT', limitProblem, { problems: [limitProblem] });
         const sale = await catalog.createFlashSale(terms);
+        // Warm now, during the countdown, not on the first buyer's tap: the pool's terms are
+        // cached here and its Redis state loaded, so the opening burst meets a ready pool.
+        await reservations.ensureLoaded(await reservations.sale(sale.id));
         deps.stock.changed(sale.id, { quantity: sale.quantity, held: 0, sold: 0 });
         return { flashSale: toFlashSale(sale) };
       },

@@ -25,6 +25,8 @@ import {
   type OrderServiceClient,
   type PlaceOrder,
   type PlaceOrderRequest,
+  type PlacedKeys,
+  type SoldOutBoard,
 } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
 import { sessionJson, type LiveSession, type Pin } from '../domain/live-session.js';
@@ -44,6 +46,10 @@ export interface RoomDeps {
   inventory: RpcClient<InventoryServiceClient>;
   orders: RpcClient<OrderServiceClient>;
   placeOrder: PlaceOrder;
+  /** Pools this pod knows are sold out (inventory's stock events), answered from memory. */
+  soldOut: SoldOutBoard;
+  /** (buyer, key) pairs that won an order, so a sold-out pool still honours a winner's replay. */
+  placed: PlacedKeys;
   /** The per-buyer order rate, the same Redis budget as the gateway's REST orders. */
   orderRate: RedisTokenBuckets;
   chat: ChatRules & { rateLimit: number; rateWindowMs: number };
@@ -266,17 +272,28 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
 
   async function placeOrderHandler({ flashSaleId, qty, idempotencyKey }: z.infer<typeof placePayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
+    if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
+    // As the gateway's REST door does: a sold-out pool answers a loser from memory, one Redis read
+    // and the session's row, without spending their order budget or reaching the order service;
+    // only a key that won an order goes further.
+    const soldOut = deps.soldOut.isSoldOut(flashSaleId);
+    if (soldOut && !(await deps.placed.has(data.user.id, idempotencyKey))) {
+      const session = await joinedSession();
+      if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
+      throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
+    }
     const rate = await deps.orderRate.take(data.user.id);
     if (!rate.taken) throw new RoomRefusal('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
     const session = await joinedSession();
     const placement: PlaceOrderRequest = { buyerId: data.user.id, idempotencyKey, flashSaleId, qty, liveSessionId: session.id, leaderId: session.leaderId, skuId: '', pickupPointId: '' };
-    if (session.activeFlashSaleId !== flashSaleId) {
-      // The sale is over here, but a buyer retrying the order they won still gets it back.
+    if (soldOut || session.activeFlashSaleId !== flashSaleId) {
+      // Sold out, or the sale is over here: a buyer retrying the order they won still gets it back,
+      // by one read in the order service that never reaches inventory's hot path.
       const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true, deadlineMs: 3000 });
       if (order !== undefined) return { order: orderJson(order), replayed: true };
+      if (soldOut) throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
       throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
     }
-    // No sold-out shortcut here: a sold-out pool's replay is answered by the order service itself.
     const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) throw placeOrderRefusal(result.outcome);
     return { order: orderJson(result.order), replayed: result.replayed };

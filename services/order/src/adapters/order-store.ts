@@ -86,22 +86,31 @@ export class OrderStore {
   }
 
   private readonly bindings = new Batcher<{ buyerId: string; candidate: string; orderId: string }, string>(async (asks) => {
-    const candidates = asks.filter((a) => a.candidate);
-    if (candidates.length) {
-      // The first ask per buyer in the batch makes the binding; ON CONFLICT keeps an older one.
-      await this.pool.query(
-        `INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id)
-         SELECT DISTINCT ON ("buyerId") "buyerId", candidate, "orderId"
-         FROM jsonb_to_recordset($1::jsonb) AS x("buyerId" text, candidate text, "orderId" uuid)
-         ORDER BY "buyerId"
-         ON CONFLICT (buyer_id) DO NOTHING`,
-        [JSON.stringify(candidates)],
-      );
-    }
-    const { rows } = await this.pool.query<{ buyer_id: string; leader_id: string }>('SELECT buyer_id, leader_id FROM buyer_leader WHERE buyer_id = ANY($1::text[])', [
-      asks.map((a) => a.buyerId),
-    ]);
+    // First-time buyers are the whole of a flash sale's opening burst, so binding and reading
+    // back are one statement: the first ask per buyer in the batch makes the binding (ON
+    // CONFLICT keeps an older one) and the bindings that already existed are read beside it.
+    const { rows } = await this.pool.query<{ buyer_id: string; leader_id: string }>({
+      name: 'bind-buyers',
+      text: `WITH asked AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("buyerId" text, candidate text, "orderId" uuid)),
+         made AS (
+           INSERT INTO buyer_leader (buyer_id, leader_id, first_order_id)
+           SELECT DISTINCT ON ("buyerId") "buyerId", candidate, "orderId" FROM asked WHERE candidate <> ''
+           ORDER BY "buyerId"
+           ON CONFLICT (buyer_id) DO NOTHING
+           RETURNING buyer_id, leader_id)
+       SELECT buyer_id, leader_id FROM made
+       UNION ALL
+       SELECT buyer_id, leader_id FROM buyer_leader WHERE buyer_id IN (SELECT "buyerId" FROM asked)`,
+      values: [JSON.stringify(asks)],
+    });
     const bound = new Map(rows.map((r) => [r.buyer_id, r.leader_id]));
+    // A binding committed by another batch while this statement ran is invisible to its snapshot
+    // (its insert waited and skipped): read those few again.
+    const unseen = asks.filter((a) => a.candidate && !bound.has(a.buyerId)).map((a) => a.buyerId);
+    if (unseen.length) {
+      const again = await this.pool.query<{ buyer_id: string; leader_id: string }>('SELECT buyer_id, leader_id FROM buyer_leader WHERE buyer_id = ANY($1::text[])', [unseen]);
+      for (const r of again.rows) bound.set(r.buyer_id, r.leader_id);
+    }
     return asks.map((a) => bound.get(a.buyerId) ?? '');
   }, { name: 'bind buyers' });
 
