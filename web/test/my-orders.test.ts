@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
-import { repoRoot, startCore } from '../../test-support/platform.js';
+import { repoRoot } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
 import { deliverWave, waveWithOrders } from '../../test-support/delivery.js';
 
@@ -20,7 +21,7 @@ const HOME = { latitude: 31.2401, longitude: 121.5002 };
 
 describe('web my orders', { timeout: 240_000 }, () => {
   const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let browser: Browser;
   let cameraBrowser: Browser | undefined;
   let eggs = '';
@@ -29,7 +30,8 @@ describe('web my orders', { timeout: 240_000 }, () => {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
+    // Every page carries the inbox bell, served by live-room (reached through `rt=`).
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
     const product = await stockProduct(core.url, 'leader-1', { name: '土鸡蛋 Farm eggs', skus: [{ name: '30 pcs', listPriceFen: 2590, perBuyerLimit: 3, initialStock: 10 }] });
     eggs = product.skus[0]!.id;
@@ -52,7 +54,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
     collectErrors(page, errors);
 
     // Shop: no point yet; the nearest ones are listed from the device's location; choose one.
-    await page.goto(`${core.url}/shop.html?buyer=buyer-960`);
+    await page.goto(`${core.url}/shop.html?buyer=buyer-960&${core.rt}`);
     await waitForOrExplain(page, `#products li.sku[data-sku-id="${eggs}"]`, 10_000, errors);
     await page.locator('.pickup-picker .current-point', { hasText: '还没有自提点' }).waitFor({ timeout: 10_000 });
     await page.locator('button.locate').click();
@@ -72,7 +74,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
     const orderId = (await card.getAttribute('data-order-id'))!;
 
     // My orders: the paid order, where it goes (pin), and the after-sales link.
-    await page.goto(`${core.url}/orders.html?buyer=buyer-960`);
+    await page.goto(`${core.url}/orders.html?buyer=buyer-960&${core.rt}`);
     const mine = page.locator(`#orders .order[data-order-id="${orderId}"]`);
     await waitForOrExplain(page, `#orders .order[data-order-id="${orderId}"] .parcel-point[data-point-id="pp-home"] svg .pin`, 10_000, errors);
     assert.equal(await mine.getAttribute('data-status'), 'PAID');
@@ -115,7 +117,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
     const leaderPage = await (await cameraBrowser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })).newPage();
     const leaderErrors: string[] = [];
     collectErrors(leaderPage, leaderErrors);
-    await leaderPage.goto(`${core.url}/pickup.html?leader=leader-2`);
+    await leaderPage.goto(`${core.url}/pickup.html?leader=leader-2&${core.rt}`);
     await leaderPage.locator('#parcels tr[data-bag-id]').waitFor({ timeout: 10_000 });
     await leaderPage.fill('#pickup-code', code === '000000' ? '000001' : '000000');
     await leaderPage.locator('#verify-form button[type=submit]').click();
@@ -138,7 +140,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
 
     // Another buyer's "My orders" shows none of this.
     const other = await context.newPage();
-    await other.goto(`${core.url}/orders.html?buyer=buyer-961`);
+    await other.goto(`${core.url}/orders.html?buyer=buyer-961&${core.rt}`);
     await other.locator('#orders p.muted', { hasText: '还没有订单' }).waitFor({ timeout: 10_000 });
     assert.equal(await other.locator('#orders .order').count(), 0);
     await context.close();

@@ -62,7 +62,7 @@ describe('web warehouse console - a wave of 1,000 pickup points', { timeout: 300
     for (let i = 0; i < POINTS; i += 20) {
       await Promise.all(points.slice(i, i + 20).map((p, k) => rpc.call((c) => c.createPickupPoint, {
         actor: ADMIN,
-        pickupPoint: { id: `pp-s${i + k}`, warehouseId: 'wh-1', leaderId: `leader-s${i + k}`, name: `自提点 ${i + k}`, address: '', lat: p.lat, lng: p.lng, opensAt: '08:00', closesAt: '21:00', serviceMinutes: 3 },
+        pickupPoint: { id: `pp-s${i + k}`, warehouseId: 'wh-1', leaderId: `leader-s${i + k}`, name: `自提点 ${i + k}`, address: '', lat: p.lat, lng: p.lng, opensAt: '08:00', closesAt: '21:00', serviceMinutes: 3, dailyCapacity: 200 },
       }, { deadlineMs: 60_000 })));
     }
     // One paid parcel per point, through fulfillment's own consumer of order events.

@@ -25,7 +25,12 @@ export function createPool(url: string, schema: string, max = 10): pg.Pool {
 
 export async function migrate(pool: pg.Pool, schema: string, dirs: string[], logger: Logger): Promise<void> {
   const client = await pool.connect();
+  // Replicas of a service start together (a rollout, a burst test): each waits its turn on one
+  // lock per schema and then finds nothing left to run, where the migrator's own try-lock made all
+  // but the first exit with "Another migration is already running".
+  const lockKey = Number.parseInt(createHash('sha1').update(schema).digest('hex').slice(0, 12), 16);
   try {
+    await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await runner({
       dbClient: client,
@@ -36,12 +41,12 @@ export async function migrate(pool: pg.Pool, schema: string, dirs: string[], log
       schema,
       migrationsTable: 'schema_migrations',
       count: Infinity,
-      // One lock per schema so services (and parallel tests) migrate side by side.
-      lockValue: Number.parseInt(createHash('sha1').update(schema).digest('hex').slice(0, 12), 16),
+      noLock: true,
       log: (msg) => logger.debug({ msg }, 'migration'),
       logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     });
   } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
     client.release();
   }
 }

@@ -29,7 +29,7 @@ async function closedWave(a: RpcClient<FulfillmentServiceClient>, prefix: string
   for (const [i, [lat, lng]] of points.entries()) {
     await a.call((c) => c.createPickupPoint, {
       actor: { userId: `leader-${i + 1}`, role: 'leader' },
-      pickupPoint: { id: `pp-${i + 1}`, warehouseId: 'wh-1', leaderId: '', name: `point ${i + 1}`, address: '', lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5 },
+      pickupPoint: { id: `pp-${i + 1}`, warehouseId: 'wh-1', leaderId: '', name: `point ${i + 1}`, address: '', lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5, dailyCapacity: 200 },
     });
   }
   const nc = await connect({ servers: NATS_URL });
