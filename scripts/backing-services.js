@@ -57,7 +57,37 @@ export async function ensureBackingServices(log = console.log) {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+  await ensurePostgresConnections(log);
   log('PostgreSQL, Redis and NATS are up');
+}
+
+/**
+ * The suites run two at a time, each bringing up every service with its own pools: more than
+ * Postgres' default of 100 connections ("sorry, too many clients already"). Raised once, where we
+ * may; a server we may not change is left alone with a warning.
+ */
+async function ensurePostgresConnections(log, wanted = 400) {
+  try {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SHOW max_connections');
+      if (Number(rows[0].max_connections) >= wanted) return;
+      await client.query(`ALTER SYSTEM SET max_connections = ${wanted}`);
+    } finally {
+      await client.end();
+    }
+    log(`raising PostgreSQL max_connections to ${wanted} (restarts it)…`);
+    execSync(`pg_ctlcluster --skip-systemctl-redirect ${readdirSync('/etc/postgresql')[0]} main restart`, { stdio: 'inherit', shell: '/bin/bash' });
+    const deadline = Date.now() + 20_000;
+    while (!(await reachable(5432))) {
+      if (Date.now() > deadline) throw new Error('PostgreSQL did not come back on port 5432');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (e) {
+    log(`warning: PostgreSQL max_connections not raised (${e.message}); parallel suites may run out of connections`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
