@@ -49,6 +49,21 @@ async function closedWave(a: RpcClient<FulfillmentServiceClient>, prefix: string
 }
 
 
+/** Pods of one deployment (same schema, same streams), each with a client. */
+async function addPods(env: Record<string, string>, n: number, procs: ServiceProcess[], clients: RpcClient<FulfillmentServiceClient>[]): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const p = await spawnService('fulfillment', env);
+    procs.push(p);
+    clients.push(new RpcClient(FulfillmentServiceClient, `127.0.0.1:${p.grpcPort}`));
+  }
+}
+
+async function stopPods(procs: ServiceProcess[], clients: RpcClient<FulfillmentServiceClient>[]): Promise<void> {
+  for (const c of clients) c.close();
+  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  await Promise.all(procs.map((p) => p.exited));
+}
+
 describe('route plan lease', () => {
   const iso = isolate();
   const env = { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ROUTE_PLAN_LEASE_MS: String(LEASE_MS) };
@@ -63,18 +78,9 @@ describe('route plan lease', () => {
   const plansOfWave = async () =>
     (await db.query(`SELECT id, status, owner, error, lease_until, lease_until > now() AS live, progress FROM ${schema}.route_plans WHERE wave_id = $1 ORDER BY created_at`, [waveId])).rows;
 
-  before(async () => {
-    // Two pods of the same deployment: same schema, same streams.
-    for (let i = 0; i < 2; i++) {
-      const p = await spawnService('fulfillment', env);
-      procs.push(p);
-      clients.push(new RpcClient(FulfillmentServiceClient, `127.0.0.1:${p.grpcPort}`));
-    }
-  });
+  before(() => addPods(env, 2, procs, clients));
   after(async () => {
-    for (const c of clients) c.close();
-    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exited));
+    await stopPods(procs, clients);
     await db.end();
     await iso.cleanup();
   });
@@ -211,17 +217,9 @@ describe('route plan - finish now', () => {
   const procs: ServiceProcess[] = [];
   const clients: RpcClient<FulfillmentServiceClient>[] = [];
 
-  before(async () => {
-    for (let i = 0; i < 2; i++) {
-      const p = await spawnService('fulfillment', env);
-      procs.push(p);
-      clients.push(new RpcClient(FulfillmentServiceClient, `127.0.0.1:${p.grpcPort}`));
-    }
-  });
+  before(() => addPods(env, 2, procs, clients));
   after(async () => {
-    for (const c of clients) c.close();
-    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exited));
+    await stopPods(procs, clients);
     await iso.cleanup();
   });
 
