@@ -36,7 +36,7 @@ describe('multi-replica burst', () => {
   it('burst - 2 gateways, 2 order and 2 inventory processes keep every invariant with winners paying and cancelling', async () => {
     const inventories = [await start('inventory', {}), await start('inventory', {})];
     const fulfillment = await start('fulfillment', { WAVE_CLOSE_INTERVAL_MS: '0' });
-    const orders = await Promise.all(inventories.map((inv) => start('order', { INVENTORY_ADDR: `127.0.0.1:${inv.grpcPort}` })));
+    const orders = await Promise.all(inventories.map((inv) => start('order', { INVENTORY_ADDR: `127.0.0.1:${inv.grpcPort}`, FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.grpcPort}` })));
     const gateways = await Promise.all(
       [0, 1].map((i) =>
         start('gateway', {

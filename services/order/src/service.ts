@@ -2,7 +2,7 @@
 // and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService, TriedKeys } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
@@ -26,7 +26,8 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
  * `wrapProvider` lets a test watch the calls reaching the payment provider.
  */
 export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
-  const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, ...(logger ? { logger } : {}) });
+  // Redis holds the placed-keys marks front doors read on a sold-out pool (see TriedKeys).
+  const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
   // Warm: placements reach inventory from the first tap on.
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR).warm();
   runtime.onClose('inventory client', () => inventory.close());
@@ -84,6 +85,6 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
     await escalating;
   });
 
-  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, config, runtime.logger) }]);
+  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new TriedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) }]);
   return { runtime, orders, payments, afterSales };
 }

@@ -1,17 +1,19 @@
 // Placing orders from a front door (the gateway's REST API, the live room's socket): placements
 // made at the same moment travel to the order service in one PlaceOrders call.
 import { BatchedRpc, BoundedMap, RedisTokenBuckets, type Redis, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, type OrderServiceClient, type PlaceOrderRequest, type PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
+import type { OrderServiceClient, PlaceOrderRequest, PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
 
 export type PlaceOrder = (request: PlaceOrderRequest) => Promise<PlaceOrderResponse>;
 
 /**
- * The (buyer, key) pairs that won a flash-sale order, kept a day in Redis by whichever front door
- * placed them. A gateway whose sold-out board says "sold out" asks the order service only for these
- * (a winner retrying over a flaky network); a loser's tap stays one Redis read and an answer from
- * memory, as fast as before replays were honoured.
+ * The (buyer, key) pairs the order service was asked to place a flash-sale order for, kept a day in
+ * Redis. The order service marks each one as the placement starts, so a buyer whose answer was lost
+ * (a front door's deadline passed while the order was still being placed, or after) is never told
+ * "sold out" from memory: a front door whose sold-out board says "sold out" sends only these keys
+ * on (a buyer retrying over a flaky network); a loser's fresh tap stays one Redis read and an
+ * answer from memory.
  */
-export class PlacedKeys {
+export class TriedKeys {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -19,7 +21,7 @@ export class PlacedKeys {
   ) {}
 
   private key(buyerId: string, idempotencyKey: string): string {
-    return `${this.prefix}placed:${buyerId}:${idempotencyKey}`;
+    return `${this.prefix}tried:${buyerId}:${idempotencyKey}`;
   }
 
   async remember(buyerId: string, idempotencyKey: string): Promise<void> {
@@ -31,20 +33,13 @@ export class PlacedKeys {
   }
 }
 
-export function batchedOrderPlacement(orders: RpcClient<OrderServiceClient>, placed: PlacedKeys): PlaceOrder {
+export function batchedOrderPlacement(orders: RpcClient<OrderServiceClient>): PlaceOrder {
   // Every item carries the buyer's idempotency key, so a batch may be sent again.
   const rpc = new BatchedRpc<PlaceOrderRequest, PlaceOrderResponse>(
     async (items) => (await orders.call((c) => c.placeOrders, { items }, { idempotent: true, deadlineMs: 5000 })).results,
     { name: 'PlaceOrders' },
   );
-  return async (request) => {
-    const result = await rpc.call(request);
-    if (request.flashSaleId && result.outcome === PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED) {
-      // Before the buyer hears "placed", so any retry after that finds the mark.
-      await placed.remember(request.buyerId, request.idempotencyKey);
-    }
-    return result;
-  };
+  return (request) => rpc.call(request);
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   type OrderServiceClient,
   type PlaceOrder,
   type PlaceOrderRequest,
-  type PlacedKeys,
+  type TriedKeys,
   type SoldOutBoard,
 } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
@@ -49,7 +49,7 @@ export interface RoomDeps {
   /** Pools this pod knows are sold out (inventory's stock events), answered from memory. */
   soldOut: SoldOutBoard;
   /** (buyer, key) pairs that won an order, so a sold-out pool still honours a winner's replay. */
-  placed: PlacedKeys;
+  tried: TriedKeys;
   /** The per-buyer order rate, the same Redis budget as the gateway's REST orders. */
   orderRate: RedisTokenBuckets;
   chat: ChatRules & { rateLimit: number; rateWindowMs: number };
@@ -273,11 +273,11 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
   async function placeOrderHandler({ flashSaleId, qty, idempotencyKey }: z.infer<typeof placePayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
     if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
-    // As the gateway's REST door does: a sold-out pool answers a loser from memory, one Redis read
-    // and the session's row, without spending their order budget or reaching the order service;
-    // only a key that won an order goes further.
+    // As the gateway's REST door does: a sold-out pool answers a loser's fresh tap from memory, one
+    // Redis read and the session's row, without spending their order budget or reaching the order
+    // service; only a key the order service saw before (a retry) goes further.
     const soldOut = deps.soldOut.isSoldOut(flashSaleId);
-    if (soldOut && !(await deps.placed.has(data.user.id, idempotencyKey))) {
+    if (soldOut && !(await deps.tried.has(data.user.id, idempotencyKey))) {
       const session = await joinedSession();
       if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
       throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
@@ -291,8 +291,9 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
       // by one read in the order service that never reaches inventory's hot path.
       const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true, deadlineMs: 3000 });
       if (order !== undefined) return { order: orderJson(order), replayed: true };
-      if (soldOut) throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
-      throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
+      // Sold out and not there yet: the key's first placement may still be running, and the
+      // placement below (inventory knows the key) answers with its order or its refusal.
+      if (!soldOut) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
     }
     const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) throw placeOrderRefusal(result.outcome);

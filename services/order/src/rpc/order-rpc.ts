@@ -1,6 +1,6 @@
 // OrderService gRPC handlers.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, orderCore, placeOrderOutcomeOf, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
+import { OrderStatus, orderCore, placeOrderOutcomeOf, type Order, type TriedKeys, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
@@ -13,9 +13,12 @@ const actorOf = (a: { userId: string; role: string; warehouseId: string } | unde
   return a;
 };
 
-export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSales, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
+export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSales, tried: TriedKeys, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
   const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
-    const result = await orders.place(req);
+    // Marked beside the placement, and always before its answer leaves: a buyer whose answer is lost
+    // and who retries once the pool shows sold out is sent on by the front door, not told "sold out".
+    const marked = req.flashSaleId ? tried.remember(req.buyerId, req.idempotencyKey) : Promise.resolve();
+    const [result] = await Promise.all([orders.place(req), marked]);
     if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false };
     return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed };
   };
