@@ -13,7 +13,8 @@ import { FulfillmentServiceClient } from '@lc/contracts';
 import { NATS_URL, isolate, type Isolation } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
 import { poll } from '../../test-support/poll.js';
-import { repoRoot, startCore } from '../../test-support/platform.js';
+import { repoRoot } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api } from '../../test-support/api.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -37,7 +38,7 @@ function syntheticPoints(seed: number): { lat: number; lng: number }[] {
 
 describe('web warehouse console - a wave of 1,000 pickup points', { timeout: 300_000 }, () => {
   let iso: Isolation;
-  let core: Awaited<ReturnType<typeof startCore>>;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let browser: Browser;
   let web: ReturnType<typeof buildWeb> | undefined;
   let rpc: RpcClient<FulfillmentServiceClient>;
@@ -47,7 +48,8 @@ describe('web warehouse console - a wave of 1,000 pickup points', { timeout: 300
     mkdirSync(artifacts, { recursive: true });
     iso = isolate();
     web = buildWeb(iso.id);
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } }, { fulfillment: true });
+    // The page's notification bell talks to the live room's inbox, as it does in production.
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { fulfillment: true });
     rpc = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${core.fulfillment!.runtime.grpcPort}`);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
 
@@ -100,7 +102,7 @@ describe('web warehouse console - a wave of 1,000 pickup points', { timeout: 300
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     const page = await context.newPage();
     collectErrors(page, errors);
-    await page.goto(`${core.url}/warehouse.html`);
+    await page.goto(`${core.url}/warehouse.html?${core.rt}`);
     const waveRow = page.locator(`#wave-list li[data-wave-id="${waveId}"]`);
     await waveRow.waitFor({ timeout: 20_000 });
     assert.match(await waveRow.textContent() ?? '', new RegExp(`CLOSED.*${POINTS} 单 orders`));
