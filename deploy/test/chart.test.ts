@@ -225,6 +225,14 @@ describe("chart - every service", () => {
     assert.match(await helmFails(["--set", "ingress.host="]), /config.corsOrigins/);
   });
 
+  test("chart - pages learn the live room's URL from the gateway: the ingress origin unless config.liveRoomPublicUrl is given", async () => {
+    const url = (objs: K8sObject[]) => configOf(objs, forService(objs, "Deployment", "gateway")).LIVE_ROOM_PUBLIC_URL;
+    assert.equal(url(defaults), "http://livecommerce.local");
+    const given = await helmTemplate(["--set-string", "config.liveRoomPublicUrl=https://live.example.com"]);
+    assert.equal(url(given), "https://live.example.com");
+    assert.match(await helmFails(["--set-string", "config.liveRoomPublicUrl=live.example.com"]), /liveRoomPublicUrl/);
+  });
+
   test("chart - secrets come from the Secret by secretKeyRef and never appear in a ConfigMap", () => {
     const secret = ofKind(defaults, "Secret");
     assert.equal(secret.length, 1);

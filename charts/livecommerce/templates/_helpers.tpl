@@ -113,6 +113,15 @@ pods to the pod that announced them.
 {{- end -}}
 {{- end -}}
 
+{{/* The live room's public URL for pages: config.liveRoomPublicUrl, else the ingress origin ("" = none). */}}
+{{- define "livecommerce.liveRoomPublicUrl" -}}
+{{- if .Values.config.liveRoomPublicUrl -}}
+{{- .Values.config.liveRoomPublicUrl -}}
+{{- else if .Values.ingress.host -}}
+{{- printf "%s://%s" (ternary "https" "http" (gt (len .Values.ingress.tls) 0)) .Values.ingress.host -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Plain environment of one service: its ConfigMap's data, hashed into the pod template too. */}}
 {{- define "livecommerce.service.configData" -}}
 {{- $root := .root -}}
@@ -125,6 +134,11 @@ NATS_URL: {{ $root.Values.config.natsUrl | quote }}
 OTEL_SERVICE_NAME: {{ .name | quote }}
 {{- if has .name (list "gateway" "live-room") }}
 CORS_ORIGINS: {{ include "livecommerce.corsOrigins" $root | quote }}
+{{- end }}
+{{- if eq .name "gateway" }}
+{{- with include "livecommerce.liveRoomPublicUrl" $root }}
+LIVE_ROOM_PUBLIC_URL: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- if and (eq .name "gateway") $root.Values.config.smsSender }}
 SMS_SENDER: {{ $root.Values.config.smsSender | quote }}

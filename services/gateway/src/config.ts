@@ -37,6 +37,9 @@ export const configShape = serviceConfigShape(
     ORDER_RATE_PER_SECOND: z.coerce.number().positive().default(5),
     ORDER_RATE_BURST: z.coerce.number().int().positive().default(20),
     WEB_DIR: z.string().optional(),
+    // The live room's public base URL (socket.io), told to pages at GET /api/v1/config. Unset:
+    // pages use this host on the live room's development port.
+    LIVE_ROOM_PUBLIC_URL: configTypes.url(['http:', 'https:']).optional(),
     // Browser origins allowed to call the API (comma-separated); required in production.
     CORS_ORIGINS: corsOriginsVar,
   },

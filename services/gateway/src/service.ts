@@ -25,6 +25,7 @@ import { userAdminRoutes } from './routes/user-admin-routes.js';
 import { leaderLedgerRoutes } from './routes/leader-ledger-routes.js';
 import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
+import { clientConfigRoutes } from './routes/client-config-routes.js';
 import { noticeRoutes } from './routes/notice-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
@@ -126,6 +127,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   paymentAdminRoutes(app, { auth, orders });
   leaderLedgerRoutes(app, { auth, leader });
   noticeRoutes(app, { auth, notices });
+  clientConfigRoutes(app, { auth, liveRoomPublicUrl: config.LIVE_ROOM_PUBLIC_URL });
   afterSalesRoutes(app, { auth, orders });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });

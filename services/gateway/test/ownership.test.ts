@@ -74,6 +74,7 @@ const sale = (f: Fixture, over: Record<string, unknown> = {}) => ({ skuId: f.sku
 const TABLE: Row[] = [
   { route: 'POST /api/v1/auth/dev-login', who: null, path: () => '/api/v1/auth/dev-login', body: () => ({ userId: 'warehouse-9' }), expect: [404], why: 'no such user' },
   { route: 'GET /api/v1/me', who: null, path: () => '/api/v1/me', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/config', who: null, path: () => '/api/v1/config', expect: [200], shows: (b) => assert.ok(Object.keys(b).every((k) => k === 'liveRoomUrl')), why: 'public: where the live room is, nothing else' },
   { route: 'GET /api/v1/auth/options', who: null, path: () => '/api/v1/auth/options', expect: [200], shows: (b) => assert.deepEqual(Object.keys(b).sort(), ['devInbox', 'devLogin', 'phone']), why: 'public: how to sign in, nothing else' },
   { route: 'POST /api/v1/auth/codes', who: null, path: () => '/api/v1/auth/codes', body: () => ({ phone: '12345' }), expect: [400], why: 'a malformed phone' },
   { route: 'POST /api/v1/auth/sign-in', who: null, path: () => '/api/v1/auth/sign-in', body: () => ({ phone: '13800000001', code: '000000' }), expect: [400], why: 'leader-1’s phone without a code sent' },
