@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
-import { repoRoot, startCore } from '../../test-support/platform.js';
+import { repoRoot } from '../../test-support/platform.js';
+import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
 import { poll } from '../../test-support/poll.js';
 
@@ -21,7 +22,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe('web after-sales', { timeout: 180_000 }, () => {
   const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let browser: Browser;
   let web: ReturnType<typeof buildWeb> | undefined;
   let orderId = '';
@@ -30,7 +31,8 @@ describe('web after-sales', { timeout: 180_000 }, () => {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir } });
+    // Every page carries the inbox bell, served by live-room (reached through `rt=`).
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
     const staff = await Api.login(core.url, 'warehouse-1');
     const wh = await staff.post('/api/v1/warehouses', { id: 'wh-1', name: '上海仓', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', driverIds: ['driver-1'], vehicles: [{ id: 'van-1', capacity: 50, driverId: 'driver-1' }] });
@@ -55,7 +57,7 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     const buyerContext = await browser.newContext({ viewport: { width: 400, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const buyerPage = await buyerContext.newPage();
     collectErrors(buyerPage, errors);
-    await buyerPage.goto(`${core.url}/after-sales.html?orderId=${orderId}&buyer=buyer-801`);
+    await buyerPage.goto(`${core.url}/after-sales.html?orderId=${orderId}&buyer=buyer-801&${core.rt}`);
     await waitForOrExplain(buyerPage, '#request:not(.hidden)', 10_000, errors);
     // A photo as a phone would take one: drawn in the page, encoded as PNG.
     const photo = Buffer.from(
@@ -87,7 +89,7 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     const leaderContext = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const leaderPage = await leaderContext.newPage();
     collectErrors(leaderPage, errors);
-    await leaderPage.goto(`${core.url}/after-sales.html?as=leader-1`);
+    await leaderPage.goto(`${core.url}/after-sales.html?as=leader-1&${core.rt}`);
     const card = leaderPage.locator('.case[data-status="OPEN"]');
     await waitForOrExplain(leaderPage, '.case[data-status="OPEN"] img.case-photo', 10_000, errors);
     const caseId = await card.getAttribute('data-case-id');
@@ -107,6 +109,10 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     const text = (await buyerPage.locator('.case').textContent()) ?? '';
     assert.match(text, /已退款 Refunded ¥49\.90/);
     assert.match(text, /团长 Leader: 抱歉！退您一盒的钱/);
+    // The answer and the refund reach the buyer's bell on this page, pushed while it is open.
+    await buyerPage.waitForFunction(() => Number(document.querySelector('#inbox-bell')?.getAttribute('data-unread')) >= 2, undefined, { timeout: 15_000 });
+    await buyerPage.locator('#inbox-bell').click();
+    for (const kind of ['AFTER_SALES_ANSWERED', 'REFUND_ISSUED']) await waitForOrExplain(buyerPage, `#inbox-panel li[data-kind="${kind}"]`, 10_000, errors);
     await screenshot(buyerPage, 'after-sales-buyer-refunded.png');
 
     // The refund reached the provider and settled; the order keeps going (a partial refund).
@@ -138,7 +144,7 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 400, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     collectErrors(page, errors);
-    await page.goto(`${core.url}/pickup.html?leader=leader-1`);
+    await page.goto(`${core.url}/pickup.html?leader=leader-1&${core.rt}`);
     await waitForOrExplain(page, `#parcels input.missing[data-order-id="${placed.body.id}"]`, 10_000, errors);
     await page.fill(`#parcels input.missing[data-order-id="${placed.body.id}"]`, '1');
     await page.click(`#receipts button.receive[data-stop-id="${stopId}"]`);
@@ -148,7 +154,7 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     }, 30_000);
     assert.deepEqual([shortage.kind, shortage.openedBy, shortage.status, shortage.refundFen], ['MISSING', 'shortage', 'RESOLVED', 4990]);
 
-    await page.goto(`${core.url}/after-sales.html?orderId=${placed.body.id}&buyer=buyer-802`);
+    await page.goto(`${core.url}/after-sales.html?orderId=${placed.body.id}&buyer=buyer-802&${core.rt}`);
     await waitForOrExplain(page, '.case[data-status="RESOLVED"] .refunded', 10_000, errors);
     assert.match((await page.locator('.case').textContent()) ?? '', /缺件 Missing item[\s\S]*已退款 Refunded ¥49\.90/);
     await screenshot(page, 'after-sales-shortage.png');

@@ -221,7 +221,10 @@ describe('after-sales', { timeout: 300_000 }, () => {
   it('shortage - a unit missing at handover opens a case and refunds it once, however often it is reported', async () => {
     const order = await paidOrder('buyer-704', 3);
     const staff = await as('warehouse-1');
-    const wave = await poll('the order in a wave', async () => (await staff.get('/api/v1/waves?warehouseId=wh-1')).body.waves?.find((w: { status: string; orderCount: number }) => w.orderCount > 0 && w.status === 'OPEN'));
+    // This order's own wave: an earlier test's paid order may have opened one already.
+    const fulfillmentSchema = iso.env('fulfillment').DB_SCHEMA!;
+    const waveId = await poll('the order in a wave', async () => (await db.query(`SELECT wave_id FROM ${fulfillmentSchema}.wave_orders WHERE order_id = $1 AND wave_id IS NOT NULL`, [order.id])).rows[0]?.wave_id as string | undefined);
+    const wave = (await staff.get('/api/v1/waves?warehouseId=wh-1')).body.waves.find((w: { id: string }) => w.id === waveId);
     assert.equal((await staff.post('/api/v1/waves', { warehouseId: 'wh-1', deliveryDate: wave.deliveryDate })).status, 200);
     const bags = (await staff.get(`/api/v1/waves/${wave.id}/pick-lists`)).body.pickLists.flatMap((l: { bags: { id: string; orderId: string }[] }) => l.bags);
     assert.ok(bags.some((b: { orderId: string }) => b.orderId === order.id));

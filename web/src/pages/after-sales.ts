@@ -3,6 +3,7 @@
 // queue of requests to answer and resolve with a refund, and for admins what is overdue.
 import { Api, buyerIdForThisBrowser, describeError, type User } from '../api.js';
 import { byId, fill, h, param, toast } from '../dom.js';
+import { mountInbox } from '../components/inbox-bell.js';
 import { dateTime, statusLabel, yuan } from '../format.js';
 import { AUTHOR_LABELS, CASE_STATUS_LABELS, KIND_LABELS } from '../after-sales-labels.js';
 import type { AfterSalesReportView, AfterSalesView, OrderView } from '@lc/contracts/views';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const as = param('as');
   api = await Api.as(as ?? buyerIdForThisBrowser(), as ? (as.replace(/-\d+$/, '') as User['role']) : 'buyer');
   byId('who').textContent = api.user.name;
+  // "After-sales answered" and refunds arrive in the inbox; the bell shows them while this page is open.
+  void mountInbox(api);
   byId('refresh').addEventListener('click', () => void refresh());
   if (api.user.role === 'buyer') {
     byId('request-form').addEventListener('submit', (e) => void submitRequest(e));

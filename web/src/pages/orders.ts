@@ -7,6 +7,7 @@ import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
 import { OrderCard } from '../components/order-timeline.js';
 import { PickupPointPicker, describePoint } from '../components/pickup-point-picker.js';
 import { pinMap } from '../components/route-map.js';
+import { mountInbox } from '../components/inbox-bell.js';
 import { byId, fill, h, toast } from '../dom.js';
 import { orderAction } from '../order-actions.js';
 import type { OrderView as Order, PickupPointChoiceView } from '@lc/contracts/views';
@@ -29,6 +30,7 @@ const points = new Map<string, PickupPointChoiceView>();
 async function main(): Promise<void> {
   api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
+  void mountInbox(api);
   const picker = new PickupPointPicker(api);
   byId('picker').replaceWith(picker.element);
   byId('refresh').addEventListener('click', () => void refresh());
