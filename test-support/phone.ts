@@ -10,6 +10,8 @@ export interface PhoneSession {
   api: Api;
   user: { id: string; role: string; name: string };
   refreshToken: string;
+  /** The sign-in answer as the web pages keep it (localStorage `lc.phoneSession`). */
+  session: unknown;
 }
 
 export async function phoneSignIn(base: string, phone: string): Promise<PhoneSession> {
@@ -23,5 +25,5 @@ export async function phoneSignIn(base: string, phone: string): Promise<PhoneSes
   if (r.status !== 200) throw new Error(`sign in ${phone}: ${r.status} ${JSON.stringify(r.body)}`);
   const api = new Api(base, r.body.token);
   api.userId = r.body.user.id;
-  return { api, user: r.body.user, refreshToken: r.body.refreshToken };
+  return { api, user: r.body.user, refreshToken: r.body.refreshToken, session: r.body };
 }
