@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
 import type { Actor } from '@lc/contracts';
-import { uniqueViolation, type ApplicationRow, type ApplicationStore } from './adapters/application-store.js';
+import { isUniqueViolation, type ApplicationRow, type ApplicationStore } from './adapters/application-store.js';
 import type { LeaderStore } from './adapters/leader-store.js';
 import type { PickupPointOpener } from './adapters/pickup-points.js';
 import { formProblems, reasonProblems, type ApplicationForm, type ApplicationStatus, type FieldProblem } from './domain/application.js';
@@ -67,15 +67,12 @@ export class Onboarding {
     try {
       await this.store.insert({ id, form: clean, submittedBy: a.userId, submittedAtMs: this.clock.now(), leaderId: leaderId || null });
     } catch (error) {
-      const index = uniqueViolation(error);
-      if (index === undefined) throw error;
-      if (index === 'leader_applications_open_leader') throw new DomainError('CONFLICT', `leaderId: leader ${leaderId} already has an open application`);
-      const open = await this.store.openByPhone(clean.phone);
-      throw new DomainError(
-        'CONFLICT',
-        open?.status === 'APPROVED' ? 'phone: this phone already belongs to an approved leader' : 'phone: an application with this phone is already waiting for review',
-        open ? { applicationId: open.id, status: open.status } : undefined,
-      );
+      if (!isUniqueViolation(error)) throw error;
+      const open = await this.store.openHolding(clean.phone, leaderId || null);
+      const problem = !open || open.form.phone !== clean.phone
+        ? `leaderId: leader ${leaderId} already has an open application`
+        : open.status === 'APPROVED' ? 'phone: this phone already belongs to an approved leader' : 'phone: an application with this phone is already waiting for review';
+      throw new DomainError('CONFLICT', problem, open ? { applicationId: open.id, status: open.status } : undefined);
     }
     return (await this.store.byId(id))!;
   }

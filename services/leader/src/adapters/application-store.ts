@@ -33,16 +33,13 @@ const toApplication = (r: Record<string, unknown>): ApplicationRow => ({
   warehouseId: (r.warehouse_id as string | null) ?? null,
 });
 
-/** Postgres' unique_violation, and which index refused the row. */
-export const uniqueViolation = (e: unknown): string | undefined => {
-  const err = e as { code?: string; constraint?: string };
-  return err.code === '23505' ? (err.constraint ?? '') : undefined;
-};
+/** Postgres' unique_violation: here, a second open application for a phone or leader. */
+export const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
 
 export class ApplicationStore {
   constructor(private readonly db: Db) {}
 
-  /** Inserts a pending application; a unique index refuses a second open one (see uniqueViolation). */
+  /** Inserts a pending application; a unique index refuses a second open one (see isUniqueViolation). */
   async insert(a: { id: string; form: ApplicationForm; submittedBy: string; submittedAtMs: number; leaderId: string | null }, db: Db = this.db): Promise<void> {
     const f = a.form;
     await db.query(
@@ -57,9 +54,9 @@ export class ApplicationStore {
     return rows[0] ? toApplication(rows[0]) : undefined;
   }
 
-  /** The open (pending or approved) application holding this phone, if any. */
-  async openByPhone(phone: string, db: Db = this.db): Promise<ApplicationRow | undefined> {
-    const { rows } = await db.query(`${SELECT} WHERE phone = $1 AND status IN ('PENDING', 'APPROVED')`, [phone]);
+  /** The open (pending or approved) application holding this phone or leader id, if any. */
+  async openHolding(phone: string, leaderId: string | null, db: Db = this.db): Promise<ApplicationRow | undefined> {
+    const { rows } = await db.query(`${SELECT} WHERE status IN ('PENDING', 'APPROVED') AND (phone = $1 OR leader_id = $2) ORDER BY phone = $1 DESC LIMIT 1`, [phone, leaderId]);
     return rows[0] ? toApplication(rows[0]) : undefined;
   }
 
