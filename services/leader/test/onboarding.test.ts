@@ -106,10 +106,15 @@ describe('leader onboarding', { timeout: 240_000 }, () => {
     assert.equal(again.status, 409, JSON.stringify(again.body));
     assert.match(again.body.message, /already approved/);
     assert.equal((await admin.post(`/api/v1/admin/leader-applications/${app.id}/reject`, { reason: '重复 duplicate' })).status, 409);
-    // The phone belongs to a leader now: no second application with it.
+    // The phone belongs to a leader now: no second application with it, whether the gateway (the
+    // phone signs in a leader) or the leader service (an approved application holds it) refuses.
     const dup = await admin.post('/api/v1/admin/leader-applications', { ...form(), phone });
     assert.equal(dup.status, 409, JSON.stringify(dup.body));
-    assert.match(dup.body.message, /approved leader/);
+    assert.match(dup.body.message, /already the sign-in of a leader/);
+    await assert.rejects(
+      onboardingRpc.call((c) => c.submitLeaderApplication, { actor: { userId: 'admin-1', role: 'admin', warehouseId: '' }, form: { ...form(), phone: `+86${phone}` }, leaderId: '' }),
+      (e: Error & { code?: string }) => e.code === 'CONFLICT' && /already belongs to an approved leader/.test(e.message),
+    );
     assert.equal((await published(iso, 'LEADER', 'leader.application.approved')).length, 1);
   });
 
@@ -245,5 +250,11 @@ describe('leader onboarding', { timeout: 240_000 }, () => {
     assert.deepEqual([signedIn.user.id, signedIn.user.role], ['leader-2', 'leader']);
     // Entering them again is refused.
     assert.equal((await admin.post('/api/v1/admin/leader-applications', { ...form(), phone: '13800000002', leaderId: 'leader-2' })).status, 409);
+    // A phone that signs in staff or another leader is not handed to a new leader.
+    for (const [phone, holder] of [['13800000011', 'warehouse'], ['13800000003', 'leader']]) {
+      const r = await admin.post('/api/v1/admin/leader-applications', { ...form(), phone });
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.match(r.body.message, new RegExp(`already the sign-in of a ${holder}`));
+    }
   });
 });

@@ -66,6 +66,11 @@ export function leaderOnboardingRoutes(app: FastifyInstance, deps: { auth: Auth;
 
   async function enterApplicationHandler(request: FastifyRequest, reply: FastifyReply) {
     const { leaderId, ...body } = parse(adminForm, request.body);
+    // The approval would hand the phone to the leader: staff, or another leader, keep theirs.
+    const holder = await store.userByPhone(body.phone);
+    if (holder && holder.role !== 'buyer' && !(holder.role === 'leader' && holder.id === leaderId)) {
+      throw new DomainError('CONFLICT', `phone: already the sign-in of a ${holder.role} (${holder.id})`);
+    }
     const { application } = await leader.call((c) => c.submitLeaderApplication, { actor: actorOf(currentUser(request)), form: body, leaderId: leaderId ?? '' });
     return reply.code(201).send(view(application));
   }
