@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RpcClient } from '@lc/kit';
 import { FulfillmentServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient } from '@lc/contracts';
+import { formProblems, reasonProblems } from '../src/domain/application.js';
 import { Api, servedLeader } from '../../../test-support/api.js';
 import { published } from '../../../test-support/events.js';
 import { isolate } from '../../../test-support/isolation.js';
@@ -22,6 +23,31 @@ const form = (over: Record<string, unknown> = {}) => ({
   lng: 120.1187,
   zone: 'Asia/Shanghai',
   ...over,
+});
+
+describe('leader application rules', () => {
+  const valid = { ...form(), phone: '+8613812345678' };
+
+  it('application rules - a complete form passes; each missing or out-of-range field is named', () => {
+    assert.deepEqual(formProblems(valid), []);
+    const fields = (over: Record<string, unknown>) => formProblems({ ...valid, ...over }).map((p) => p.field);
+    assert.deepEqual(fields({ name: ' ' }), ['name']);
+    assert.deepEqual(fields({ name: 'x'.repeat(81) }), ['name']);
+    assert.deepEqual(fields({ name: 'x'.repeat(80) }), []);
+    assert.deepEqual(fields({ community: '' , address: '' }), ['community', 'address']);
+    assert.deepEqual(fields({ phone: '13812345678' }), ['phone'], 'E.164 only inside the service');
+    assert.deepEqual(fields({ phone: '+8612812345678' }), ['phone'], 'not a mobile prefix');
+    assert.deepEqual(fields({ lat: 90.0001, lng: -180.5 }), ['lat', 'lng']);
+    assert.deepEqual(fields({ lat: Number.NaN }), ['lat']);
+    assert.deepEqual(fields({ zone: 'Asia/Nowhere' }), ['zone']);
+    assert.deepEqual(fields({ zone: '' }), ['zone']);
+  });
+
+  it('application rules - a rejection needs a reason of at most 500 characters', () => {
+    assert.deepEqual(reasonProblems('  \n '), [{ field: 'reason', problem: 'is required to reject an application' }]);
+    assert.equal(reasonProblems('x'.repeat(501)).length, 1);
+    assert.deepEqual(reasonProblems(' 太远 too far '), []);
+  });
 });
 
 describe('leader onboarding', { timeout: 240_000 }, () => {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RpcClient } from '@lc/kit';
 import { leaderApplicationJson, type LeaderApplication, type LeaderApplicationView, type LeaderOnboardingServiceClient } from '@lc/contracts';
-import { BOUNDS, localTime, requiredText, timeZone } from '@lc/contracts';
+import { LEADER_APPLICATION_LIMITS as LIMITS, localTime, requiredText, timeZone } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { IdentityStore } from '../adapters/identity-store.js';
 import { phone } from './auth-routes.js';
@@ -14,13 +14,10 @@ import { actorOf } from './ownership.js';
 import { registerRoutes } from './route-table.js';
 import { id, lat, lng, parse, uuid } from './validation.js';
 
-/** A person's name as the other people-facing routes bound it. */
-const NAME_MAX = 80;
-
 const form = z.object({
-  name: requiredText('name', NAME_MAX),
-  community: requiredText('community', 200),
-  address: requiredText('address', BOUNDS.text.address),
+  name: requiredText('name', LIMITS.name),
+  community: requiredText('community', LIMITS.community),
+  address: requiredText('address', LIMITS.address),
   lat,
   lng,
   zone: timeZone,
@@ -36,7 +33,7 @@ const approveBody = z.object({
   opensAt: localTime('opensAt').default('08:00'),
   closesAt: localTime('closesAt').default('20:00'),
 });
-const rejectBody = z.object({ reason: requiredText('reason', BOUNDS.text.reason) });
+const rejectBody = z.object({ reason: requiredText('reason', LIMITS.reason) });
 
 const view = (a: LeaderApplication | undefined): LeaderApplicationView => leaderApplicationJson(a!);
 

@@ -1,5 +1,6 @@
 // Leader applications as values: what a valid application form is, and a valid rejection reason.
-// Pure: no I/O.
+// Pure: no I/O. The limits are the ones the gateway's REST schema states (@lc/contracts rules).
+import { LEADER_APPLICATION_LIMITS, isTimeZone } from '@lc/contracts';
 
 export type ApplicationStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
@@ -18,23 +19,11 @@ export interface FieldProblem {
   problem: string;
 }
 
-/** The bounds the gateway's REST schema states too (packages/contracts rules). */
-export const FORM_LIMITS = { name: 80, community: 200, address: 500, reason: 500 } as const;
 const E164_CN_MOBILE = /^\+861[3-9][0-9]{9}$/;
 
-export function isTimeZone(zone: string): boolean {
-  if (!zone) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function textProblem(field: keyof typeof FORM_LIMITS, value: string): FieldProblem[] {
+function textProblem(field: keyof typeof LEADER_APPLICATION_LIMITS, value: string): FieldProblem[] {
   if (!value.trim()) return [{ field, problem: 'is required' }];
-  if (value.length > FORM_LIMITS[field]) return [{ field, problem: `must be at most ${FORM_LIMITS[field]} characters` }];
+  if (value.length > LEADER_APPLICATION_LIMITS[field]) return [{ field, problem: `must be at most ${LEADER_APPLICATION_LIMITS[field]} characters` }];
   return [];
 }
 
@@ -52,6 +41,6 @@ export function formProblems(f: ApplicationForm): FieldProblem[] {
 export function reasonProblems(reason: string): FieldProblem[] {
   const r = reason.trim();
   if (!r) return [{ field: 'reason', problem: 'is required to reject an application' }];
-  if (r.length > FORM_LIMITS.reason) return [{ field: 'reason', problem: `must be at most ${FORM_LIMITS.reason} characters` }];
+  if (r.length > LEADER_APPLICATION_LIMITS.reason) return [{ field: 'reason', problem: `must be at most ${LEADER_APPLICATION_LIMITS.reason} characters` }];
   return [];
 }
