@@ -50,8 +50,8 @@ function applicant(a: LeaderApplicationView): HTMLElement[] {
 }
 
 function pendingCard(a: LeaderApplicationView): HTMLElement {
-  const opensAt = h('input', { name: 'opensAt', type: 'time', value: '08:00', required: true, style: 'width: 120px' });
-  const closesAt = h('input', { name: 'closesAt', type: 'time', value: '20:00', required: true, style: 'width: 120px' });
+  const opensAt = h('input', { name: 'opensAt', type: 'time', value: '08:00', required: true, style: 'width: 132px' });
+  const closesAt = h('input', { name: 'closesAt', type: 'time', value: '20:00', required: true, style: 'width: 132px' });
   const approve = h('form', { class: 'row approve-form' }, h('span', { class: 'muted' }, '营业 Hours'), opensAt, '–', closesAt, h('button', { type: 'submit', class: 'primary' }, '通过 Approve'));
   approve.addEventListener('submit', (e) => {
     e.preventDefault();
