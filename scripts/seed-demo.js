@@ -1,6 +1,6 @@
 // Seeds the demo through the public API, as the people in it would: a warehouse with two vans,
-// three leaders' pickup points, products stocked by the warehouse's staff for leader-1, a live
-// session and a flash sale. Skips what exists.
+// three leaders' pickup points and their approved applications, products stocked by the
+// warehouse's staff for leader-1, a live session and a flash sale. Skips what exists.
 const seedResult = (what, r) => {
   if (r.status === 201) return `seeded ${what}`;
   if (r.status === 409) return `${what} already there`;
@@ -51,6 +51,26 @@ export async function seedDemo(base, log = console.log) {
   for (const [id, leaderId, name, lat, lng] of points) {
     const r = await admin('POST', '/api/v1/pickup-points', { id, warehouseId: 'wh-1', leaderId, name, lat, lng, opensAt: '08:00', closesAt: '20:00' });
     log(seedResult(`pickup point ${id}`, r));
+  }
+  // The demo leaders arrive approved: each one's application, entered by the operator, approved
+  // into the leader they already are (their point above is kept).
+  const demoLeaders = [
+    ['leader-1', '王团长 (Leader Wang)', '+8613800000001', '西湖小区 West Lake Garden'],
+    ['leader-2', '李团长 (Leader Li)', '+8613800000002', '滨江花园 Binjiang Garden'],
+    ['leader-3', '张团长 (Leader Zhang)', '+8613800000003', '拱墅社区 Gongshu Community'],
+  ];
+  for (const [leaderId, name, phone, community] of demoLeaders) {
+    const [, , pointName, lat, lng] = points.find((p) => p[1] === leaderId);
+    const entered = await admin('POST', '/api/v1/admin/leader-applications', { leaderId, name, phone, community, address: pointName, lat, lng, zone: 'Asia/Shanghai' });
+    // A restart finds the application entered before: approved already, or still to approve.
+    const pending = entered.status === 201 ? entered.body.id : entered.body.details?.status === 'PENDING' ? entered.body.details.applicationId : undefined;
+    if (!pending) {
+      log(seedResult(`leader application of ${leaderId}`, entered));
+      continue;
+    }
+    const approved = await admin('POST', `/api/v1/admin/leader-applications/${pending}/approve`, { warehouseId: 'wh-1' });
+    if (approved.status !== 200) throw new Error(`approve ${leaderId}: ${approved.status} ${JSON.stringify(approved.body)}`);
+    log(`seeded approved leader ${leaderId}`);
   }
 
   const sessions = await leader('GET', '/api/v1/live-sessions?leaderId=leader-1');

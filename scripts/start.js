@@ -105,6 +105,8 @@ async function main() {
   Warehouse         http://localhost:8080/warehouse.html   (warehouse-1)
   Driver            http://localhost:8080/driver.html      (driver-1)
   Pickup point      http://localhost:8080/pickup.html      (leader-1)
+  Admin console     http://localhost:8080/admin.html       (admin-1: leader applications, approve or reject)
+  Become a leader   http://localhost:8080/apply.html       (after signing in by phone)
   Sign in by phone  http://localhost:8080/signin.html      (codes land in the dev inbox, shown on the page)
                     demo phones: leader-1 13800000001, leader-2 13800000002, leader-3 13800000003,
                     warehouse-1 13800000011, warehouse-2 13800000012, driver-1 13800000021,

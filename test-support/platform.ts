@@ -52,7 +52,14 @@ export async function startCore(iso: Isolation, overrides: Record<string, Record
   );
   const leader = opts.leader
     ? await startLeader(
-        parseConfig(leaderShape, { ...iso.env('leader'), INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`, JOBS_INTERVAL_MS: '0', ...overrides.leader }),
+        parseConfig(leaderShape, {
+          ...iso.env('leader'),
+          INVENTORY_ADDR: `127.0.0.1:${inventory.runtime.grpcPort}`,
+          // Approved leaders' pickup points are opened in fulfillment.
+          ...(fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}` } : {}),
+          JOBS_INTERVAL_MS: '0',
+          ...overrides.leader,
+        }),
         opts.leader === true ? {} : opts.leader,
       )
     : undefined;

@@ -40,3 +40,19 @@ export const lng = z.number({ error: 'must be a longitude between -180 and 180' 
 
 /** Guard for a service's own invariant: an order quantity within the public bounds. */
 export const isOrderQty = (n: number) => Number.isSafeInteger(n) && n >= BOUNDS.qty.min && n <= BOUNDS.qty.max;
+
+/** Leader onboarding: the lengths of an application's texts, a valid IANA zone, local HH:MM hours. */
+export const LEADER_APPLICATION_LIMITS = { name: 80, community: 200, address: BOUNDS.text.address, reason: BOUNDS.text.reason } as const;
+export function isTimeZone(zone: string): boolean {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const timeZone = z.string({ error: 'zone must be an IANA time zone such as Asia/Shanghai' }).refine(isTimeZone, 'zone must be an IANA time zone such as Asia/Shanghai');
+export const localTime = (what: string) => z.string({ error: `${what} must be a local time HH:MM` }).regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, `${what} must be a local time HH:MM`);
+export const requiredText = (what: string, max: number) =>
+  z.string({ error: `${what} must be a string` }).trim().min(1, `${what} is required`).max(max, `${what} must be at most ${max} characters`);

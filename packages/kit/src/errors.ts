@@ -69,13 +69,21 @@ export function asTransient(error: unknown): DomainError | undefined {
   return transient ? new DomainError('UNAVAILABLE', 'a backing service is briefly unavailable, try again') : undefined;
 }
 
+/**
+ * JSON with every non-ASCII character escaped (\uXXXX): a metadata value must be ASCII, and
+ * grpc-js fails the whole reply (the caller waits for its deadline) on one "–" or "区" in a detail.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Turns any thrown value into what a gRPC handler sends back; internals never leak. */
 export function toGrpcError(thrown: unknown): Partial<ServiceError> {
   const metadata = new Metadata();
   const error = asTransient(thrown) ?? thrown;
   if (isDomainError(error)) {
     metadata.set(CODE_HEADER, error.code);
-    if (error.details) metadata.set(DETAILS_HEADER, JSON.stringify(error.details));
+    if (error.details) metadata.set(DETAILS_HEADER, asciiJson(error.details));
     return { code: errorTable[error.code].grpc, details: error.message, metadata };
   }
   metadata.set(CODE_HEADER, 'INTERNAL');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -23,6 +23,7 @@ import { pickupPointRoutes } from './routes/pickup-point-routes.js';
 import { proposalRoutes } from './routes/proposal-routes.js';
 import { userAdminRoutes } from './routes/user-admin-routes.js';
 import { leaderLedgerRoutes } from './routes/leader-ledger-routes.js';
+import { leaderOnboardingRoutes } from './routes/leader-onboarding-routes.js';
 import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
 import { clientConfigRoutes } from './routes/client-config-routes.js';
@@ -60,10 +61,11 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const liveRoom = new RpcClient(LiveRoomServiceClient, config.LIVE_ROOM_ADDR);
   const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
   const leader = new RpcClient(LeaderServiceClient, config.LEADER_ADDR);
+  const onboarding = new RpcClient(LeaderOnboardingServiceClient, config.LEADER_ADDR);
   // The inbox lives in live-room (NoticeService), beside the sockets that push it.
   const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader, onboarding, notices]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -126,6 +128,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), tried, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
   paymentAdminRoutes(app, { auth, orders });
   leaderLedgerRoutes(app, { auth, leader });
+  leaderOnboardingRoutes(app, { auth, leader: onboarding, store: identity });
   noticeRoutes(app, { auth, notices });
   clientConfigRoutes(app, { auth, liveRoomPublicUrl: config.LIVE_ROOM_PUBLIC_URL });
   afterSalesRoutes(app, { auth, orders });

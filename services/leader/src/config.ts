@@ -29,6 +29,8 @@ export const configShape = serviceConfigShape(
   {
     // Inventory holds the catalog: a SKU's category sets its commission rate.
     INVENTORY_ADDR: localAddresses.INVENTORY_ADDR,
+    // Fulfillment owns pickup points: an approved leader's is opened there.
+    FULFILLMENT_ADDR: localAddresses.FULFILLMENT_ADDR,
     // The zone of a leader first seen in an event (seeded and pre-onboarding leaders).
     DEFAULT_LEADER_ZONE: ianaZone.default('Asia/Shanghai'),
     // Commission rates in basis points by product category and tier, JSON:

@@ -24,3 +24,16 @@ export interface OrderEvent {
 
 export const CONSUMED_ORDER_EVENTS = ['order.paid', 'order.status.picked_up', 'order.refunded', 'order.partially_refunded'] as const;
 export type ConsumedOrderSubject = (typeof CONSUMED_ORDER_EVENTS)[number];
+
+/** Published when an admin approves a leader application (the gateway makes the leader's sign-in). */
+export const LEADER_APPLICATION_APPROVED = 'leader.application.approved';
+export interface LeaderApplicationApproved {
+  applicationId: string;
+  leaderId: string;
+  name: string;
+  phone: string;
+  community: string;
+  pickupPointId: string;
+  warehouseId: string;
+  zone: string;
+}

@@ -1,12 +1,14 @@
-// Leader service composition: leaders, the commission ledger fed by order events, T+1
+// Leader service composition: leaders and their onboarding, the commission ledger fed by order events, T+1
 // settlement, withdrawals through the payout provider, reconciliation, tiers and ratings, the
 // jobs that settle and evaluate when due, and the gRPC server.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LeaderServiceService } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderOnboardingServiceService, LeaderServiceService } from '@lc/contracts';
+import { ApplicationStore } from './adapters/application-store.js';
 import { CatalogCategories, type CategoryLookup } from './adapters/catalog-categories.js';
 import { LeaderStore } from './adapters/leader-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
+import { FulfillmentPickupPoints } from './adapters/pickup-points.js';
 import { consumeOrderEvents } from './adapters/order-consumer.js';
 import { SandboxPayoutProvider, type PayoutProvider } from './adapters/payout-provider.js';
 import { StatementStore } from './adapters/statement-store.js';
@@ -17,7 +19,9 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { Leaders } from './leaders.js';
 import { Ledger } from './ledger.js';
 import { Reconciler } from './reconciliation.js';
+import { Onboarding } from './onboarding.js';
 import { leaderRpc } from './rpc/leader-rpc.js';
+import { onboardingRpc } from './rpc/onboarding-rpc.js';
 import { Settlement } from './settlement.js';
 import { Tiers } from './tiers.js';
 import { Withdrawals } from './withdrawals.js';
@@ -41,6 +45,7 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
     statements: new StatementStore(pool),
     withdrawals: new WithdrawalStore(pool),
     tiers: new TierStore(pool),
+    applications: new ApplicationStore(pool),
   };
   let categories = options.categories;
   if (!categories) {
@@ -48,6 +53,9 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
     runtime.onClose('inventory client', () => inventory.close());
     categories = new CatalogCategories(inventory);
   }
+  const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
+  runtime.onClose('fulfillment client', () => fulfillment.close());
+  const onboarding = new Onboarding(pool, stores.applications, stores.leaders, new FulfillmentPickupPoints(fulfillment), clock);
   const provider: PayoutProvider = new SandboxPayoutProvider(pool);
   const leaders = new Leaders(stores.leaders, config.DEFAULT_LEADER_ZONE);
   const ledger = new Ledger(pool, stores.ledger, stores.tiers, leaders, categories, config.COMMISSION_RATES);
@@ -76,6 +84,9 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
     });
   }
 
-  await runtime.start([{ definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) }]);
-  return { runtime, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
+  await runtime.start([
+    { definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) },
+    { definition: LeaderOnboardingServiceService, implementation: onboardingRpc(onboarding, runtime.logger) },
+  ]);
+  return { runtime, onboarding, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
 }
