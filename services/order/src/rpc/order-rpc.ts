@@ -1,6 +1,6 @@
 // OrderService gRPC handlers.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, orderCore, placeOrderOutcomeOf, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
+import { OrderStatus, ShareLinkStatus, orderCore, placeOrderOutcomeOf, type Order, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
@@ -16,8 +16,9 @@ const actorOf = (a: { userId: string; role: string; warehouseId: string } | unde
 export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSales, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
   const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
     const result = await orders.place(req);
-    if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false };
-    return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed };
+    if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false, shareLink: ShareLinkStatus.SHARE_LINK_STATUS_UNSPECIFIED };
+    const shareLink = result.shareLink ? ShareLinkStatus[`SHARE_LINK_STATUS_${result.shareLink}`] : ShareLinkStatus.SHARE_LINK_STATUS_UNSPECIFIED;
+    return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed, shareLink };
   };
   return unaryService<OrderServiceServer>(
     {
