@@ -3,7 +3,7 @@
 // jobs that settle and evaluate when due, and the gRPC server.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LeaderServiceService } from '@lc/contracts';
+import { InventoryServiceClient, LeaderCustomerServiceService, LeaderServiceService } from '@lc/contracts';
 import { CatalogCategories, type CategoryLookup } from './adapters/catalog-categories.js';
 import { LeaderStore } from './adapters/leader-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
@@ -21,6 +21,10 @@ import { leaderRpc } from './rpc/leader-rpc.js';
 import { Settlement } from './settlement.js';
 import { Tiers } from './tiers.js';
 import { Withdrawals } from './withdrawals.js';
+import { CustomerStore } from './adapters/customer-store.js';
+import { consumeCustomerEvents } from './adapters/customer-consumer.js';
+import { Customers } from './customers.js';
+import { customerRpc } from './rpc/customer-rpc.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -57,6 +61,8 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
   const tiers = new Tiers(pool, stores.tiers, stores.ledger, leaders, clock, runtime.logger);
 
   runtime.addConsumer(await consumeOrderEvents(runtime.bus!, (event, subject) => ledger.onOrderEvent(event, subject)));
+  const customers = new Customers(new CustomerStore(pool));
+  runtime.addConsumer(await consumeCustomerEvents(runtime.bus!, (event, subject) => customers.onOrderEvent(event, subject)));
 
   /** Settles the days and evaluates the months that are due at the clock's now. */
   const runJobs = async () => {
@@ -76,6 +82,9 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
     });
   }
 
-  await runtime.start([{ definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) }]);
-  return { runtime, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
+  await runtime.start([
+    { definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) },
+    { definition: LeaderCustomerServiceService, implementation: customerRpc(customers, runtime.logger) },
+  ]);
+  return { runtime, customers, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
 }
