@@ -289,7 +289,7 @@ describe('ownership', { timeout: 240_000 }, () => {
 
     // buyer-1: one paid order (bagged, planned onto driver-1's route) and one awaiting payment.
     const buyer = await as('buyer-1');
-    const paid = await buyer.post('/api/v1/orders', { flashSaleId: f.sale1, qty: 1, leaderId: 'leader-1' }, { 'idempotency-key': 'paid' });
+    const paid = await buyer.post('/api/v1/orders', { flashSaleId: f.sale1, qty: 1 }, { 'idempotency-key': 'paid' });
     assert.equal(paid.status, 201, JSON.stringify(paid.body));
     assert.equal((await buyer.post(`/api/v1/orders/${paid.body.id}/pay`)).body.status, 'PAID');
     f.paidOrder = paid.body.id;
