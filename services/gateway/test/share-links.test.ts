@@ -5,8 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '@lc/kit';
 import { isolate } from '../../../test-support/isolation.js';
-import { freePort, startCore } from '../../../test-support/platform.js';
-import { startLiveRoomProcess } from '../../../test-support/live-room-browser.js';
+import { startCoreWithInbox } from '../../../test-support/live-room-browser.js';
 import { Api, servedLeader, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { nowSeconds, signToken } from '../../../test-support/tokens.js';
@@ -14,8 +13,7 @@ import { configShape as orderShape } from '../../order/src/config.js';
 
 describe('share links', () => {
   const iso = isolate();
-  let core: Awaited<ReturnType<typeof startCore>>;
-  let room: Awaited<ReturnType<typeof startLiveRoomProcess>>['room'] | undefined;
+  let core: Awaited<ReturnType<typeof startCoreWithInbox>>;
   let leader1: Api;
   let leader2: Api;
   let eggs: string;
@@ -24,9 +22,7 @@ describe('share links', () => {
 
   before(async () => {
     // Live sessions are the live room's: a link for a session checks whose it is there.
-    const roomPort = await freePort();
-    core = await startCore(iso, { gateway: { LIVE_ROOM_ADDR: `127.0.0.1:${roomPort}` } }, { leader: true });
-    ({ room } = await startLiveRoomProcess(iso, core, '', roomPort, { MEDIA_ENABLED: 'false' }));
+    core = await startCoreWithInbox(iso, {}, { leader: true });
     for (const l of ['leader-1', 'leader-2']) await servedLeader(core.url, l);
     leader1 = await Api.login(core.url, 'leader-1');
     leader2 = await Api.login(core.url, 'leader-2');
@@ -41,7 +37,6 @@ describe('share links', () => {
     shareSecret = parseConfig(orderShape, iso.env('order')).SHARE_LINK_SECRET;
   });
   after(async () => {
-    await room?.runtime.stop();
     await core?.stop();
     await iso.cleanup();
   });
