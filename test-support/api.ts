@@ -127,3 +127,14 @@ export async function shopper(base: string, userId: string, pickupPointId = 'pp-
   if (r.status !== 200) throw new Error(`choose pickup point ${pickupPointId}: ${r.status} ${JSON.stringify(r.body)}`);
   return buyer;
 }
+
+/**
+ * A leader's signed share link token, made by the leader through the API: what an order carries
+ * to credit that leader (a buyer cannot name a leader themself).
+ */
+export async function shareToken(base: string, leaderId: string, scope: { liveSessionId?: string; skuId?: string } = {}): Promise<string> {
+  const leader = await Api.login(base, leaderId);
+  const r = await leader.post('/api/v1/leader/share-links', scope);
+  if (r.status !== 201) throw new Error(`share link of ${leaderId}: ${r.status} ${JSON.stringify(r.body)}`);
+  return (r.body as { token: string }).token;
+}

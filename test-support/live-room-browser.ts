@@ -67,7 +67,7 @@ export async function startLiveRoomProcess(
  * The core with a live-room beside it (no media), for suites that open pages: every page's inbox
  * bell lists through the gateway and takes pushes from the room, which pages find through `rt`.
  */
-export async function startCoreWithInbox(iso: Isolation, gateway: Record<string, string> = {}, opts: { fulfillment?: boolean; liveRoom?: Record<string, string> } = {}) {
+export async function startCoreWithInbox(iso: Isolation, gateway: Record<string, string> = {}, opts: Parameters<typeof startCore>[2] & { liveRoom?: Record<string, string> } = {}) {
   const grpcPort = await freePort();
   const core = await startCore(iso, { gateway: { ...gateway, LIVE_ROOM_ADDR: `127.0.0.1:${grpcPort}` } }, opts);
   const { room, url, grpc } = await startLiveRoomProcess(iso, core, '', grpcPort, { MEDIA_ENABLED: 'false', ...opts.liveRoom });

@@ -24,6 +24,7 @@ const SECRETS = [
   { service: 'order', name: 'PAYMENT_WEBHOOK_SECRET', committed: 'sandbox-webhook-secret-dev-only' },
   { service: 'fulfillment', name: 'PICKUP_CODE_SECRET', committed: 'pickup-code-secret-dev-only-0123' },
   { service: 'gateway', name: 'SIGN_IN_CODE_SECRET', committed: 'dev-only-sign-in-code-secret-change-me-0123' },
+  { service: 'order', name: 'SHARE_LINK_SECRET', committed: 'dev-only-share-link-secret-change-me-0123456' },
 ] as const;
 
 /** Settings production needs besides the secrets (order's explicit choice of payment provider). */
@@ -117,7 +118,7 @@ describe('production config', () => {
     // 16 two-byte characters pass the development floor of 16 characters either way.
     const bytes32 = 'я'.repeat(16);
     const bytes31 = 'я'.repeat(15) + 'x';
-    assert.equal(parseConfig(orderShape, { ...productionBase, PAYMENT_WEBHOOK_SECRET: bytes32 }).PAYMENT_WEBHOOK_SECRET, bytes32);
+    assert.equal(parseConfig(orderShape, { ...productionBase, PAYMENT_WEBHOOK_SECRET: bytes32, SHARE_LINK_SECRET: strong() }).PAYMENT_WEBHOOK_SECRET, bytes32);
     assert.throws(() => parseConfig(orderShape, { ...productionBase, PAYMENT_WEBHOOK_SECRET: bytes31 }), /PAYMENT_WEBHOOK_SECRET: must be at least 32 bytes/);
   });
 
@@ -126,7 +127,7 @@ describe('production config', () => {
     assert.equal(gateway.DEV_LOGIN, false);
     const jwt = strong();
     assert.equal(parseConfig(liveRoomShape, { ...productionBase, JWT_SECRET: jwt }).JWT_SECRET, jwt);
-    assert.equal(parseConfig(orderShape, { ...productionBase, PAYMENT_WEBHOOK_SECRET: jwt }).PAYMENT_WEBHOOK_SECRET, jwt);
+    assert.equal(parseConfig(orderShape, { ...productionBase, PAYMENT_WEBHOOK_SECRET: jwt, SHARE_LINK_SECRET: strong() }).PAYMENT_WEBHOOK_SECRET, jwt);
     assert.equal(parseConfig(fulfillmentShape, { ...productionBase, PICKUP_CODE_SECRET: jwt }).PICKUP_CODE_SECRET, jwt);
   });
 
@@ -138,6 +139,7 @@ describe('production config', () => {
       assert.equal(parseConfig(gatewayShape, { ...env, DEV_LOGIN: 'true' }).DEV_LOGIN, true);
       assert.equal(parseConfig(liveRoomShape, env).JWT_SECRET, 'dev-only-jwt-secret-change-me-0123456789');
       assert.equal(parseConfig(orderShape, env).PAYMENT_WEBHOOK_SECRET, 'sandbox-webhook-secret-dev-only');
+      assert.equal(parseConfig(orderShape, env).SHARE_LINK_SECRET, 'dev-only-share-link-secret-change-me-0123456');
       assert.equal(parseConfig(fulfillmentShape, env).PICKUP_CODE_SECRET, 'pickup-code-secret-dev-only-0123');
       // Outside production the floors stay as they were: 16 characters for the HMAC keys.
       assert.equal(parseConfig(fulfillmentShape, { ...env, PICKUP_CODE_SECRET: 'sixteen-chars-ok' }).PICKUP_CODE_SECRET, 'sixteen-chars-ok');

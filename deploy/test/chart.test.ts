@@ -20,9 +20,9 @@ const serviceNames = readdirSync(path.join(repoRoot, "services"), { withFileType
 
 const HTTP_PORT = 8080;
 const GRPC_PORT = 50051;
-const SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET", "SIGN_IN_CODE_SECRET"];
+const SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET", "SHARE_LINK_SECRET", "SIGN_IN_CODE_SECRET"];
 /** The keys the services refuse in production when under 32 bytes: the chart must generate them long enough. */
-const HMAC_KEYS = ["JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET", "SIGN_IN_CODE_SECRET"];
+const HMAC_KEYS = ["JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PICKUP_CODE_SECRET", "SIGN_IN_CODE_SECRET", "SHARE_LINK_SECRET"];
 
 const ofKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const component = (o: K8sObject): string | undefined => o.metadata.labels?.["app.kubernetes.io/component"];
@@ -251,7 +251,7 @@ describe("chart - every service", () => {
     const wanted: Record<string, string[]> = {
       gateway: ["DATABASE_URL", "JWT_SECRET", "SIGN_IN_CODE_SECRET"],
       "live-room": ["DATABASE_URL", "JWT_SECRET"],
-      order: ["DATABASE_URL", "PAYMENT_WEBHOOK_SECRET"],
+      order: ["DATABASE_URL", "PAYMENT_WEBHOOK_SECRET", "SHARE_LINK_SECRET"],
       inventory: ["DATABASE_URL"],
       fulfillment: ["DATABASE_URL", "PICKUP_CODE_SECRET"],
     };
@@ -264,6 +264,7 @@ describe("chart - every service", () => {
       assert.equal(envVar(d, "PAYMENT_WEBHOOK_SECRET") !== undefined, name === "order", `${name}: only order gets the webhook secret`);
       assert.equal(envVar(d, "PICKUP_CODE_SECRET") !== undefined, name === "fulfillment", `${name}: only fulfillment gets the pickup-code secret`);
       assert.equal(envVar(d, "SIGN_IN_CODE_SECRET") !== undefined, name === "gateway", `${name}: only the gateway gets the sign-in code secret`);
+      assert.equal(envVar(d, "SHARE_LINK_SECRET") !== undefined, name === "order", `${name}: only order (which signs and checks share links) gets the share-link secret`);
       assert.equal(envVar(d, "SMS_RELAY_SECRET"), undefined, `${name}: no SMS relay unless config.smsSender names it`);
     }
   });

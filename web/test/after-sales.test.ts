@@ -10,7 +10,7 @@ import { isolate } from '../../test-support/isolation.js';
 import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
-import { Api, stockProduct } from '../../test-support/api.js';
+import { Api, shareToken, stockProduct } from '../../test-support/api.js';
 import { poll } from '../../test-support/poll.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -39,7 +39,7 @@ describe('web after-sales', { timeout: 180_000 }, () => {
     assert.equal(wh.status, 201, JSON.stringify(wh.body));
     const product = await stockProduct(core.url, 'leader-1', { name: '草莓 strawberries', skus: [{ name: '1 kg', listPriceFen: 4990, perBuyerLimit: 0, initialStock: 20 }] });
     const buyer = await Api.login(core.url, 'buyer-801');
-    const placed = await buyer.post('/api/v1/orders', { skuId: product.skus[0]!.id, qty: 2, leaderId: 'leader-1' }, { 'idempotency-key': 'strawberries' });
+    const placed = await buyer.post('/api/v1/orders', { skuId: product.skus[0]!.id, qty: 2, shareToken: await shareToken(core.url, 'leader-1') }, { 'idempotency-key': 'strawberries' });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
     orderId = placed.body.id;
@@ -125,7 +125,7 @@ describe('web after-sales', { timeout: 180_000 }, () => {
 
   it('pickup page - the leader marks a unit missing at receipt; it is refunded automatically and the buyer sees the case', async () => {
     const buyer = await Api.login(core.url, 'buyer-802');
-    const placed = await buyer.post('/api/v1/orders', { skuId, qty: 2, leaderId: 'leader-1' }, { 'idempotency-key': 'two-boxes' });
+    const placed = await buyer.post('/api/v1/orders', { skuId, qty: 2, shareToken: await shareToken(core.url, 'leader-1') }, { 'idempotency-key': 'two-boxes' });
     assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
     // The warehouse and the driver bring it to the pickup point.
     const staff = await Api.login(core.url, 'warehouse-1');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -28,6 +28,7 @@ import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
 import { clientConfigRoutes } from './routes/client-config-routes.js';
 import { noticeRoutes } from './routes/notice-routes.js';
+import { shareLinkRoutes } from './routes/share-link-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -132,6 +133,13 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   noticeRoutes(app, { auth, notices });
   clientConfigRoutes(app, { auth, liveRoomPublicUrl: config.LIVE_ROOM_PUBLIC_URL });
   afterSalesRoutes(app, { auth, orders });
+  const shareLinks = new RpcClient(ShareLinkServiceClient, config.ORDER_ADDR);
+  const customers = new RpcClient(LeaderCustomerServiceClient, config.LEADER_ADDR);
+  runtime.onClose('share link clients', () => {
+    shareLinks.close();
+    customers.close();
+  });
+  shareLinkRoutes(app, { auth, shareLinks, customers, liveRoom, inventory, fulfillment, identity });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

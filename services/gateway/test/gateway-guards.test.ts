@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@lc/kit';
 import { isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
-import { Api, createFlashSale, servedLeader } from '../../../test-support/api.js';
+import { Api, createFlashSale, servedLeader, shareToken } from '../../../test-support/api.js';
 import { nowSeconds, signToken } from '../../../test-support/tokens.js';
 import { configShape } from '../src/config.js';
 import { startGateway } from '../src/service.js';
@@ -32,8 +32,8 @@ describe('gateway guards', () => {
   it('binding - the first order through a leader link binds the buyer; later orders carry that leader', async () => {
     const { flashSaleId } = await createFlashSale(leader, { quantity: 10, perBuyerLimit: 5 });
     const buyer = await Api.login(core.url, 'buyer-301');
-    const first = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1, leaderId: 'leader-2' }, { 'idempotency-key': 'b1' });
-    const second = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1, leaderId: 'leader-3' }, { 'idempotency-key': 'b2' });
+    const first = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1, shareToken: await shareToken(core.url, 'leader-2') }, { 'idempotency-key': 'b1' });
+    const second = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1, shareToken: await shareToken(core.url, 'leader-3') }, { 'idempotency-key': 'b2' });
     const third = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': 'b3' });
     assert.deepEqual([first.body.leaderId, second.body.leaderId, third.body.leaderId], ['leader-2', 'leader-2', 'leader-2']);
     // Without any link, the first order binds the buyer to the leader hosting the sale.

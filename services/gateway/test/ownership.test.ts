@@ -201,6 +201,15 @@ const TABLE: Row[] = [
   { route: 'GET /api/v1/admin/leader-ledger/reconciliation', who: 'leader-1', path: () => '/api/v1/admin/leader-ledger/reconciliation', expect: [403], why: 'admins only' },
   { route: 'GET /api/v1/admin/leader-ledger/reconciliation', who: null, path: () => '/api/v1/admin/leader-ledger/reconciliation', expect: [401], why: 'signed-in only' },
   { route: 'POST /api/v1/admin/leaders/:leaderId/tier-evaluations', who: 'leader-1', path: () => '/api/v1/admin/leaders/leader-1/tier-evaluations', body: () => ({}), expect: [403], why: 'admins only' },
+  { route: 'POST /api/v1/leader/share-links', who: 'buyer-2', path: () => '/api/v1/leader/share-links', body: () => ({}), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/leader/share-links', who: 'leader-1', path: () => '/api/v1/leader/share-links', body: () => ({ leaderId: 'leader-2' }), expect: [403], why: 'a link for another leader' },
+  { route: 'POST /api/v1/leader/share-links', who: 'leader-1', path: () => '/api/v1/leader/share-links', body: () => ({ ttlHours: 0 }), expect: [400], why: 'bad lifetime' },
+  { route: 'GET /api/v1/me/leader', who: 'leader-1', path: () => '/api/v1/me/leader', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/me/leader', who: 'buyer-2', path: () => '/api/v1/me/leader', expect: [200], shows: (b) => assert.equal(b.leader, null), why: 'own binding only (buyer-1 belongs to leader-1)' },
+  { route: 'GET /api/v1/leader/customers', who: 'buyer-2', path: () => '/api/v1/leader/customers', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/leader/customers', who: 'leader-2', path: () => '/api/v1/leader/customers', expect: [200], shows: (b) => assert.ok(!b.customers.some((c: { buyerId: string }) => c.buyerId === 'buyer-1')), why: 'own customers only' },
+  { route: 'GET /api/v1/leaders/:leaderId/customers', who: 'leader-2', path: () => '/api/v1/leaders/leader-1/customers', expect: [403], why: 'leader-1’s customers' },
+  { route: 'GET /api/v1/leaders/:leaderId/customers', who: 'warehouse-1', path: () => '/api/v1/leaders/leader-1/customers', expect: [403], why: 'role' },
 
   { route: 'POST /api/v1/leader-applications', who: null, path: () => '/api/v1/leader-applications', body: () => ({ name: 'x', community: 'c', address: 'a', lat: 30.2, lng: 120.1, zone: 'Asia/Shanghai' }), expect: [401], why: 'signed-in only' },
   { route: 'POST /api/v1/leader-applications', who: 'leader-1', path: () => '/api/v1/leader-applications', body: () => ({ name: 'x', community: 'c', address: 'a', lat: 30.2, lng: 120.1, zone: 'Asia/Shanghai' }), expect: [403], why: 'role' },
@@ -308,7 +317,7 @@ describe('ownership', { timeout: 240_000 }, () => {
 
     // buyer-1: one paid order (bagged, planned onto driver-1's route) and one awaiting payment.
     const buyer = await as('buyer-1');
-    const paid = await buyer.post('/api/v1/orders', { flashSaleId: f.sale1, qty: 1, leaderId: 'leader-1' }, { 'idempotency-key': 'paid' });
+    const paid = await buyer.post('/api/v1/orders', { flashSaleId: f.sale1, qty: 1 }, { 'idempotency-key': 'paid' });
     assert.equal(paid.status, 201, JSON.stringify(paid.body));
     assert.equal((await buyer.post(`/api/v1/orders/${paid.body.id}/pay`)).body.status, 'PAID');
     f.paidOrder = paid.body.id;

@@ -3,7 +3,7 @@
 // jobs that settle and evaluate when due, and the gRPC server.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderOnboardingServiceService, LeaderServiceService } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderCustomerServiceService, LeaderOnboardingServiceService, LeaderServiceService } from '@lc/contracts';
 import { ApplicationStore } from './adapters/application-store.js';
 import { CatalogCategories, type CategoryLookup } from './adapters/catalog-categories.js';
 import { LeaderStore } from './adapters/leader-store.js';
@@ -25,6 +25,10 @@ import { onboardingRpc } from './rpc/onboarding-rpc.js';
 import { Settlement } from './settlement.js';
 import { Tiers } from './tiers.js';
 import { Withdrawals } from './withdrawals.js';
+import { CustomerStore } from './adapters/customer-store.js';
+import { consumeCustomerEvents } from './adapters/customer-consumer.js';
+import { Customers } from './customers.js';
+import { customerRpc } from './rpc/customer-rpc.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -65,6 +69,8 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
   const tiers = new Tiers(pool, stores.tiers, stores.ledger, leaders, clock, runtime.logger);
 
   runtime.addConsumer(await consumeOrderEvents(runtime.bus!, (event, subject) => ledger.onOrderEvent(event, subject)));
+  const customers = new Customers(new CustomerStore(pool));
+  runtime.addConsumer(await consumeCustomerEvents(runtime.bus!, (event, subject) => customers.onOrderEvent(event, subject)));
 
   /** Settles the days and evaluates the months that are due at the clock's now. */
   const runJobs = async () => {
@@ -87,6 +93,7 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
   await runtime.start([
     { definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) },
     { definition: LeaderOnboardingServiceService, implementation: onboardingRpc(onboarding, runtime.logger) },
+    { definition: LeaderCustomerServiceService, implementation: customerRpc(customers, runtime.logger) },
   ]);
-  return { runtime, onboarding, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
+  return { runtime, onboarding, customers, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
 }

@@ -75,7 +75,7 @@ describe('live room abuse limits', () => {
       const rest = await Api.login(p.core.url, buyerId);
       const socket = await p.socket(buyerId);
       assert.ok((await ask(socket, 'session:join', { sessionId })).ok);
-      const viaRest = (key: string) => rest.post('/api/v1/orders', { flashSaleId, qty: 1, liveSessionId: sessionId, leaderId: 'leader-1' }, { 'idempotency-key': key });
+      const viaRest = (key: string) => rest.post('/api/v1/orders', { flashSaleId, qty: 1, liveSessionId: sessionId }, { 'idempotency-key': key });
       const viaSocket = (key: string) => ask(socket, 'order:place', { flashSaleId, qty: 1, idempotencyKey: key });
       for (let i = 0; i < 3; i++) {
         if (drainOver === 'rest') assert.equal((await viaRest(`drain-${i}`)).status, 201);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '@lc/kit';
 import type { NoticeCreatedPush, NoticeView } from '@lc/contracts';
-import { Api, stockProduct } from '../../../test-support/api.js';
+import { Api, shareToken, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { NOTICE_CONSUMERS } from '../src/adapters/notice-consumer.js';
 import { next, sleep, startPlatform, type Platform } from './harness.js';
@@ -157,7 +157,7 @@ describe('notification inbox', { timeout: 240_000 }, () => {
   it('pickup - a parcel that reaches its point is announced with the buyer’s pickup code', async () => {
     const product = await stockProduct(p.core.url, 'leader-1', { name: '土鸡蛋 Eggs', skus: [{ name: '30 eggs', listPriceFen: 3600, initialStock: 10 }] });
     const buyer = await login('buyer-9105');
-    const placed = await buyer.post('/api/v1/orders', { skuId: product.skus[0]!.id, qty: 1, leaderId: 'leader-1' }, { 'idempotency-key': 'eggs-1' });
+    const placed = await buyer.post('/api/v1/orders', { skuId: product.skus[0]!.id, qty: 1, shareToken: await shareToken(p.core.url, 'leader-1') }, { 'idempotency-key': 'eggs-1' });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
     const staff = await login('warehouse-1');

@@ -26,6 +26,11 @@ export const configShape = serviceConfigShape(
     PAYMENT_SETTLE_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
     // How often each replica looks for after-sales cases past their 24 h / 48 h deadlines.
     AFTER_SALES_SLA_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    // Signs and checks leaders' share links (this service owns the binding they make); its own key,
+    // so no other token can pass for a link. Production must set it.
+    SHARE_LINK_SECRET: configTypes.secret('dev-only-share-link-secret-change-me-0123456', 32),
+    SHARE_LINK_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+    SHARE_LINK_MAX_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   },
 );
 

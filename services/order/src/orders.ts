@@ -8,6 +8,8 @@ import type { PickupChoiceStore } from './adapters/pickup-choice-store.js';
 import type { PickupPointDirectory } from './adapters/pickup-point-directory.js';
 import type { OrderStore, OrderRow } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
+import type { ShareTokens } from './adapters/share-tokens.js';
+import { shareLinkLeader, shareLinkStatus, type ShareLinkStatusName, type ShareTokenReading } from './domain/share-link.js';
 import { transition } from './domain/order-status.js';
 import type { Payments } from './payments.js';
 
@@ -22,10 +24,12 @@ export interface PlaceOrder {
   skuId: string;
   /** Where the parcel should go; empty for the buyer's chosen point, else their leader's. */
   pickupPointId: string;
+  /** A leader's signed share link token; empty for none. */
+  shareToken: string;
 }
 
 export type PlaceResult =
-  | { outcome: 'PLACED'; order: OrderRow; replayed: boolean }
+  | { outcome: 'PLACED'; order: OrderRow; replayed: boolean; shareLink?: ShareLinkStatusName }
   | { outcome: SaleRefusal };
 
 /** Validates a placement and returns the hash that tells a replay from a reused key. */
@@ -36,7 +40,8 @@ function checkedRequestHash(req: PlaceOrder): string {
   if (!isOrderQty(req.qty)) throw new DomainError('INVALID_ARGUMENT', `qty: must be an integer from ${BOUNDS.qty.min} to ${BOUNDS.qty.max}`);
   return createHash('sha256')
     // A named pickup point is part of the request (left out when unnamed, so older hashes hold).
-    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : [])]))
+    // Likewise a share token.
+    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : []), ...(req.shareToken ? [{ share: req.shareToken }] : [])]))
     .digest('hex');
 }
 
@@ -48,10 +53,27 @@ export class Orders {
     private readonly logger: Logger,
     private readonly points: PickupPointDirectory,
     private readonly choices: PickupChoiceStore,
+    private readonly shareTokens: ShareTokens,
   ) {}
 
+  /**
+   * Places an order. A share token that is not valid for it binds nobody but does not stop the
+   * order: the buyer came for the goods, and the link's fault is not theirs; the answer says what
+   * the link did (shareLink) so the page can tell them.
+   */
   async place(req: PlaceOrder): Promise<PlaceResult> {
+    if (req.shareToken.length > 2000) throw new DomainError('INVALID_ARGUMENT', 'shareToken: at most 2000 characters');
+    const link = req.shareToken ? await this.shareTokens.read(req.shareToken) : undefined;
+    const result = await this.placeWithLink(req, link);
+    if (result.outcome !== 'PLACED') return result;
+    const shareLink = shareLinkStatus(link, result.order);
+    return shareLink ? { ...result, shareLink } : result;
+  }
+
+  private async placeWithLink(req: PlaceOrder, link: ShareTokenReading | undefined): Promise<PlaceResult> {
     const requestHash = checkedRequestHash(req);
+    // A list-price order's scope is known before anything is held; a flash sale's once it is.
+    const listPriceLinkLeader = req.flashSaleId ? '' : shareLinkLeader(link, { liveSessionId: req.liveSessionId, skuId: req.skuId });
     const named = req.pickupPointId ? await this.points.point(req.pickupPointId) : undefined;
     if (req.pickupPointId && !named) throw new DomainError('INVALID_ARGUMENT', `pickupPointId: no pickup point ${req.pickupPointId}`);
     // Read beside the reservation, so the flash-sale path waits for neither alone.
@@ -59,7 +81,7 @@ export class Orders {
     chosen.catch(() => undefined);
     // At list price with no leader in the request the buyer's own record is all there is: an
     // order with nowhere to go is refused before any stock is held.
-    if (!named && !req.flashSaleId && !req.leaderId) await this.requireSomewhere(req.buyerId, await chosen);
+    if (!named && !req.flashSaleId && !req.leaderId && !listPriceLinkLeader) await this.requireSomewhere(req.buyerId, await chosen);
 
     const hold = {
       buyerId: req.buyerId,
@@ -82,7 +104,9 @@ export class Orders {
       return { outcome: refusal };
     }
     const orderId = randomUUID();
-    const leaderId = await this.store.leaderOf(req.buyerId, req.leaderId || reserved.leaderId, orderId);
+    const liveSessionId = req.liveSessionId || reserved.liveSessionId;
+    const linkLeader = shareLinkLeader(link, { liveSessionId, skuId: reserved.skuId });
+    const leaderId = await this.store.leaderOf(req.buyerId, linkLeader || req.leaderId || reserved.leaderId, orderId);
     const point = named ?? (await this.defaultPoint(req.buyerId, await chosen, leaderId));
     const refusal = deliveryRefusal(point, reserved.warehouseId);
     if (refusal) {
@@ -95,7 +119,7 @@ export class Orders {
       buyerId: req.buyerId,
       leaderId,
       pickupPointId: point!.id,
-      liveSessionId: req.liveSessionId || reserved.liveSessionId,
+      liveSessionId,
       flashSaleId: req.flashSaleId,
       skuId: reserved.skuId,
       warehouseId: reserved.warehouseId,

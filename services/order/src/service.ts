@@ -2,7 +2,7 @@
 // and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService, ShareLinkServiceService, TriedKeys } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
@@ -18,6 +18,8 @@ import { consumeShortages } from './adapters/shortage-consumer.js';
 import { AfterSalesStore } from './adapters/after-sales-store.js';
 import { PostgresPhotoStorage } from './adapters/photo-storage.js';
 import { AfterSales } from './after-sales.js';
+import { ShareTokens } from './adapters/share-tokens.js';
+import { shareLinkRpc } from './rpc/share-link-rpc.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -50,7 +52,8 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
   const paymentStore = new PaymentStore(runtime.pool!);
   const payments = new Payments(store, paymentStore, inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
   const choices = new PickupChoiceStore(runtime.pool!, config.PICKUP_CHOICE_CACHE_MS);
-  const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices);
+  const shareTokens = new ShareTokens(config.SHARE_LINK_SECRET, { defaultSeconds: config.SHARE_LINK_TTL_SECONDS, maxSeconds: config.SHARE_LINK_MAX_TTL_SECONDS });
+  const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices, shareTokens);
   const afterSales = new AfterSales(new AfterSalesStore(runtime.pool!), store, paymentStore, payments, new PostgresPhotoStorage(runtime.pool!), runtime.logger, opts.clock);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
   runtime.addConsumer(await consumeShortages(runtime.bus!, afterSales, runtime.logger));
@@ -85,6 +88,9 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
     await escalating;
   });
 
-  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new TriedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) }]);
+  await runtime.start([
+    { definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new TriedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) },
+    { definition: ShareLinkServiceService, implementation: shareLinkRpc(shareTokens, store, runtime.logger) },
+  ]);
   return { runtime, orders, payments, afterSales };
 }

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { connect, headers } from 'nats';
 import { parseConfig } from '@lc/kit';
 import { AFTER_SALES_RULES } from '@lc/contracts';
-import { Api, servedLeader, stockProduct } from '../../../test-support/api.js';
+import { Api, servedLeader, shareToken, stockProduct } from '../../../test-support/api.js';
 import { published } from '../../../test-support/events.js';
 import { DATABASE_URL, NATS_URL, isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
@@ -88,7 +88,7 @@ describe('after-sales', { timeout: 300_000 }, () => {
 
   async function paidOrder(buyerId: string, qty: number) {
     const buyer = await as(buyerId);
-    const placed = await buyer.post('/api/v1/orders', { skuId, qty, leaderId: 'leader-1' }, { 'idempotency-key': `k-${buyerId}-${qty}-${Math.random()}` });
+    const placed = await buyer.post('/api/v1/orders', { skuId, qty, shareToken: await shareToken(buyer.base, 'leader-1') }, { 'idempotency-key': `k-${buyerId}-${qty}-${Math.random()}` });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     const paid = await buyer.post(`/api/v1/orders/${placed.body.id}/pay`);
     assert.equal(paid.body.status, 'PAID', JSON.stringify(paid.body));

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isolate } from '../../../test-support/isolation.js';
 import { startCore } from '../../../test-support/platform.js';
-import { Api, createFlashSale, servedLeader } from '../../../test-support/api.js';
+import { Api, createFlashSale, servedLeader, shareToken } from '../../../test-support/api.js';
 
 describe('orders api', () => {
   const iso = isolate();
@@ -27,7 +27,7 @@ describe('orders api', () => {
 
   it('orders - place, pay and read back with a timeline; the pool counts follow', async () => {
     const { flashSaleId, skuId } = await createFlashSale(leader, { quantity: 10, perBuyerLimit: 2 });
-    const placed = await alice.post('/api/v1/orders', { flashSaleId, skuId, qty: 2, leaderId: 'leader-2' }, { 'idempotency-key': 'k1' });
+    const placed = await alice.post('/api/v1/orders', { flashSaleId, skuId, qty: 2, shareToken: await shareToken(alice.base, 'leader-2') }, { 'idempotency-key': 'k1' });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal(placed.body.status, 'PENDING_PAYMENT');
     assert.equal(placed.body.totalFen, 5980);

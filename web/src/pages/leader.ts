@@ -8,11 +8,12 @@ import { ChatPanel } from '../components/chat-panel.js';
 import { StockBar } from '../components/stock-bar.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, countdown, statusLabel, yuan } from '../format.js';
-import type { FlashSaleView as Sale, JoinResult, LiveSessionJson as LiveSession, OrderStatusPush, Pin, Stock } from '@lc/contracts/views';
+import type { FlashSaleView as Sale, JoinResult, LiveSessionJson as LiveSession, OrderStatusPush, Pin, ShareLinkView, Stock } from '@lc/contracts/views';
 import { LiveError, LiveSocket, ServerClock, describeLiveError, liveRoomUrl } from '../live-socket.js';
 import { endSession, listSessions, scheduleSession, startSession } from '../live-sessions.js';
 import { Publication } from '../media/live-media.js';
 import { mountInbox } from '../components/inbox-bell.js';
+import { LeaderCustomers } from '../components/leader-customers.js';
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
   live = await LiveSocket.connect(await liveRoomUrl(), api.session.token, () => api.renew());
   void mountInbox(api, live);
   listen();
+  const customers = new LeaderCustomers(api);
+  byId('customers-slot').replaceWith(customers.element);
+  void customers.load();
   byId('stock-slot').append(stockBar.element);
   byId('new-session').addEventListener('submit', (e) => void createSession(e));
   byId('propose-product').addEventListener('submit', (e) => void proposeProduct(e));
@@ -131,17 +135,25 @@ async function enter(sessionId: string): Promise<void> {
     chat.showHistory(joined.chat);
     showPin(joined.session.pinned);
     showSale(joined.sale);
-    const share = new URL('/live.html', location.href);
-    share.searchParams.set('session', joined.session.id);
-    share.searchParams.set('leader', joined.session.leaderId);
-    const rt = param('rt');
-    if (rt) share.searchParams.set('rt', rt);
-    byId<HTMLAnchorElement>('share-link').href = share.toString();
+    if (joined.isHost) void shareSession(joined.session.id);
     const url = new URL(location.href);
     url.searchParams.set('session', sessionId);
     history.replaceState(null, '', url);
   } catch (e) {
     toast(describeLiveError(e), 'error');
+  }
+}
+
+/** The room's share link, signed for this leader and session: buyers who order through it join them. */
+async function shareSession(sessionId: string): Promise<void> {
+  try {
+    const made = await api.post<ShareLinkView>('/leader/share-links', { liveSessionId: sessionId });
+    const share = new URL(made.url, location.href);
+    const rt = param('rt');
+    if (rt) share.searchParams.set('rt', rt);
+    byId<HTMLAnchorElement>('share-link').href = share.toString();
+  } catch (e) {
+    toast(describeError(e), 'error');
   }
 }
 

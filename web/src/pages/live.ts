@@ -13,6 +13,8 @@ import { Viewing } from '../media/live-media.js';
 import { playWithSound } from '../media/playback.js';
 import { orderAction } from '../order-actions.js';
 import { mountInbox } from '../components/inbox-bell.js';
+import { noteShareLinkOutcome, rememberShareLink, shareLinkField } from '../share-link.js';
+import type { ShareLinkOutcomeView } from '@lc/contracts/views';
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
     return;
   }
   sessionId = session;
+  // A leader's share link opened this room: its token goes with the next order.
+  rememberShareLink();
   byId('stock-slot').append(stockBar.element);
   api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
@@ -190,7 +194,7 @@ async function buy(): Promise<void> {
   tick();
   // One key per tap; a retry of the same tap (timeout) reuses it so the server answers the first result.
   const idempotencyKey = newIdempotencyKey();
-  const place = () => live.request<{ order: Order; replayed: boolean }>('order:place', { flashSaleId: sale!.id, qty: 1, idempotencyKey });
+  const place = () => live.request<{ order: Order; replayed: boolean; shareLink?: ShareLinkOutcomeView }>('order:place', { flashSaleId: sale!.id, qty: 1, idempotencyKey, ...shareLinkField() });
   try {
     let result;
     try {
@@ -201,6 +205,7 @@ async function buy(): Promise<void> {
     }
     addOrder(result.order);
     toast('抢到了！请尽快支付 Got it! Please pay now');
+    noteShareLinkOutcome(result.shareLink);
   } catch (e) {
     toast(describeLiveError(e), 'error');
   } finally {

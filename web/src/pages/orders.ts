@@ -6,6 +6,7 @@ import QRCode from 'qrcode';
 import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
 import { OrderCard } from '../components/order-timeline.js';
 import { PickupPointPicker, describePoint } from '../components/pickup-point-picker.js';
+import { MyLeaderCard } from '../components/my-leader.js';
 import { pinMap } from '../components/route-map.js';
 import { mountInbox } from '../components/inbox-bell.js';
 import { byId, fill, h, toast } from '../dom.js';
@@ -33,12 +34,14 @@ async function main(): Promise<void> {
   void mountInbox(api);
   const picker = new PickupPointPicker(api);
   byId('picker').replaceWith(picker.element);
+  const myLeader = new MyLeaderCard(api);
+  byId('my-leader').replaceWith(myLeader.element);
   byId('refresh').addEventListener('click', () => void refresh());
   setInterval(() => {
     for (const { card } of cards.values()) card.tick(Date.now());
   }, 1000);
   setInterval(() => void refresh(), 5000);
-  await Promise.all([picker.load(), refresh()]);
+  await Promise.all([picker.load(), myLeader.load(), refresh()]);
 }
 
 async function refresh(): Promise<void> {

@@ -10,8 +10,13 @@ import { newIdempotencyKey } from '../idempotency.js';
 import { orderAction } from '../order-actions.js';
 import type { OrderView as Order } from '@lc/contracts/views';
 import { mountInbox } from '../components/inbox-bell.js';
+import { MyLeaderCard } from '../components/my-leader.js';
+import { noteShareLinkOutcome, rememberShareLink, shareLinkField } from '../share-link.js';
+import type { ShareLinkOutcomeView } from '@lc/contracts/views';
 
 let api: Api;
+let myLeader: MyLeaderCard;
+let picker: PickupPointPicker;
 const cards = new Map<string, OrderCard>();
 // A tap whose request got no answer (the network, a 5xx) keeps its key per SKU, so tapping again
 // cannot order twice; once answered (placed or refused), the next tap is a new order.
@@ -21,8 +26,13 @@ async function main(): Promise<void> {
   api = await Api.as(buyerIdForThisBrowser(), 'buyer');
   byId('who').textContent = api.user.name;
   void mountInbox(api);
+  // A leader's share link opened this page: its token goes with the next order.
+  rememberShareLink();
+  myLeader = new MyLeaderCard(api);
+  byId('my-leader').replaceWith(myLeader.element);
+  void myLeader.load();
   // Orders go to the buyer's pickup point: without one they are refused, so it is chosen here.
-  const picker = new PickupPointPicker(api);
+  picker = new PickupPointPicker(api);
   byId('picker').replaceWith(picker.element);
   void picker.load();
   byId('refresh').addEventListener('click', () => void refreshProducts());
@@ -84,9 +94,14 @@ function skuRow(product: Product, sku: Sku): HTMLElement {
 
 async function place(sku: Sku, qty: number, key: string): Promise<boolean> {
   try {
-    const order = await api.post<Order>('/orders', { skuId: sku.id, qty }, { 'idempotency-key': key });
+    const order = await api.post<Order & { shareLink?: ShareLinkOutcomeView }>('/orders', { skuId: sku.id, qty, ...shareLinkField() }, { 'idempotency-key': key });
     addOrder(order);
     toast('下单成功，请尽快支付 Ordered, please pay');
+    if (order.shareLink) {
+      noteShareLinkOutcome(order.shareLink);
+      // Joining a leader gives the buyer their pickup point too.
+      await Promise.all([myLeader.load(), picker.load()]);
+    }
     return true;
   } catch (e) {
     toast(describeError(e), 'error');

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RedisTokenBuckets, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, idempotencyKey, orderJson, placeOrderRefusal, qty, type OrderServiceClient, type PlaceOrder, type TriedKeys, type PlaceOrderRequest } from '@lc/contracts';
+import { PlaceOrderOutcome, idempotencyKey, orderJson, placeOrderRefusal, qty, shareLinkOutcome, type OrderServiceClient, type PlaceOrder, type TriedKeys, type PlaceOrderRequest } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { SoldOutBoard } from '../domain/sold-out-board.js';
 import { registerRoutes } from './route-table.js';
@@ -16,7 +16,8 @@ const placeBody = z.object({
   skuId: uuid('skuId').optional(),
   qty,
   liveSessionId: z.string().max(100).optional(),
-  leaderId: id('leaderId').optional(),
+  // A leader's signed share link (`share` in the link's URL); the order service checks it.
+  shareToken: z.string({ error: 'shareToken must be a string' }).min(1, 'shareToken must not be empty').max(2000, 'shareToken: at most 2000 characters').optional(),
   // Where the parcel should go; without it, the buyer's chosen point, else their leader's.
   pickupPointId: id('pickupPointId').optional(),
 });
@@ -33,6 +34,10 @@ export function orderRoutes(
   async function placeOrderHandler(request: FastifyRequest, reply: FastifyReply) {
     const buyer = currentUser(request);
     const key = parse(keyHeader, request.headers['idempotency-key']);
+    // A leader named by the buyer could be anyone's: only a signed link credits a leader.
+    if (request.body && typeof request.body === 'object' && 'leaderId' in request.body) {
+      throw new DomainError('INVALID_ARGUMENT', "leaderId: not accepted; pass the leader's share link token as shareToken");
+    }
     const body = parse(placeBody, request.body);
     if (!body.flashSaleId && !body.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: one is required');
     // A sold-out pool answers a loser's fresh tap from memory and one Redis read, without spending
@@ -48,8 +53,9 @@ export function orderRoutes(
       skuId: body.flashSaleId ? '' : body.skuId!,
       qty: body.qty,
       liveSessionId: body.liveSessionId ?? '',
-      leaderId: body.leaderId ?? '',
+      leaderId: '',
       pickupPointId: body.pickupPointId ?? '',
+      shareToken: body.shareToken ?? '',
     };
     if (body.flashSaleId) {
       if (soldOutPool) {
@@ -63,7 +69,8 @@ export function orderRoutes(
     }
     const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || !result.order) throw placeOrderRefusal(result.outcome);
-    return reply.code(result.replayed ? 200 : 201).send(orderJson(result.order));
+    const shareLink = shareLinkOutcome(result.shareLink);
+    return reply.code(result.replayed ? 200 : 201).send({ ...orderJson(result.order), ...(shareLink ? { shareLink } : {}) });
   }
 
   async function listOrdersHandler(request: FastifyRequest) {

@@ -18,6 +18,7 @@ import {
   placeOrderRefusal,
   poolQuantity,
   qty,
+  shareLinkOutcome,
   uuid,
   type FlashSaleView,
   type InventoryServiceClient,
@@ -84,6 +85,8 @@ const placePayload = z.object({
   flashSaleId: uuid('flashSaleId'),
   qty,
   idempotencyKey: idempotencyKey('idempotencyKey'),
+  // The leader's signed share link the buyer came through; the order service checks it.
+  shareToken: z.string().min(1).max(2000).optional(),
 });
 const payPayload = z.object({ orderId: uuid('orderId') });
 
@@ -270,7 +273,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     return { flashSaleId };
   }
 
-  async function placeOrderHandler({ flashSaleId, qty, idempotencyKey }: z.infer<typeof placePayload>) {
+  async function placeOrderHandler({ flashSaleId, qty, idempotencyKey, shareToken }: z.infer<typeof placePayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
     if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
     // As the gateway's REST door does: a sold-out pool answers a loser's fresh tap from memory, one
@@ -285,7 +288,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     const rate = await deps.orderRate.take(data.user.id);
     if (!rate.taken) throw new RoomRefusal('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
     const session = await joinedSession();
-    const placement: PlaceOrderRequest = { buyerId: data.user.id, idempotencyKey, flashSaleId, qty, liveSessionId: session.id, leaderId: session.leaderId, skuId: '', pickupPointId: '' };
+    const placement: PlaceOrderRequest = { buyerId: data.user.id, idempotencyKey, flashSaleId, qty, liveSessionId: session.id, leaderId: session.leaderId, skuId: '', pickupPointId: '', shareToken: shareToken ?? '' };
     if (soldOut || session.activeFlashSaleId !== flashSaleId) {
       // Sold out, or the sale is over here: a buyer retrying the order they won still gets it back,
       // by one read in the order service that never reaches inventory's hot path.
@@ -297,7 +300,8 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
     }
     const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) throw placeOrderRefusal(result.outcome);
-    return { order: orderJson(result.order), replayed: result.replayed };
+    const shareLink = shareLinkOutcome(result.shareLink);
+    return { order: orderJson(result.order), replayed: result.replayed, ...(shareLink ? { shareLink } : {}) };
   }
 
   async function payOrderHandler({ orderId }: z.infer<typeof payPayload>) {

@@ -85,6 +85,16 @@ export class OrderStore {
     return rows[0]?.leader_id ?? '';
   }
 
+  /** The buyer's binding as made (undefined for none): for "我的团长". */
+  async binding(buyerId: string): Promise<{ leaderId: string; boundAtMs: number; firstOrderId: string } | undefined> {
+    const { rows } = await this.pool.query<{ leader_id: string; bound_ms: string; first_order_id: string }>(
+      'SELECT leader_id, (extract(epoch from bound_at) * 1000)::bigint AS bound_ms, first_order_id FROM buyer_leader WHERE buyer_id = $1',
+      [buyerId],
+    );
+    const r = rows[0];
+    return r ? { leaderId: r.leader_id, boundAtMs: Number(r.bound_ms), firstOrderId: r.first_order_id } : undefined;
+  }
+
   private readonly bindings = new Batcher<{ buyerId: string; candidate: string; orderId: string }, string>(async (asks) => {
     // First-time buyers are the whole of a flash sale's opening burst, so binding and reading
     // back are one statement: the first ask per buyer in the batch makes the binding (ON

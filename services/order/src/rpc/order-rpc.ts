@@ -1,6 +1,6 @@
 // OrderService gRPC handlers.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, orderCore, placeOrderOutcomeOf, type Order, type TriedKeys, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
+import { OrderStatus, ShareLinkStatus, orderCore, placeOrderOutcomeOf, type Order, type TriedKeys, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
@@ -19,8 +19,9 @@ export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSa
     // and who retries once the pool shows sold out is sent on by the front door, not told "sold out".
     const marked = req.flashSaleId ? tried.remember(req.buyerId, req.idempotencyKey) : Promise.resolve();
     const [result] = await Promise.all([orders.place(req), marked]);
-    if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false };
-    return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed };
+    if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false, shareLink: ShareLinkStatus.SHARE_LINK_STATUS_UNSPECIFIED };
+    const shareLink = result.shareLink ? ShareLinkStatus[`SHARE_LINK_STATUS_${result.shareLink}`] : ShareLinkStatus.SHARE_LINK_STATUS_UNSPECIFIED;
+    return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed, shareLink };
   };
   return unaryService<OrderServiceServer>(
     {
