@@ -26,6 +26,11 @@ export const configShape = serviceConfigShape(
     PAYMENT_SETTLE_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
     // How often each replica looks for after-sales cases past their 24 h / 48 h deadlines.
     AFTER_SALES_SLA_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+    // How often each replica runs the group-buy cut-off job (reminders, decisions, refunds and
+    // releases); 0 turns it off (tests run passes by hand).
+    GROUP_BUY_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1000),
+    // The leader is reminded this long before a group buy's cut-off.
+    GROUP_BUY_REMIND_BEFORE_MS: z.coerce.number().int().positive().default(3600_000),
   },
 );
 

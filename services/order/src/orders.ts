@@ -8,6 +8,7 @@ import type { PickupChoiceStore } from './adapters/pickup-choice-store.js';
 import type { PickupPointDirectory } from './adapters/pickup-point-directory.js';
 import type { OrderStore, OrderRow } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
+import { groupBuyOfPoolMark } from './domain/group-buy.js';
 import { transition } from './domain/order-status.js';
 import type { Payments } from './payments.js';
 
@@ -22,6 +23,8 @@ export interface PlaceOrder {
   skuId: string;
   /** Where the parcel should go; empty for the buyer's chosen point, else their leader's. */
   pickupPointId: string;
+  /** The group buy whose pool `flashSaleId` is (set by GroupBuys only: its pool takes no other orders). */
+  groupBuyId?: string;
 }
 
 export type PlaceResult =
@@ -36,7 +39,7 @@ function checkedRequestHash(req: PlaceOrder): string {
   if (!isOrderQty(req.qty)) throw new DomainError('INVALID_ARGUMENT', `qty: must be an integer from ${BOUNDS.qty.min} to ${BOUNDS.qty.max}`);
   return createHash('sha256')
     // A named pickup point is part of the request (left out when unnamed, so older hashes hold).
-    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : [])]))
+    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : []), ...(req.groupBuyId ? [`group-buy:${req.groupBuyId}`] : [])]))
     .digest('hex');
 }
 
@@ -81,6 +84,13 @@ export class Orders {
       if (!refusal) throw new Error(`unexpected reserve outcome ${reserved.outcome}`);
       return { outcome: refusal };
     }
+    // A group buy's pool takes only the group buy's own orders, which wait for its cut-off; one
+    // reached around it (a flash-sale placement naming the pool) would skip the minimum.
+    const poolGroupBuy = groupBuyOfPoolMark(reserved.liveSessionId);
+    if (poolGroupBuy !== (req.groupBuyId ?? '')) {
+      await this.inventory.release(reserved.reservationId, 'placed outside its group buy');
+      throw new DomainError('INVALID_ARGUMENT', `flashSaleId: the pool of group buy ${poolGroupBuy || '(none)'}; order through /api/v1/group-buys/${poolGroupBuy}/orders`);
+    }
     const orderId = randomUUID();
     const leaderId = await this.store.leaderOf(req.buyerId, req.leaderId || reserved.leaderId, orderId);
     const point = named ?? (await this.defaultPoint(req.buyerId, await chosen, leaderId));
@@ -95,7 +105,8 @@ export class Orders {
       buyerId: req.buyerId,
       leaderId,
       pickupPointId: point!.id,
-      liveSessionId: req.liveSessionId || reserved.liveSessionId,
+      groupBuyId: poolGroupBuy,
+      liveSessionId: req.liveSessionId || (poolGroupBuy ? '' : reserved.liveSessionId),
       flashSaleId: req.flashSaleId,
       skuId: reserved.skuId,
       warehouseId: reserved.warehouseId,
@@ -211,12 +222,17 @@ export class Orders {
     return (await this.store.apply(order.id, 'cancel', 'cancelled by buyer', closeIntents(order.id))) ?? this.get(orderId, buyerId);
   }
 
-  /** Cancels an unpaid order whose deadline passed, giving its units back exactly once. */
-  async expire(order: OrderRow): Promise<void> {
-    const { status } = await this.inventory.release(order.reservationId, 'payment deadline passed');
+  /**
+   * Cancels an unpaid order whose deadline passed (or whose group buy closed), giving its units
+   * back exactly once. False when a payment confirmed the hold first and is being applied.
+   */
+  async expire(order: OrderRow, reason = 'payment deadline passed'): Promise<boolean> {
+    const { status } = await this.inventory.release(order.reservationId, reason);
     // RELEASED also when inventory's own sweeper or an earlier try got there first; CONFIRMED
     // means a payment is being applied and wins.
-    if (status === 'RELEASED') await this.store.apply(order.id, 'expire', 'payment deadline passed', closeIntents(order.id));
+    if (status !== 'RELEASED') return false;
+    await this.store.apply(order.id, 'expire', reason, closeIntents(order.id));
+    return true;
   }
 
   async expireOverdue(): Promise<number> {

@@ -2,7 +2,7 @@
 // and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceService, InventoryServiceClient, OrderServiceService } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
@@ -18,11 +18,15 @@ import { consumeShortages } from './adapters/shortage-consumer.js';
 import { AfterSalesStore } from './adapters/after-sales-store.js';
 import { PostgresPhotoStorage } from './adapters/photo-storage.js';
 import { AfterSales } from './after-sales.js';
+import { GroupBuyStore } from './adapters/group-buy-store.js';
+import { GroupBuys } from './group-buys.js';
+import { groupBuyRpc } from './rpc/group-buy-rpc.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /**
- * `clock` is the after-sales SLA clock (tests move it; everything else keeps real time);
+ * `clock` is the jobs' clock: after-sales SLAs and group-buy cut-offs (tests move it; everything
+ * else keeps real time);
  * `wrapProvider` lets a test watch the calls reaching the payment provider.
  */
 export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
@@ -51,6 +55,7 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
   const choices = new PickupChoiceStore(runtime.pool!, config.PICKUP_CHOICE_CACHE_MS);
   const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices);
   const afterSales = new AfterSales(new AfterSalesStore(runtime.pool!), store, paymentStore, payments, new PostgresPhotoStorage(runtime.pool!), runtime.logger, opts.clock);
+  const groupBuys = new GroupBuys(new GroupBuyStore(runtime.pool!), orders, store, payments, inventoryClient, runtime.logger, opts.clock ?? Date.now, config.GROUP_BUY_REMIND_BEFORE_MS);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
   runtime.addConsumer(await consumeShortages(runtime.bus!, afterSales, runtime.logger));
 
@@ -84,6 +89,24 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
     await escalating;
   });
 
-  await runtime.start([{ definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, config, runtime.logger) }]);
-  return { runtime, orders, payments, afterSales };
+  // One pass at a time per replica; replicas may overlap (each step is a claim or idempotent).
+  let cutting: Promise<unknown> | undefined;
+  const cutoffs = config.GROUP_BUY_INTERVAL_MS
+    ? setInterval(() => {
+        cutting ??= groupBuys
+          .runDue()
+          .catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'group-buy cut-off pass failed'))
+          .finally(() => (cutting = undefined));
+      }, config.GROUP_BUY_INTERVAL_MS)
+    : undefined;
+  runtime.onStopTakingWork('group-buy cut-offs', async () => {
+    clearInterval(cutoffs);
+    await cutting;
+  });
+
+  await runtime.start([
+    { definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, config, runtime.logger) },
+    { definition: GroupBuyServiceService, implementation: groupBuyRpc(groupBuys, runtime.logger) },
+  ]);
+  return { runtime, orders, payments, afterSales, groupBuys };
 }
