@@ -28,6 +28,15 @@ const groupBuyFailed = z.object({
   orderIds: z.array(z.string().max(64)).max(10_000),
   buyerIds: z.array(userId).max(10_000),
 });
+const groupBuyReminder = z.object({
+  groupBuyId: z.string().min(1).max(64),
+  leaderId: userId,
+  title: z.string().max(200),
+  cutoffAtMs: z.number().int(),
+  joinedQty: z.number().int().nonnegative(),
+  minQty: z.number().int().positive(),
+  atMs: z.number().int(),
+});
 
 // Integer arithmetic, so no float rounding shows (as the web's `yuan`).
 const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
@@ -96,7 +105,23 @@ export function noticesFor(subject: string, payload: unknown): NoticeDraft[] {
         orderId: e.orderId,
       }];
     }
-    case 'leader.group_buy.failed': {
+    case 'order.group_buy.reminder': {
+      // To the leader: minutes rather than a clock time, so no zone is needed to read it right.
+      const e = parse(groupBuyReminder, subject, payload);
+      const minutes = Math.max(Math.round((e.cutoffAtMs - e.atMs) / 60_000), 0);
+      const missing = Math.max(e.minQty - e.joinedQty, 0);
+      const state = missing
+        ? `还差 ${missing} 件成团 (${e.joinedQty}/${e.minQty})。${missing} more to reach the minimum (${e.joinedQty}/${e.minQty}).`
+        : `已达成团门槛 (${e.joinedQty}/${e.minQty})。The minimum is reached (${e.joinedQty}/${e.minQty}).`;
+      return [{
+        userId: e.leaderId,
+        sourceKey: `${subject}:${e.groupBuyId}`,
+        kind: 'GROUP_BUY_REMINDER',
+        title: '拼团即将截单 Group buy closing soon',
+        body: `「${e.title}」${minutes} 分钟后截单，${state} "${e.title}" closes in ${minutes} min.`,
+      }];
+    }
+    case 'order.group_buy.failed': {
       const e = parse(groupBuyFailed, subject, payload);
       // orderIds and buyerIds run side by side when they have the same length; a buyer with
       // several orders in the group buy gets one notice.
