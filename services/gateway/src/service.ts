@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -26,6 +26,7 @@ import { leaderLedgerRoutes } from './routes/leader-ledger-routes.js';
 import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
 import { noticeRoutes } from './routes/notice-routes.js';
+import { groupBuyRoutes } from './routes/group-buy-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -61,8 +62,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const leader = new RpcClient(LeaderServiceClient, config.LEADER_ADDR);
   // The inbox lives in live-room (NoticeService), beside the sockets that push it.
   const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
+  // Group buys live in the order service, beside the orders and refunds they decide.
+  const groupBuys = new RpcClient(GroupBuyServiceClient, config.ORDER_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices, groupBuys]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -122,7 +125,9 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   fulfillmentRoutes(app, { auth, fulfillment });
   pickupPointRoutes(app, { auth, fulfillment, orders });
   const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
-  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  const orderRate = orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST);
+  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders, placed), placed, soldOut, rateLimit: orderRate, skuOfSale });
+  groupBuyRoutes(app, { auth, groupBuys, fulfillment, rateLimit: orderRate });
   paymentAdminRoutes(app, { auth, orders });
   leaderLedgerRoutes(app, { auth, leader });
   noticeRoutes(app, { auth, notices });
