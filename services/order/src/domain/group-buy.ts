@@ -53,11 +53,6 @@ export function placementRefusal(g: { status: string; startsAtMs: number; cutoff
   return undefined;
 }
 
-/** Whether a reminder is due: the cut-off is within `beforeMs` and not yet passed. */
-export function reminderDue(cutoffAtMs: number, nowMs: number, beforeMs: number): boolean {
-  return nowMs < cutoffAtMs && cutoffAtMs - nowMs <= beforeMs;
-}
-
 // The pool's live-session field names its group buy: inventory answers every reservation with it,
 // so the order service tells a group buy's pool from a flash sale's without a lookup on the hot path.
 const POOL_MARK = 'group-buy:';
