@@ -16,6 +16,8 @@ describe('notice rules', () => {
     const partial = (refundId: string) => noticesFor('order.partially_refunded', { ...order, refundId, refundFen: 50 })[0]!.sourceKey;
     assert.notEqual(partial('rf-1'), partial('rf-2'), 'each partial refund is its own notice');
     assert.match(a!.body, /¥1\.05/, 'money from integer fen');
+    assert.match(a!.body, /明天送达/);
+    assert.match(noticesFor('order.paid', { ...order, groupBuyId: 'gb-1' })[0]!.body, /成团后送达.*once the group buy reaches its minimum/, 'a group buy’s order waits for its cut-off');
   });
 
   it('notice rules - a failed group buy tells each buyer once, with their order when the lists line up', () => {
