@@ -3,7 +3,8 @@
 // at the provider with one refund event, unpaid holds go back, buyers are told and the commission
 // is clawed back; at its minimum its orders reach fulfillment only then; concurrent buyers never
 // pass the stock cap; replaying the cut-off on both replicas changes nothing; the leader is
-// reminded once; other leaders and bad input are refused with nothing changed.
+// reminded once; a replica's timer runs the job by itself; other leaders and bad input are refused
+// with nothing changed.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -278,6 +279,24 @@ describe('group buys', { timeout: 600_000 }, () => {
     });
     assert.match(notice.body, /20 分钟后截单/);
     assert.match(notice.body, /还差 3 件成团 \(1\/4\)/);
+  });
+
+  it('group buys - a replica’s scheduled job decides a due group buy and releases its orders on its own', async () => {
+    const timed = await startOrder(
+      parseConfig(orderShape, { ...iso.env('order'), GROUP_BUY_INTERVAL_MS: '100', INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`, FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment!.runtime.grpcPort}` }),
+      undefined,
+      { clock },
+    );
+    try {
+      const g = await openGroupBuy({ title: '定时拼团 scheduled', stockCap: 5, minQty: 1 });
+      const joined = await join(g.id, 'buyer-641', 1);
+      nowMs = Date.parse(g.cutoffAt) + 1;
+      const buyer = await as('buyer-641');
+      await poll('the scheduled cut-off', async () => ((await buyer.get(`/api/v1/group-buys/${g.id}`)).body.status === 'SUCCEEDED' ? true : undefined));
+      await poll('the order released to fulfillment', async () => ((await rows(`SELECT 1 FROM $fulfillment.wave_orders WHERE order_id = $1 AND status <> 'REMOVED'`, [joined.id])).length ? true : undefined));
+    } finally {
+      await timed.runtime.stop();
+    }
   });
 
   it('group buys - another leader’s, a buyer’s or a malformed request is refused with a clear 4xx and nothing changes', async () => {
