@@ -1,6 +1,6 @@
 // Seeds the demo through the public API, as the people in it would: a warehouse with two vans,
 // three leaders' pickup points and their approved applications, products stocked by the
-// warehouse's staff for leader-1, a live session and a flash sale. Skips what exists.
+// warehouse's staff for leader-1, a live session, a flash sale and a group buy (开团). Skips what exists.
 const seedResult = (what, r) => {
   if (r.status === 201) return `seeded ${what}`;
   if (r.status === 409) return `${what} already there`;
@@ -108,5 +108,23 @@ export async function seedDemo(base, log = console.log) {
     });
     log(sale.status === 201 ? `seeded flash sale ${sale.body.id} (100 units at ¥29.90, limit 2)` : `flash sale: ${sale.status}`);
   }
-  return { sessionId: session.id };
+  // A group buy on the oranges, open for three days: the buyers' page shows its progress.
+  const groupBuys = await leader('GET', '/api/v1/group-buys');
+  let groupBuy = groupBuys.body.groupBuys?.find((g) => g.status === 'OPEN');
+  const oranges = (await leader('GET', '/api/v1/products')).body.products?.find((p) => p.name.includes('navel'))?.skus[0];
+  if (!groupBuy && oranges) {
+    const opened = await leader('POST', '/api/v1/group-buys', {
+      title: '赣南脐橙拼团 Navel orange group buy',
+      skuId: oranges.id,
+      warehouseId: 'wh-1',
+      priceFen: 2990,
+      stockCap: 100,
+      minQty: 20,
+      perBuyerLimit: 5,
+      cutoffAt: new Date(Date.now() + 3 * 24 * 3600_000).toISOString(),
+    });
+    log(seedResult('group buy on the oranges (minimum 20 of 100)', opened));
+    groupBuy = opened.body;
+  }
+  return { sessionId: session.id, groupBuyId: groupBuy?.id ?? '' };
 }

@@ -96,12 +96,13 @@ async function main() {
   // Only now: the compilers would slow the services' start (instant when the worker is cached).
   if (buildWorker && !stopping) workerBuild = buildMediasoupWorkerInBackground();
   console.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding the demo…`);
-  const { sessionId } = await seedDemo('http://127.0.0.1:8080');
+  const { sessionId, groupBuyId } = await seedDemo('http://127.0.0.1:8080');
   console.log(`
   Buyer live room   http://localhost:8080/live.html?session=${sessionId}&leader=leader-1
   Buyer shop        http://localhost:8080/shop.html        (orders at list price)
   My orders         http://localhost:8080/orders.html      (timeline, pickup point, pickup code and QR)
   Leader console    http://localhost:8080/leader.html      (dev login: leader-1)
+  Group buy (开团)   http://localhost:8080/group-buy.html?id=${groupBuyId}
   Warehouse         http://localhost:8080/warehouse.html   (warehouse-1)
   Driver            http://localhost:8080/driver.html      (driver-1)
   Pickup point      http://localhost:8080/pickup.html      (leader-1)

@@ -88,6 +88,11 @@ export interface OrderEvent {
   atMs: number;
   /** Where the parcel goes; absent on events from before points were chosen (the leader's then). */
   pickupPointId?: string;
+  /**
+   * An order of a group buy (开团): its order.paid is not a parcel yet; `order.released` (same
+   * payload, `atMs` the release) says its group buy succeeded and it ships.
+   */
+  groupBuyId?: string;
 }
 
-export const CONSUMED_ORDER_EVENTS = ['order.paid', 'order.cancelled', 'order.refunded'] as const;
+export const CONSUMED_ORDER_EVENTS = ['order.paid', 'order.released', 'order.cancelled', 'order.refunded'] as const;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -29,6 +29,7 @@ import { SignIn } from './sign-in.js';
 import { clientConfigRoutes } from './routes/client-config-routes.js';
 import { noticeRoutes } from './routes/notice-routes.js';
 import { shareLinkRoutes } from './routes/share-link-routes.js';
+import { groupBuyRoutes } from './routes/group-buy-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -65,8 +66,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const onboarding = new RpcClient(LeaderOnboardingServiceClient, config.LEADER_ADDR);
   // The inbox lives in live-room (NoticeService), beside the sockets that push it.
   const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
+  // Group buys live in the order service, beside the orders and refunds they decide.
+  const groupBuys = new RpcClient(GroupBuyServiceClient, config.ORDER_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment, leader, onboarding, notices]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader, onboarding, notices, groupBuys]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -126,7 +129,9 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   fulfillmentRoutes(app, { auth, fulfillment });
   pickupPointRoutes(app, { auth, fulfillment, orders });
   const tried = new TriedKeys(runtime.redis!, config.REDIS_PREFIX);
-  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), tried, soldOut, rateLimit: orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST), skuOfSale });
+  const orderRate = orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST);
+  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), tried, soldOut, rateLimit: orderRate, skuOfSale });
+  groupBuyRoutes(app, { auth, groupBuys, fulfillment, rateLimit: orderRate });
   paymentAdminRoutes(app, { auth, orders });
   leaderLedgerRoutes(app, { auth, leader });
   leaderOnboardingRoutes(app, { auth, leader: onboarding, store: identity });

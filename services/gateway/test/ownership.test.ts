@@ -16,7 +16,7 @@ import { configShape as liveRoomShape } from '../../live-room/src/config.js';
 import { startLiveRoom } from '../../live-room/src/service.js';
 
 type Core = Awaited<ReturnType<typeof startCore>>;
-type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop' | 'notice1' | 'case1' | 'photo1', string>;
+type Fixture = Record<'sku1' | 'sku2' | 'product1' | 'sale1' | 'session1' | 'session2' | 'proposal1' | 'paidOrder' | 'openOrder' | 'wave' | 'bag' | 'plan' | 'route' | 'stop' | 'notice1' | 'case1' | 'photo1' | 'groupBuy1', string>;
 // A real 1×1 PNG, for the after-sales request in the fixture.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -69,6 +69,7 @@ interface Row {
 const FOREIGN = [403, 404];
 const later = () => new Date(Date.now() + 3600_000).toISOString();
 const sale = (f: Fixture, over: Record<string, unknown> = {}) => ({ skuId: f.sku1, warehouseId: 'wh-1', salePriceFen: 990, quantity: 1, endsAt: later(), ...over });
+const groupBuy = (f: Fixture, over: Record<string, unknown> = {}) => ({ title: '拼团', skuId: f.sku1, warehouseId: 'wh-1', priceFen: 990, stockCap: 5, minQty: 2, cutoffAt: later(), ...over });
 
 // One or more rows per route. `who: null` is a request without a token.
 const TABLE: Row[] = [
@@ -266,6 +267,22 @@ const TABLE: Row[] = [
   { route: 'GET /api/v1/admin/after-sales/report', who: null, path: () => '/api/v1/admin/after-sales/report', expect: [401], why: 'signed-in only' },
   { route: 'GET /api/v1/admin/after-sales/report', who: 'leader-1', path: () => '/api/v1/admin/after-sales/report', expect: [403], why: 'admins only' },
   { route: 'GET /api/v1/admin/after-sales/report', who: 'warehouse-1', path: () => '/api/v1/admin/after-sales/report', expect: [403], why: 'admins only' },
+
+  { route: 'POST /api/v1/group-buys', who: null, path: () => '/api/v1/group-buys', body: (f) => groupBuy(f), expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/group-buys', who: 'leader-2', path: () => '/api/v1/group-buys', body: (f) => groupBuy(f, { leaderId: 'leader-1' }), expect: [403], why: 'for leader-1' },
+  { route: 'POST /api/v1/group-buys', who: 'leader-2', path: () => '/api/v1/group-buys', body: (f) => groupBuy(f, { warehouseId: 'wh-2' }), expect: [403], why: 'leader-1’s SKU' },
+  { route: 'POST /api/v1/group-buys', who: 'leader-1', path: () => '/api/v1/group-buys', body: (f) => groupBuy(f, { warehouseId: 'wh-2' }), expect: [403], why: 'a warehouse not serving leader-1' },
+  { route: 'POST /api/v1/group-buys', who: 'leader-1', path: () => '/api/v1/group-buys', body: (f) => groupBuy(f, { minQty: 6 }), expect: [400], why: 'a minimum above the stock cap' },
+  { route: 'POST /api/v1/group-buys', who: 'admin-1', path: () => '/api/v1/group-buys', body: (f) => groupBuy(f, { leaderId: 'leader-2', warehouseId: 'wh-2' }), expect: [403], why: 'an operator for a leader who does not own the SKU' },
+  { route: 'POST /api/v1/group-buys', who: 'buyer-2', path: () => '/api/v1/group-buys', body: (f) => groupBuy(f), expect: [403], why: 'role' },
+  { route: 'GET /api/v1/group-buys', who: 'leader-2', path: () => '/api/v1/group-buys?leaderId=leader-1', expect: [403], why: 'leader-1’s list' },
+  { route: 'GET /api/v1/group-buys', who: 'leader-2', path: () => '/api/v1/group-buys', expect: [200], shows: (b, f) => assert.ok(!b.groupBuys.some((g: { id: string }) => g.id === f.groupBuy1)), why: 'own group buys only' },
+  { route: 'GET /api/v1/group-buys', who: 'buyer-2', path: () => '/api/v1/group-buys?leaderId=leader-1', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/group-buys', who: 'admin-1', path: () => '/api/v1/group-buys', expect: [400], why: 'an operator names the leader' },
+  { route: 'GET /api/v1/group-buys/:id', who: null, path: (f) => `/api/v1/group-buys/${f.groupBuy1}`, expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/group-buys/:id/orders', who: null, path: (f) => `/api/v1/group-buys/${f.groupBuy1}/orders`, body: () => ({ qty: 1 }), expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/group-buys/:id/orders', who: 'leader-2', path: (f) => `/api/v1/group-buys/${f.groupBuy1}/orders`, body: () => ({ qty: 1 }), expect: [403], why: 'buyers order' },
+  { route: 'POST /api/v1/group-buys/:id/orders', who: 'buyer-2', path: (f) => `/api/v1/group-buys/${f.groupBuy1}/orders`, body: () => ({ qty: 0 }), expect: [400], why: 'qty 0 (and no key)' },
 ];
 
 describe('ownership', { timeout: 240_000 }, () => {
@@ -305,6 +322,9 @@ describe('ownership', { timeout: 240_000 }, () => {
     await servedLeader(core.url, 'leader-2', 'wh-2');
     const { skuId, flashSaleId, productId } = await createFlashSale(await as('leader-1'), { quantity: 10, perBuyerLimit: 5, stock: 100 });
     Object.assign(f, { sku1: skuId, sale1: flashSaleId, product1: productId });
+    const opened = await (await as('leader-1')).post('/api/v1/group-buys', groupBuy(f));
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    f.groupBuy1 = opened.body.id;
     f.sku2 = (await stockProduct(core.url, 'leader-2', { name: '李的苹果 apples', skus: [{ name: 'box', listPriceFen: 3000, initialStock: 10 }] }, 'wh-2')).skus[0]!.id;
     for (const [leaderId, key] of [['leader-1', 'session1'], ['leader-2', 'session2']] as const) {
       const s = await (await as(leaderId)).post('/api/v1/live-sessions', { title: `${leaderId} 直播` });

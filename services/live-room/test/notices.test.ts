@@ -69,7 +69,7 @@ describe('notification inbox', { timeout: 240_000 }, () => {
     const groupBuy = { groupBuyId: 'gb-1', leaderId: 'leader-1', skuId: 'sku-x', title: '车厘子拼团 Cherries', orderIds: [o2, randomUUID(), randomUUID()], buyerIds: ['buyer-9101', 'buyer-9102', 'buyer-9102'] };
     for (let round = 0; round < 3; round++) {
       for (const [subject, payload] of events) await publish(subject, payload);
-      await publish('leader.group_buy.failed', groupBuy);
+      await publish('order.group_buy.failed', groupBuy);
     }
     await settled();
 

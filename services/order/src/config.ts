@@ -31,6 +31,11 @@ export const configShape = serviceConfigShape(
     SHARE_LINK_SECRET: configTypes.secret('dev-only-share-link-secret-change-me-0123456', 32),
     SHARE_LINK_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
     SHARE_LINK_MAX_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+    // How often each replica runs the group-buy cut-off job (reminders, decisions, refunds and
+    // releases); 0 turns it off (tests run passes by hand).
+    GROUP_BUY_INTERVAL_MS: z.coerce.number().int().nonnegative().default(1000),
+    // The leader is reminded this long before a group buy's cut-off.
+    GROUP_BUY_REMIND_BEFORE_MS: z.coerce.number().int().positive().default(3600_000),
   },
 );
 

@@ -10,6 +10,7 @@ import type { OrderStore, OrderRow } from './adapters/order-store.js';
 import { PaymentStore } from './adapters/payment-store.js';
 import type { ShareTokens } from './adapters/share-tokens.js';
 import { shareLinkLeader, shareLinkStatus, type ShareLinkStatusName, type ShareTokenReading } from './domain/share-link.js';
+import { groupBuyOfPoolMark } from './domain/group-buy.js';
 import { transition } from './domain/order-status.js';
 import type { Payments } from './payments.js';
 
@@ -26,6 +27,8 @@ export interface PlaceOrder {
   pickupPointId: string;
   /** A leader's signed share link token; empty for none. */
   shareToken: string;
+  /** The group buy whose pool `flashSaleId` is (set by GroupBuys only: its pool takes no other orders). */
+  groupBuyId?: string;
 }
 
 export type PlaceResult =
@@ -40,8 +43,8 @@ function checkedRequestHash(req: PlaceOrder): string {
   if (!isOrderQty(req.qty)) throw new DomainError('INVALID_ARGUMENT', `qty: must be an integer from ${BOUNDS.qty.min} to ${BOUNDS.qty.max}`);
   return createHash('sha256')
     // A named pickup point is part of the request (left out when unnamed, so older hashes hold).
-    // Likewise a share token.
-    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : []), ...(req.shareToken ? [{ share: req.shareToken }] : [])]))
+    // Likewise a share token and a group buy.
+    .update(JSON.stringify([req.flashSaleId || `sku:${req.skuId}`, req.qty, req.liveSessionId, req.leaderId, ...(req.pickupPointId ? [req.pickupPointId] : []), ...(req.shareToken ? [{ share: req.shareToken }] : []), ...(req.groupBuyId ? [`group-buy:${req.groupBuyId}`] : [])]))
     .digest('hex');
 }
 
@@ -103,8 +106,16 @@ export class Orders {
       if (!refusal) throw new Error(`unexpected reserve outcome ${reserved.outcome}`);
       return { outcome: refusal };
     }
+    // A group buy's pool takes only the group buy's own orders, which wait for its cut-off; one
+    // reached around it (a flash-sale placement naming the pool) would skip the minimum.
+    const poolGroupBuy = groupBuyOfPoolMark(reserved.liveSessionId);
+    if (poolGroupBuy !== (req.groupBuyId ?? '')) {
+      await this.inventory.release(reserved.reservationId, 'placed outside its group buy');
+      throw new DomainError('INVALID_ARGUMENT', `flashSaleId: the pool of group buy ${poolGroupBuy || '(none)'}; order through /api/v1/group-buys/${poolGroupBuy}/orders`);
+    }
     const orderId = randomUUID();
-    const liveSessionId = req.liveSessionId || reserved.liveSessionId;
+    // A group buy's pool carries its mark where a session would be: not a live session.
+    const liveSessionId = req.liveSessionId || (poolGroupBuy ? '' : reserved.liveSessionId);
     const linkLeader = shareLinkLeader(link, { liveSessionId, skuId: reserved.skuId });
     const leaderId = await this.store.leaderOf(req.buyerId, linkLeader || req.leaderId || reserved.leaderId, orderId);
     const point = named ?? (await this.defaultPoint(req.buyerId, await chosen, leaderId));
@@ -119,6 +130,7 @@ export class Orders {
       buyerId: req.buyerId,
       leaderId,
       pickupPointId: point!.id,
+      groupBuyId: poolGroupBuy,
       liveSessionId,
       flashSaleId: req.flashSaleId,
       skuId: reserved.skuId,
@@ -235,12 +247,17 @@ export class Orders {
     return (await this.store.apply(order.id, 'cancel', 'cancelled by buyer', closeIntents(order.id))) ?? this.get(orderId, buyerId);
   }
 
-  /** Cancels an unpaid order whose deadline passed, giving its units back exactly once. */
-  async expire(order: OrderRow): Promise<void> {
-    const { status } = await this.inventory.release(order.reservationId, 'payment deadline passed');
+  /**
+   * Cancels an unpaid order whose deadline passed (or whose group buy closed), giving its units
+   * back exactly once. False when a payment confirmed the hold first and is being applied.
+   */
+  async expire(order: OrderRow, reason = 'payment deadline passed'): Promise<boolean> {
+    const { status } = await this.inventory.release(order.reservationId, reason);
     // RELEASED also when inventory's own sweeper or an earlier try got there first; CONFIRMED
     // means a payment is being applied and wins.
-    if (status === 'RELEASED') await this.store.apply(order.id, 'expire', 'payment deadline passed', closeIntents(order.id));
+    if (status !== 'RELEASED') return false;
+    await this.store.apply(order.id, 'expire', reason, closeIntents(order.id));
+    return true;
   }
 
   async expireOverdue(): Promise<number> {

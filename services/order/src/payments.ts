@@ -128,7 +128,7 @@ export class Payments {
    * `order.refunded` event) in the same transaction that records the refund, then the provider
    * pays it back. The units stay sold: inventory has no way to return a confirmed hold.
    */
-  async refundPaidOrder(order: OrderRow, reason: string): Promise<OrderRow> {
+  async refundPaidOrder(order: OrderRow, reason: string, cause = `order-cancelled:${order.id}`): Promise<OrderRow> {
     const payment = await this.store.liveOf(order.id);
     if (!payment || payment.status !== 'SUCCEEDED') throw new DomainError('INVALID_STATE', 'the order has no captured payment to refund');
     let refund: RefundRow | undefined;
@@ -137,7 +137,7 @@ export class Payments {
       'refund',
       reason,
       async (client) => {
-        refund = await PaymentStore.requestRefund(client, { id: randomUUID(), paymentId: payment.id, amountFen: payment.amountFen, reason, cause: `order-cancelled:${order.id}` });
+        refund = await PaymentStore.requestRefund(client, { id: randomUUID(), paymentId: payment.id, amountFen: payment.amountFen, reason, cause });
         return refund !== undefined;
       },
       undefined,

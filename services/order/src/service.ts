@@ -2,7 +2,7 @@
 // and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, OrderServiceService, ShareLinkServiceService, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceService, InventoryServiceClient, OrderServiceService, ShareLinkServiceService, TriedKeys } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
@@ -20,11 +20,15 @@ import { PostgresPhotoStorage } from './adapters/photo-storage.js';
 import { AfterSales } from './after-sales.js';
 import { ShareTokens } from './adapters/share-tokens.js';
 import { shareLinkRpc } from './rpc/share-link-rpc.js';
+import { GroupBuyStore } from './adapters/group-buy-store.js';
+import { GroupBuys } from './group-buys.js';
+import { groupBuyRpc } from './rpc/group-buy-rpc.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /**
- * `clock` is the after-sales SLA clock (tests move it; everything else keeps real time);
+ * `clock` is the jobs' clock: after-sales SLAs and group-buy cut-offs (tests move it; everything
+ * else keeps real time);
  * `wrapProvider` lets a test watch the calls reaching the payment provider.
  */
 export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
@@ -55,6 +59,7 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
   const shareTokens = new ShareTokens(config.SHARE_LINK_SECRET, { defaultSeconds: config.SHARE_LINK_TTL_SECONDS, maxSeconds: config.SHARE_LINK_MAX_TTL_SECONDS });
   const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices, shareTokens);
   const afterSales = new AfterSales(new AfterSalesStore(runtime.pool!), store, paymentStore, payments, new PostgresPhotoStorage(runtime.pool!), runtime.logger, opts.clock);
+  const groupBuys = new GroupBuys(new GroupBuyStore(runtime.pool!), orders, store, payments, inventoryClient, runtime.logger, opts.clock ?? Date.now, config.GROUP_BUY_REMIND_BEFORE_MS);
   runtime.addConsumer(await consumeDeliverySteps(runtime.bus!, store, runtime.logger));
   runtime.addConsumer(await consumeShortages(runtime.bus!, afterSales, runtime.logger));
 
@@ -88,9 +93,25 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
     await escalating;
   });
 
+  // One pass at a time per replica; replicas may overlap (each step is a claim or idempotent).
+  let cutting: Promise<unknown> | undefined;
+  const cutoffs = config.GROUP_BUY_INTERVAL_MS
+    ? setInterval(() => {
+        cutting ??= groupBuys
+          .runDue()
+          .catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'group-buy cut-off pass failed'))
+          .finally(() => (cutting = undefined));
+      }, config.GROUP_BUY_INTERVAL_MS)
+    : undefined;
+  runtime.onStopTakingWork('group-buy cut-offs', async () => {
+    clearInterval(cutoffs);
+    await cutting;
+  });
+
   await runtime.start([
     { definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new TriedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) },
     { definition: ShareLinkServiceService, implementation: shareLinkRpc(shareTokens, store, runtime.logger) },
+    { definition: GroupBuyServiceService, implementation: groupBuyRpc(groupBuys, runtime.logger) },
   ]);
-  return { runtime, orders, payments, afterSales };
+  return { runtime, orders, payments, afterSales, groupBuys };
 }

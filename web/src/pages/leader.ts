@@ -1,6 +1,6 @@
 // Leader console: schedule or pick a session, go live with camera and microphone, pin products,
-// run flash sales of their own products, propose new products to their warehouse, watch orders
-// arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
+// run flash sales and group buys (开团) of their own products, propose new products to their
+// warehouse, watch orders arrive, moderate chat. URL: /leader.html[?leader=leader-1&session=<id>]
 import { Api, describeError } from '../api.js';
 import type { ProductView as Product, ProductProposalView as ProductProposal } from '@lc/contracts/views';
 import { PROPOSAL_STATUS, toFen } from '../catalog-labels.js';
@@ -14,6 +14,7 @@ import { endSession, listSessions, scheduleSession, startSession } from '../live
 import { Publication } from '../media/live-media.js';
 import { mountInbox } from '../components/inbox-bell.js';
 import { LeaderCustomers } from '../components/leader-customers.js';
+import { GroupBuyPanel } from '../components/group-buy-panel.js';
 
 const clock = new ServerClock();
 const stockBar = new StockBar('stock');
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   byId('end-sale').addEventListener('click', () => void endSale());
   setInterval(tick, 250);
   await Promise.all([refreshSessions(), refreshProducts(), refreshProposals()]);
+  void new GroupBuyPanel(api, () => products).mount();
   const wanted = param('session');
   if (wanted) await enter(wanted);
 }

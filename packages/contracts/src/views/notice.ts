@@ -12,6 +12,8 @@ export const NOTICE_KINDS = [
   'AFTER_SALES_ANSWERED',
   'GROUP_BUY_FAILED',
   'DEFERRED',
+  // To the leader: their group buy's cut-off is near (and how far it is from its minimum).
+  'GROUP_BUY_REMINDER',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -16,12 +16,14 @@ export interface OrderCore {
   totalFen: number;
   /** Where the parcel goes (the buyer's choice or their leader's point), fixed at placement. */
   pickupPointId: string;
+  /** The group buy (开团) the order joined; '' for none. */
+  groupBuyId: string;
 }
 
 /** Copies just the core fields, so each representation spells out only what differs. */
 export function orderCore(o: OrderCore): OrderCore {
-  const { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen, pickupPointId } = o;
-  return { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen, pickupPointId };
+  const { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen, pickupPointId, groupBuyId } = o;
+  return { id, buyerId, leaderId, liveSessionId, flashSaleId, skuId, warehouseId, qty, unitPriceFen, totalFen, pickupPointId, groupBuyId };
 }
 
 export interface OrderView extends OrderCore {

@@ -13,3 +13,4 @@ export type * from './pickup-point.js';
 export type * from './after-sales.js';
 export type * from './leader-application.js';
 export type * from './share-link.js';
+export type * from './group-buy.js';

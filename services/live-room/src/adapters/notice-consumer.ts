@@ -12,7 +12,8 @@ export const NOTICE_CONSUMERS: Record<string, { stream: StreamKey; subject: stri
   'live-room-notices-refunded': { stream: 'ORDER', subject: 'order.refunded' },
   'live-room-notices-partially-refunded': { stream: 'ORDER', subject: 'order.partially_refunded' },
   'live-room-notices-after-sales': { stream: 'ORDER', subject: 'order.after_sales.answered' },
-  'live-room-notices-group-buy': { stream: 'LEADER', subject: 'leader.group_buy.failed' },
+  // Failed (to its buyers) and the leader's reminder; `succeeded` makes no notice.
+  'live-room-notices-group-buys': { stream: 'ORDER', subject: 'order.group_buy.>' },
   'live-room-notices-deferred': { stream: 'FULFILLMENT', subject: 'fulfillment.deferred' },
 };
 

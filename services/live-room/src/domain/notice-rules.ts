@@ -17,7 +17,7 @@ export interface NoticeDraft {
 }
 
 const userId = z.string().min(1).max(128);
-const orderEvent = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, totalFen: z.number().int().nonnegative().optional() });
+const orderEvent = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, totalFen: z.number().int().nonnegative().optional(), groupBuyId: z.string().max(64).optional() });
 const fullRefund = orderEvent.extend({ refundFen: z.number().int().positive().optional() });
 const partialRefund = orderEvent.extend({ refundId: z.string().min(1).max(64), refundFen: z.number().int().positive() });
 const afterSales = z.object({ caseId: z.string().min(1).max(64), orderId: z.string().min(1).max(64), buyerId: userId, status: z.string().max(40).optional() });
@@ -28,17 +28,29 @@ const groupBuyFailed = z.object({
   orderIds: z.array(z.string().max(64)).max(10_000),
   buyerIds: z.array(userId).max(10_000),
 });
+const groupBuyReminder = z.object({
+  groupBuyId: z.string().min(1).max(64),
+  leaderId: userId,
+  title: z.string().max(200),
+  cutoffAtMs: z.number().int(),
+  joinedQty: z.number().int().nonnegative(),
+  minQty: z.number().int().positive(),
+  atMs: z.number().int(),
+});
 
 // Integer arithmetic, so no float rounding shows (as the web's `yuan`).
 const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 const short = (orderId: string) => orderId.slice(0, 8);
 
 type StepSubject = 'order.paid' | 'order.status.packed' | 'order.status.out_for_delivery' | 'order.status.ready_for_pickup' | 'order.status.picked_up';
-const ORDER_STEPS: Record<StepSubject, { kind: NoticeKind; title: string; body: (order: string, totalFen?: number) => string }> = {
+const ORDER_STEPS: Record<StepSubject, { kind: NoticeKind; title: string; body: (order: string, totalFen?: number, groupBuyId?: string) => string }> = {
   'order.paid': {
     kind: 'ORDER_PAID',
     title: '支付成功 Payment received',
-    body: (o, fen) => `订单 ${o} 已支付${fen !== undefined ? ` ${yuan(fen)}` : ''}，明天送达自提点。Order ${o} is paid and will reach your pickup point tomorrow.`,
+    // A group buy's order ships only once the group buy succeeds at its cut-off.
+    body: (o, fen, groupBuyId) =>
+      `订单 ${o} 已支付${fen !== undefined ? ` ${yuan(fen)}` : ''}，${groupBuyId ? '成团后送达自提点，未成团全额退款。' : '明天送达自提点。'}` +
+      (groupBuyId ? `Order ${o} is paid: it ships once the group buy reaches its minimum, or is refunded in full.` : `Order ${o} is paid and will reach your pickup point tomorrow.`),
   },
   'order.status.packed': { kind: 'ORDER_PACKED', title: '已打包 Packed', body: (o) => `订单 ${o} 已在仓库打包。Order ${o} was packed at the warehouse.` },
   'order.status.out_for_delivery': { kind: 'OUT_FOR_DELIVERY', title: '配送中 Out for delivery', body: (o) => `订单 ${o} 正在送往自提点。Order ${o} is on its way to your pickup point.` },
@@ -64,7 +76,7 @@ export function noticesFor(subject: string, payload: unknown): NoticeDraft[] {
   if (subject in ORDER_STEPS) {
     const step = ORDER_STEPS[subject as StepSubject];
     const e = parse(orderEvent, subject, payload);
-    return [{ userId: e.buyerId, sourceKey: `${subject}:${e.orderId}`, kind: step.kind, title: step.title, body: step.body(short(e.orderId), e.totalFen), orderId: e.orderId }];
+    return [{ userId: e.buyerId, sourceKey: `${subject}:${e.orderId}`, kind: step.kind, title: step.title, body: step.body(short(e.orderId), e.totalFen, e.groupBuyId), orderId: e.orderId }];
   }
   switch (subject) {
     case 'order.refunded': {
@@ -96,7 +108,23 @@ export function noticesFor(subject: string, payload: unknown): NoticeDraft[] {
         orderId: e.orderId,
       }];
     }
-    case 'leader.group_buy.failed': {
+    case 'order.group_buy.reminder': {
+      // To the leader: minutes rather than a clock time, so no zone is needed to read it right.
+      const e = parse(groupBuyReminder, subject, payload);
+      const minutes = Math.max(Math.round((e.cutoffAtMs - e.atMs) / 60_000), 0);
+      const missing = Math.max(e.minQty - e.joinedQty, 0);
+      const state = missing
+        ? `还差 ${missing} 件成团 (${e.joinedQty}/${e.minQty})。${missing} more to reach the minimum (${e.joinedQty}/${e.minQty}).`
+        : `已达成团门槛 (${e.joinedQty}/${e.minQty})。The minimum is reached (${e.joinedQty}/${e.minQty}).`;
+      return [{
+        userId: e.leaderId,
+        sourceKey: `${subject}:${e.groupBuyId}`,
+        kind: 'GROUP_BUY_REMINDER',
+        title: '拼团即将截单 Group buy closing soon',
+        body: `「${e.title}」${minutes} 分钟后截单，${state} "${e.title}" closes in ${minutes} min.`,
+      }];
+    }
+    case 'order.group_buy.failed': {
       const e = parse(groupBuyFailed, subject, payload);
       // orderIds and buyerIds run side by side when they have the same length; a buyer with
       // several orders in the group buy gets one notice.

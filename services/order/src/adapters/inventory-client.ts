@@ -1,7 +1,7 @@
 // The order service's side of inventory: reservations travel in batches (the flash-sale path),
 // settlements one by one.
-import { BatchedRpc, RpcClient } from '@lc/kit';
-import type { InventoryServiceClient, ReleaseResponse, ReserveRequest, ReserveResponse } from '@lc/contracts';
+import { BatchedRpc, RpcClient, isDomainError } from '@lc/kit';
+import type { FlashSale, InventoryServiceClient, ReleaseResponse, ReserveRequest, ReserveResponse } from '@lc/contracts';
 
 export class InventoryClient {
   private readonly reservations: BatchedRpc<ReserveRequest, ReserveResponse>;
@@ -31,5 +31,19 @@ export class InventoryClient {
 
   release(reservationId: string, reason: string): Promise<ReleaseResponse> {
     return this.rpc.call((c) => c.release, { reservationId, reason }, { idempotent: true });
+  }
+
+  /** A pool for a group buy's stock cap (inventory checks the SKU is the leader's and the price). */
+  async createPool(sale: Omit<FlashSale, 'id'>): Promise<FlashSale> {
+    const { flashSale } = await this.rpc.call((c) => c.createFlashSale, { flashSale: { id: '', ...sale } });
+    if (!flashSale) throw new Error('CreateFlashSale answered without a pool');
+    return flashSale;
+  }
+
+  /** Ends a pool now, as an operator; a pool already over is left as it is. */
+  async endPool(id: string): Promise<void> {
+    await this.rpc.call((c) => c.endFlashSale, { id, leaderId: '' }).catch((err: unknown) => {
+      if (!(isDomainError(err) && err.code === 'INVALID_STATE')) throw err;
+    });
   }
 }

@@ -18,6 +18,8 @@ export interface OrderRow extends OrderCore {
 export type OrderEvent = Pick<OrderRow, 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'warehouseId' | 'qty' | 'totalFen' | 'status' | 'pickupPointId'> & {
   orderId: string;
   atMs: number;
+  /** Only on an order of a group buy: fulfillment waits for its `order.released`. */
+  groupBuyId?: string;
 };
 
 const SUBJECT: Partial<Record<OrderStatus, string>> = {
@@ -32,7 +34,7 @@ const SUBJECT: Partial<Record<OrderStatus, string>> = {
 };
 
 /** An order row as written, with its `order.created` outbox values. */
-type NewOrderRecord = Omit<OrderRow, 'timeline' | 'createdAtMs'> & { createdMs: number; subject: string; msgId: string; payload: string; trace: string };
+type NewOrderRecord = Omit<OrderRow, 'timeline' | 'createdAtMs' | 'groupBuyId'> & { groupBuyId: string | null; createdMs: number; subject: string; msgId: string; payload: string; trace: string };
 
 const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms,
   (extract(epoch from created_at) * 1000)::bigint AS created_ms FROM orders o`;
@@ -133,7 +135,7 @@ export class OrderStore {
     const now = Date.now();
     const row: OrderRow = { ...order, createdAtMs: now, timeline: [{ status: 'PENDING_PAYMENT', atMs: now, note: '' }] };
     const [subject, msgId, payload, trace] = outboxValues(SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`);
-    const inserted = await this.inserts.add({ ...order, createdMs: now, subject, msgId, payload, trace });
+    const inserted = await this.inserts.add({ ...order, groupBuyId: order.groupBuyId || null, createdMs: now, subject, msgId, payload, trace });
     return inserted ? row : undefined;
   }
 
@@ -145,13 +147,13 @@ export class OrderStore {
            id uuid, "buyerId" text, "leaderId" text, "liveSessionId" text, "flashSaleId" text, "skuId" text, "warehouseId" text,
            qty integer, "unitPriceFen" bigint, "totalFen" bigint, status text, "reservationId" uuid, "paymentDeadlineMs" bigint,
            "idempotencyKey" text, "requestHash" text, "createdMs" bigint, subject text, "msgId" text, payload text, trace text,
-           "pickupPointId" text)),
+           "pickupPointId" text, "groupBuyId" uuid)),
        placed AS (
          INSERT INTO orders (id, buyer_id, leader_id, live_session_id, flash_sale_id, sku_id, warehouse_id, qty, unit_price_fen, total_fen,
-                             status, reservation_id, payment_deadline, idempotency_key, request_hash, created_at, pickup_point_id)
+                             status, reservation_id, payment_deadline, idempotency_key, request_hash, created_at, pickup_point_id, group_buy_id)
          SELECT id, "buyerId", "leaderId", "liveSessionId", "flashSaleId", "skuId", "warehouseId", qty, "unitPriceFen", "totalFen",
                 status, "reservationId", to_timestamp("paymentDeadlineMs" / 1000.0), "idempotencyKey", "requestHash", to_timestamp("createdMs" / 1000.0),
-                "pickupPointId"
+                "pickupPointId", "groupBuyId"
          FROM input
          -- Every batch takes its keys in the same order, so two batches holding a buyer's twin
          -- requests wait for each other instead of deadlocking.
@@ -262,6 +264,7 @@ export function toEvent(o: Omit<OrderRow, 'timeline' | 'createdAtMs'>): OrderEve
     status: o.status,
     pickupPointId: o.pickupPointId,
     atMs: Date.now(),
+    ...(o.groupBuyId ? { groupBuyId: o.groupBuyId } : {}),
   };
 }
 
@@ -279,6 +282,7 @@ function toOrder(r: any): OrderRow {
     unitPriceFen: Number(r.unit_price_fen),
     totalFen: Number(r.total_fen),
     pickupPointId: r.pickup_point_id,
+    groupBuyId: r.group_buy_id ?? '',
     status: r.status,
     reservationId: r.reservation_id,
     paymentDeadlineMs: Number(r.deadline_ms),
