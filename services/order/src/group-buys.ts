@@ -98,6 +98,8 @@ export class GroupBuys {
       skuId: '',
       pickupPointId: req.pickupPointId,
       groupBuyId: g.id,
+      // The opener is credited through leaderId above; a share link adds nothing here.
+      shareToken: '',
     };
     const refusal = placementRefusal(g, this.clock());
     if (refusal) {
