@@ -11,7 +11,7 @@ import { buildWeb, collectErrors } from '../../test-support/browser.js';
 import { poll } from '../../test-support/poll.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
-import { Api, createFlashSale } from '../../test-support/api.js';
+import { Api, createFlashSale, shareToken } from '../../test-support/api.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
@@ -92,7 +92,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       const buyerId = `buyer-${800 + i}`;
       const leaderId = `leader-${(i % 3) + 1}`;
       const buyer = await Api.login(core.url, buyerId);
-      const placed = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 + (i % 2), leaderId }, { 'idempotency-key': `c-${i}` });
+      const placed = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 + (i % 2), shareToken: await shareToken(core.url, leaderId) }, { 'idempotency-key': `c-${i}` });
       assert.equal(placed.status, 201, JSON.stringify(placed.body));
       assert.equal((await buyer.post(`/api/v1/orders/${placed.body.id}/pay`)).body.status, 'PAID');
       orders.push({ id: placed.body.id, buyer: buyerId, leader: leaderId });

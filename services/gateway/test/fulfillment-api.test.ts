@@ -7,7 +7,7 @@ import { connect } from 'nats';
 import { isolate, NATS_URL } from '../../../test-support/isolation.js';
 import { poll } from '../../../test-support/poll.js';
 import { startCore } from '../../../test-support/platform.js';
-import { Api, createFlashSale } from '../../../test-support/api.js';
+import { Api, createFlashSale, shareToken } from '../../../test-support/api.js';
 
 describe('fulfillment api', () => {
   const iso = isolate();
@@ -78,7 +78,7 @@ describe('fulfillment api', () => {
       const buyerId = `buyer-${500 + i}`;
       const leaderId = `leader-${(i % 3) + 1}`;
       const buyer = await Api.login(core.url, buyerId);
-      const placed = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 + (i % 2), leaderId }, { 'idempotency-key': `k-${i}` });
+      const placed = await buyer.post('/api/v1/orders', { flashSaleId, qty: 1 + (i % 2), shareToken: await shareToken(core.url, leaderId) }, { 'idempotency-key': `k-${i}` });
       assert.equal(placed.status, 201, JSON.stringify(placed.body));
       const paid = await buyer.post(`/api/v1/orders/${placed.body.id}/pay`);
       assert.equal(paid.body.status, 'PAID');
