@@ -72,9 +72,10 @@ describe('flash-sale storm', () => {
     const grpcPort = await freePort();
     const inventoryEnv = { ...iso.env('inventory'), GRPC_PORT: String(grpcPort), SWEEP_GRACE_MS: '1000' };
     let inventory: ServiceProcess = await spawnService('inventory', inventoryEnv);
-    const order = await startOrder(parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${grpcPort}` }));
-    // The gateway asks fulfillment which warehouse serves the leader before stocking and pooling.
+    // The gateway asks fulfillment which warehouse serves the leader before stocking and pooling;
+    // order asks it where each order's pickup point is.
     const fulfillment = await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0' }));
+    const order = await startOrder(parseConfig(orderShape, { ...iso.env('order'), INVENTORY_ADDR: `127.0.0.1:${grpcPort}`, FULFILLMENT_ADDR: `127.0.0.1:${fulfillment.runtime.grpcPort}` }));
     const gateway = await startGateway(
       parseConfig(gatewayShape, {
         ...iso.env('gateway'),

@@ -24,7 +24,8 @@ describe('web group buys', { timeout: 240_000 }, () => {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
-    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
+    // The leader console reads the leader's customers from the leader service.
+    core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { leader: true });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
     const product = await stockProduct(core.url, 'leader-1', { name: '车厘子 Cherries', skus: [{ name: '1 kg', listPriceFen: 9900, perBuyerLimit: 0, initialStock: 200 }] });
     skuId = product.skus[0]!.id;

@@ -51,7 +51,8 @@ describe('web live room', { timeout: 240_000 }, () => {
     web = buildWeb(iso.id);
     // The gateway relays /api/v1/live-sessions to live-room A, which starts after the core.
     const roomAGrpcPort = await freePort();
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${roomAGrpcPort}` } });
+    // The leader console reads the leader's customers from the leader service.
+    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${roomAGrpcPort}` } }, { leader: true });
     roomA = await startLiveRoomProcess(iso, core, workerBin, roomAGrpcPort);
     roomB = await startLiveRoomProcess(iso, core, workerBin);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -28,7 +28,8 @@ describe('web live room while the video server is being built', { timeout: 180_0
     iso = isolate();
     web = buildWeb(iso.id);
     const grpcPort = await freePort();
-    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${grpcPort}` } });
+    // The leader console reads the leader's customers from the leader service.
+    core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${grpcPort}` } }, { leader: true });
     room = await startLiveRoomProcess(iso, core, join(lateDir, 'mediasoup-worker'), grpcPort, { MEDIASOUP_WORKER_WAIT: 'true' });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });

@@ -34,7 +34,7 @@ describe('live room sold-out board', () => {
     // Straight to the order service, as a front door whose deadline passed before the answer came.
     const orders = new RpcClient(OrderServiceClient, `127.0.0.1:${p.core.order.runtime.grpcPort}`);
     try {
-      const { outcome, order } = await orders.call((c) => c.placeOrder, { buyerId: 'buyer-353', idempotencyKey: 'lost', flashSaleId, skuId: '', qty: 1, liveSessionId: sessionId, leaderId: 'leader-1', pickupPointId: '' });
+      const { outcome, order } = await orders.call((c) => c.placeOrder, { buyerId: 'buyer-353', idempotencyKey: 'lost', flashSaleId, skuId: '', qty: 1, liveSessionId: sessionId, leaderId: 'leader-1', pickupPointId: '', shareToken: '' });
       assert.equal(outcome, PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED);
       const board = p.pods[0]!.soldOut;
       const deadline = Date.now() + 10_000;

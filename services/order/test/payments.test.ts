@@ -420,6 +420,7 @@ describe('payments', () => {
       JWT_SECRET: 'jwt-secret-for-this-test-only-0123456789abcdef',
       PAYMENT_WEBHOOK_SECRET: 'webhook-secret-for-this-test-only-0123456789',
       PICKUP_CODE_SECRET: 'pickup-secret-for-this-test-only-0123456789',
+      SHARE_LINK_SECRET: 'share-link-secret-for-this-test-only-0123456789',
       INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
     };
     try {
