@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, StockLedgerServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -26,6 +26,7 @@ import { leaderLedgerRoutes } from './routes/leader-ledger-routes.js';
 import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
 import { noticeRoutes } from './routes/notice-routes.js';
+import { stockLedgerRoutes } from './routes/stock-ledger-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -61,8 +62,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const leader = new RpcClient(LeaderServiceClient, config.LEADER_ADDR);
   // The inbox lives in live-room (NoticeService), beside the sockets that push it.
   const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
+  // The stock ledger is served by inventory.
+  const stockLedger = new RpcClient(StockLedgerServiceClient, config.INVENTORY_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices, stockLedger]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -127,6 +130,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   leaderLedgerRoutes(app, { auth, leader });
   noticeRoutes(app, { auth, notices });
   afterSalesRoutes(app, { auth, orders });
+  stockLedgerRoutes(app, { auth, ledger: stockLedger });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

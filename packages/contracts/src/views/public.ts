@@ -11,3 +11,4 @@ export type * from './identity.js';
 export type * from './notice.js';
 export type * from './pickup-point.js';
 export type * from './after-sales.js';
+export type * from './stock-ledger.js';
