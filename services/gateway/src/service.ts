@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, StockLedgerServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderDashboardServiceClient, StockLedgerServiceClient, LeaderServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -27,6 +27,7 @@ import { SEEDED_USERS } from './domain/users.js';
 import { SignIn } from './sign-in.js';
 import { noticeRoutes } from './routes/notice-routes.js';
 import { stockLedgerRoutes } from './routes/stock-ledger-routes.js';
+import { leaderDashboardRoutes } from './routes/leader-dashboard-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -64,8 +65,10 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
   // The stock ledger is served by inventory.
   const stockLedger = new RpcClient(StockLedgerServiceClient, config.INVENTORY_ADDR);
+  // The dashboard is served by the leader service.
+  const leaderDashboard = new RpcClient(LeaderDashboardServiceClient, config.LEADER_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices, stockLedger]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader, notices, stockLedger, leaderDashboard]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -131,6 +134,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   noticeRoutes(app, { auth, notices });
   afterSalesRoutes(app, { auth, orders });
   stockLedgerRoutes(app, { auth, ledger: stockLedger });
+  leaderDashboardRoutes(app, { auth, dashboard: leaderDashboard });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

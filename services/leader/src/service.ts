@@ -3,7 +3,7 @@
 // jobs that settle and evaluate when due, and the gRPC server.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceClient, LeaderServiceService } from '@lc/contracts';
+import { InventoryServiceClient, LeaderDashboardServiceService, LeaderServiceService } from '@lc/contracts';
 import { CatalogCategories, type CategoryLookup } from './adapters/catalog-categories.js';
 import { LeaderStore } from './adapters/leader-store.js';
 import { LedgerStore } from './adapters/ledger-store.js';
@@ -14,9 +14,11 @@ import { TierStore } from './adapters/tier-store.js';
 import { WithdrawalStore } from './adapters/withdrawal-store.js';
 import type { LeaderConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { Dashboard } from './dashboard.js';
 import { Leaders } from './leaders.js';
 import { Ledger } from './ledger.js';
 import { Reconciler } from './reconciliation.js';
+import { dashboardRpc } from './rpc/dashboard-rpc.js';
 import { leaderRpc } from './rpc/leader-rpc.js';
 import { Settlement } from './settlement.js';
 import { Tiers } from './tiers.js';
@@ -56,7 +58,14 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
   const reconciler = new Reconciler(stores.ledger, stores.statements, stores.withdrawals, provider);
   const tiers = new Tiers(pool, stores.tiers, stores.ledger, leaders, clock, runtime.logger);
 
-  runtime.addConsumer(await consumeOrderEvents(runtime.bus!, (event, subject) => ledger.onOrderEvent(event, subject)));
+  const dashboard = new Dashboard(pool, leaders, ledger, tiers, clock, config.DEFAULT_LEADER_ZONE);
+
+  // Both are idempotent by source event, so a redelivery after either failed repeats nothing.
+  runtime.addConsumer(
+    await consumeOrderEvents(runtime.bus!, async (event, subject) => {
+      await Promise.all([ledger.onOrderEvent(event, subject), dashboard.onOrderEvent(event, subject)]);
+    }),
+  );
 
   /** Settles the days and evaluates the months that are due at the clock's now. */
   const runJobs = async () => {
@@ -76,6 +85,9 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
     });
   }
 
-  await runtime.start([{ definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) }]);
-  return { runtime, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
+  await runtime.start([
+    { definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) },
+    { definition: LeaderDashboardServiceService, implementation: dashboardRpc(dashboard, runtime.logger) },
+  ]);
+  return { runtime, leaders, ledger, settlement, withdrawals, reconciler, tiers, dashboard, runJobs };
 }

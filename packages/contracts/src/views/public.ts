@@ -12,3 +12,4 @@ export type * from './notice.js';
 export type * from './pickup-point.js';
 export type * from './after-sales.js';
 export type * from './stock-ledger.js';
+export type * from './leader-dashboard.js';
