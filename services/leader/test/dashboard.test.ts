@@ -7,15 +7,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { EventBus, createLogger } from '@lc/kit';
 import { Api, stockProduct } from '../../../test-support/api.js';
-import { NATS_URL, isolate } from '../../../test-support/isolation.js';
+import { isolate } from '../../../test-support/isolation.js';
+import { OrderEvents, shanghai as at, shanghaiDate as localDateOf } from '../../../test-support/leader-events.js';
 import { startCore } from '../../../test-support/platform.js';
 import { poll } from '../../../test-support/poll.js';
-
-const ZONE_OFFSET_MS = 8 * 3600_000; // Asia/Shanghai, no daylight saving
-const at = (date: string, hh: number, mm = 0) => Date.parse(`${date}T00:00:00Z`) - ZONE_OFFSET_MS + (hh * 60 + mm) * 60_000;
-const localDateOf = (ms: number) => new Date(ms + ZONE_OFFSET_MS).toISOString().slice(0, 10);
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const RATE_BP = 500; // general, NEW
 const commission = (totalFen: number) => Math.floor((totalFen * RATE_BP) / 10_000);
@@ -36,38 +32,26 @@ describe('leader dashboard - figures from the event-fed read model', { timeout: 
   const TODAY = '2026-04-22';
   const clock = { t: at(TODAY, 20), now() { return this.t; } };
   let core: Awaited<ReturnType<typeof startCore>>;
-  let bus: EventBus;
-  const events: { subject: string; payload: Record<string, unknown>; msgId: string }[] = [];
+  let bus: OrderEvents;
   const skus: string[] = [];
   const orders: Planned[] = [];
 
   before(async () => {
     core = await startCore(iso, { leader: { COMMISSION_RATES: JSON.stringify({ "*": { NEW: RATE_BP, GROWING: 600, STAR: 800 } }) } }, { leader: { clock } });
-    bus = await EventBus.connect(NATS_URL, iso.id, createLogger('test', 'silent'), 'test');
+    bus = await OrderEvents.connect(iso);
     for (const name of ['鸡蛋 eggs', '牛奶 milk', '大米 rice']) {
       skus.push((await stockProduct(core.url, 'leader-1', { name, category: 'general', skus: [{ name: 'box', listPriceFen: 2990, initialStock: 10 }] })).skus[0]!.id);
     }
   });
   after(async () => {
-    await bus?.drain();
+    await bus?.close();
     await core?.stop();
     await iso.cleanup();
   });
 
-  const event = (o: Planned, status: string, atMs: number, extra: Record<string, unknown> = {}) => ({
-    orderId: o.orderId, buyerId: o.buyerId, leaderId: 'leader-1', liveSessionId: '', flashSaleId: '', skuId: o.skuId, warehouseId: 'wh-1', qty: o.qty, totalFen: o.totalFen, status, atMs, ...extra,
-  });
-  async function publish(subject: string, payload: Record<string, unknown>, msgId: string) {
-    events.push({ subject, payload, msgId });
-    await bus.publish(subject, payload, msgId);
-  }
-  async function drained() {
-    const jsm = await bus.nc.jetstreamManager();
-    await poll('the leader consumer to catch up', async () => {
-      const info = await jsm.consumers.info(bus.streamName('ORDER'), `${iso.id}_leader-orders`);
-      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-    }, 60_000);
-  }
+  const publish = (subject: string, o: Planned, status: string, atMs: number, msgId: string, extra: Record<string, unknown> = {}) =>
+    bus.publish(subject, { ...o, leaderId: 'leader-1' }, status, atMs, msgId, extra);
+  const drained = () => bus.drained();
 
   it('dashboard - periods, daily line, SKUs, commission, balances and tier equal the plan; replays change nothing; strangers get 403', async () => {
     const [eggs, milk, rice] = skus as [string, string, string];
@@ -95,16 +79,21 @@ describe('leader dashboard - figures from the event-fed read model', { timeout: 
       { o: partial, subject: 'order.partially_refunded', refundFen: 500, atMs: at('2026-04-20', 18), full: false },
     ];
 
-    for (const o of orders) await publish('order.paid', event(o, 'PAID', o.paidAt), `paid:${o.orderId}`);
-    for (const o of orders) if (o.pickedUpAt) await publish('order.status.picked_up', event(o, 'PICKED_UP', o.pickedUpAt), `picked:${o.orderId}`);
+    for (const o of orders) await publish('order.paid', o, 'PAID', o.paidAt, `paid:${o.orderId}`);
+    for (const o of orders) if (o.pickedUpAt) await publish('order.status.picked_up', o, 'PICKED_UP', o.pickedUpAt, `picked:${o.orderId}`);
     for (const r of refunds) {
       const refundId = randomUUID();
-      await publish(r.subject, event(r.o, r.full ? 'REFUNDED' : 'PAID', r.atMs, { refundFen: r.refundFen, ...(r.full ? { paymentId: randomUUID() } : { refundId }) }), `refund:${refundId}`);
+      await publish(r.subject, r.o, r.full ? 'REFUNDED' : 'PAID', r.atMs, `refund:${refundId}`, { refundFen: r.refundFen, ...(r.full ? { paymentId: randomUUID() } : { refundId }) });
     }
     await drained();
+    const leader = await Api.login(core.url, 'leader-1');
+    // Settle once every pickup's confirmation is in the ledger (the consumer acks as it commits,
+    // but the jobs must not race its last commits).
+    const confirmedInApril = orders.filter((o) => o.pickedUpAt).reduce((s, o) => s + commission(o.totalFen), 0);
+    await poll('every pickup confirmed', async () =>
+      (await leader.get('/api/v1/leaders/leader-1/dashboard')).body.periods?.[2]?.commissionConfirmedFen === confirmedInApril ? true : undefined);
     await core.leader!.runJobs();
 
-    const leader = await Api.login(core.url, 'leader-1');
     const read = async () => {
       const r = await leader.get('/api/v1/leaders/leader-1/dashboard');
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -172,7 +161,7 @@ describe('leader dashboard - figures from the event-fed read model', { timeout: 
     assert.equal(d.tier.requirements.find((r: { name: string }) => r.name === 'repurchase_rate').target, 0.4);
 
     // Replaying every event twice (new message ids, so the stream takes them) changes nothing.
-    for (const round of [1, 2]) for (const e of events) await bus.publish(e.subject, e.payload, `${e.msgId}:replay-${round}`);
+    for (const round of ['1', '2']) await bus.replay(round);
     await drained();
     assert.deepEqual(await read(), d);
 
