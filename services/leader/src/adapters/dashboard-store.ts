@@ -1,10 +1,21 @@
 // Postgres access for the dashboard's read model (dashboard_orders, dashboard_refunds) and the
 // commission ledger's entries by local date. Local dates become instants in the leader's zone
 // here: `date::timestamp AT TIME ZONE zone` is that date's local midnight.
+import { Batcher } from '@lc/kit';
 import type { Db } from './db.js';
 
 const BOUNDS = `bounds AS (SELECT ($2::date)::timestamp AT TIME ZONE $4 AS from_t, ($3::date + 1)::timestamp AT TIME ZONE $4 AS to_t,
   ($3::date - 29)::timestamp AT TIME ZONE $4 AS trailing_t)`;
+
+export interface DashboardOrder {
+  orderId: string;
+  leaderId: string;
+  buyerId: string;
+  skuId: string;
+  qty: number;
+  totalFen: number;
+  paidAtMs: number;
+}
 
 export interface PeriodFigures {
   gmvFen: number;
@@ -20,14 +31,28 @@ export class DashboardStore {
   constructor(private readonly db: Db) {}
 
   /** A paid order; false when it was recorded already (a replay). */
-  async addOrder(o: { orderId: string; leaderId: string; buyerId: string; skuId: string; qty: number; totalFen: number; paidAtMs: number }): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `INSERT INTO dashboard_orders (order_id, leader_id, buyer_id, sku_id, qty, total_fen, paid_at)
-       VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0)) ON CONFLICT (order_id) DO NOTHING`,
-      [o.orderId, o.leaderId, o.buyerId, o.skuId, o.qty, o.totalFen, o.paidAtMs],
-    );
-    return rowCount === 1;
+  addOrder(o: DashboardOrder): Promise<boolean> {
+    return this.orders.add(o);
   }
+
+  // A flash sale's paid orders arrive in a burst: they are written together, one statement per
+  // batch, as the ledger accrues them, so the read model keeps pace with the ledger.
+  private readonly orders = new Batcher<DashboardOrder, boolean>(
+    async (orders) => {
+      const { rows } = await this.db.query<{ order_id: string }>(
+        `INSERT INTO dashboard_orders (order_id, leader_id, buyer_id, sku_id, qty, total_fen, paid_at)
+         SELECT "orderId", "leaderId", "buyerId", "skuId", qty, "totalFen", to_timestamp("paidAtMs" / 1000.0)
+         FROM jsonb_to_recordset($1::jsonb) AS x("orderId" text, "leaderId" text, "buyerId" text, "skuId" text, qty integer, "totalFen" bigint, "paidAtMs" bigint)
+         ORDER BY "orderId"
+         ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+        [JSON.stringify(orders)],
+      );
+      const added = new Set(rows.map((r) => r.order_id));
+      // A twin in the same batch is a replay: only its first copy counts as added.
+      return orders.map((o) => added.delete(o.orderId));
+    },
+    { name: 'dashboard orders', maxBatch: 500, maxInFlight: 4 },
+  );
 
   async addRefund(r: { sourceEvent: string; orderId: string; leaderId: string; refundFen: number; atMs: number }): Promise<boolean> {
     const { rowCount } = await this.db.query(
