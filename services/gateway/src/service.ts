@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderDashboardServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, StockLedgerServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
@@ -30,6 +30,8 @@ import { clientConfigRoutes } from './routes/client-config-routes.js';
 import { noticeRoutes } from './routes/notice-routes.js';
 import { shareLinkRoutes } from './routes/share-link-routes.js';
 import { groupBuyRoutes } from './routes/group-buy-routes.js';
+import { stockLedgerRoutes } from './routes/stock-ledger-routes.js';
+import { leaderDashboardRoutes } from './routes/leader-dashboard-routes.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -68,8 +70,12 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const notices = new RpcClient(NoticeServiceClient, config.LIVE_ROOM_ADDR);
   // Group buys live in the order service, beside the orders and refunds they decide.
   const groupBuys = new RpcClient(GroupBuyServiceClient, config.ORDER_ADDR);
+  // The stock ledger is served by inventory.
+  const stockLedger = new RpcClient(StockLedgerServiceClient, config.INVENTORY_ADDR);
+  // The dashboard is served by the leader service.
+  const leaderDashboard = new RpcClient(LeaderDashboardServiceClient, config.LEADER_ADDR);
   runtime.onClose('clients', () => {
-    for (const client of [inventory, orders, liveRoom, fulfillment, leader, onboarding, notices, groupBuys]) client.close();
+    for (const client of [inventory, orders, liveRoom, fulfillment, leader, onboarding, notices, groupBuys, stockLedger, leaderDashboard]) client.close();
   });
   const auth = new Auth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
   const identity = new IdentityStore(runtime.pool!);
@@ -145,6 +151,8 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
     customers.close();
   });
   shareLinkRoutes(app, { auth, shareLinks, customers, liveRoom, inventory, fulfillment, identity });
+  stockLedgerRoutes(app, { auth, ledger: stockLedger });
+  leaderDashboardRoutes(app, { auth, dashboard: leaderDashboard });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 

@@ -17,6 +17,18 @@ export const configShape = serviceConfigShape(
     SKU_DEFAULT_PER_BUYER_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
     // Unpaid list-price orders one buyer may have open at once, over all SKUs.
     MAX_OPEN_LIST_PRICE_HOLDS: z.coerce.number().int().min(1).max(1000).default(5),
+    // The stock ledger (issue 16 point 6): a SKU is low at or below this many units on hand
+    // unless staff set its own level; expiry dates of received goods are checked against today in
+    // this zone (the warehouses' zone).
+    LOW_STOCK_DEFAULT_LEVEL: z.coerce.number().int().min(0).max(1_000_000).default(20),
+    STOCK_ZONE: z.string().refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone, e.g. Asia/Shanghai').default('Asia/Shanghai'),
   },
 );
 

@@ -1,15 +1,17 @@
 // Inventory's composition: adapters, the reservation logic, the gRPC service and the sweeper.
 import { fileURLToPath } from 'node:url';
 import { ServiceRuntime, type Logger } from '@lc/kit';
-import { InventoryServiceService } from '@lc/contracts';
+import { InventoryServiceService, StockLedgerServiceService } from '@lc/contracts';
 import { CatalogStore } from './adapters/catalog-store.js';
 import { HotPools } from './adapters/hot-pool.js';
 import { ProposalStore } from './adapters/proposal-store.js';
 import { ReservationStore } from './adapters/reservation-store.js';
+import { StockLedgerStore } from './adapters/stock-ledger-store.js';
 import { StockPublisher } from './adapters/stock-publisher.js';
 import type { InventoryConfig } from './config.js';
 import { Reservations } from './reservations.js';
 import { inventoryRpc } from './rpc/inventory-rpc.js';
+import { stockLedgerRpc } from './rpc/stock-ledger-rpc.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -34,6 +36,10 @@ export async function startInventory(config: InventoryConfig, logger?: Logger) {
     await sweeping;
   });
 
-  await runtime.start([{ definition: InventoryServiceService, implementation: inventoryRpc({ catalog, proposals: new ProposalStore(runtime.pool!, catalog), holds, reservations, stock, logger: runtime.logger }) }]);
+  const ledger = new StockLedgerStore(runtime.pool!, config.LOW_STOCK_DEFAULT_LEVEL);
+  await runtime.start([
+    { definition: InventoryServiceService, implementation: inventoryRpc({ catalog, proposals: new ProposalStore(runtime.pool!, catalog), holds, reservations, stock, logger: runtime.logger }) },
+    { definition: StockLedgerServiceService, implementation: stockLedgerRpc({ ledger, zone: config.STOCK_ZONE, logger: runtime.logger }) },
+  ]);
   return { runtime, reservations };
 }

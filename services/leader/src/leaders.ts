@@ -48,10 +48,13 @@ export class Leaders {
       else missing.set(leaderId, Math.min(seenAtMs, missing.get(leaderId) ?? Infinity));
     }
     if (missing.size) {
-      const found = await this.store.ensureMany([...missing].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, joinedAtMs]) => ({ id, joinedAtMs })), this.defaultZone, db);
-      for (const [id, zone] of found) {
+      const { zones, added } = await this.store.ensureMany([...missing].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, joinedAtMs]) => ({ id, joinedAtMs })), this.defaultZone, db);
+      for (const [id, zone] of zones) {
         out.set(id, zone);
-        this.zoneCache.set(id, { zone, untilMs: now + 60_000 });
+        // A leader added by this (uncommitted) transaction is not cached: until it commits, a
+        // concurrent batch trusting the cache would reference a row it cannot see (a foreign-key
+        // failure), and after a rollback the row never exists.
+        if (!added.has(id)) this.zoneCache.set(id, { zone, untilMs: now + 60_000 });
       }
     }
     return out;

@@ -3,7 +3,7 @@
 // jobs that settle and evaluate when due, and the gRPC server.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LeaderCustomerServiceService, LeaderOnboardingServiceService, LeaderServiceService } from '@lc/contracts';
+import { FulfillmentServiceClient, InventoryServiceClient, LeaderCustomerServiceService, LeaderDashboardServiceService, LeaderOnboardingServiceService, LeaderServiceService } from '@lc/contracts';
 import { ApplicationStore } from './adapters/application-store.js';
 import { CatalogCategories, type CategoryLookup } from './adapters/catalog-categories.js';
 import { LeaderStore } from './adapters/leader-store.js';
@@ -16,10 +16,12 @@ import { TierStore } from './adapters/tier-store.js';
 import { WithdrawalStore } from './adapters/withdrawal-store.js';
 import type { LeaderConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { Dashboard } from './dashboard.js';
 import { Leaders } from './leaders.js';
 import { Ledger } from './ledger.js';
 import { Reconciler } from './reconciliation.js';
 import { Onboarding } from './onboarding.js';
+import { dashboardRpc } from './rpc/dashboard-rpc.js';
 import { leaderRpc } from './rpc/leader-rpc.js';
 import { onboardingRpc } from './rpc/onboarding-rpc.js';
 import { Settlement } from './settlement.js';
@@ -68,7 +70,14 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
   const reconciler = new Reconciler(stores.ledger, stores.statements, stores.withdrawals, provider);
   const tiers = new Tiers(pool, stores.tiers, stores.ledger, leaders, clock, runtime.logger);
 
-  runtime.addConsumer(await consumeOrderEvents(runtime.bus!, (event, subject) => ledger.onOrderEvent(event, subject)));
+  const dashboard = new Dashboard(pool, leaders, ledger, tiers, clock, config.DEFAULT_LEADER_ZONE);
+
+  // Both are idempotent by source event, so a redelivery after either failed repeats nothing.
+  runtime.addConsumer(
+    await consumeOrderEvents(runtime.bus!, async (event, subject) => {
+      await Promise.all([ledger.onOrderEvent(event, subject), dashboard.onOrderEvent(event, subject)]);
+    }),
+  );
   const customers = new Customers(new CustomerStore(pool));
   runtime.addConsumer(await consumeCustomerEvents(runtime.bus!, (event, subject) => customers.onOrderEvent(event, subject)));
 
@@ -94,6 +103,7 @@ export async function startLeader(config: LeaderConfig, options: LeaderOptions =
     { definition: LeaderServiceService, implementation: leaderRpc({ leaders, ledger, settlement, withdrawals, reconciler, tiers }, runtime.logger) },
     { definition: LeaderOnboardingServiceService, implementation: onboardingRpc(onboarding, runtime.logger) },
     { definition: LeaderCustomerServiceService, implementation: customerRpc(customers, runtime.logger) },
+    { definition: LeaderDashboardServiceService, implementation: dashboardRpc(dashboard, runtime.logger) },
   ]);
-  return { runtime, onboarding, customers, leaders, ledger, settlement, withdrawals, reconciler, tiers, runJobs };
+  return { runtime, onboarding, customers, leaders, ledger, settlement, withdrawals, reconciler, tiers, dashboard, runJobs };
 }

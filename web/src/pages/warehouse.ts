@@ -13,6 +13,7 @@ import { clockTime, yuan } from '../format.js';
 import type { PickList, RoutePlan, Warehouse, Wave } from '@lc/contracts/views';
 import { BAG_STATUS } from '../fulfillment-labels.js';
 import { mountInbox } from '../components/inbox-bell.js';
+import { mountStockLedger } from '../components/stock-ledger.js';
 
 let api: Api;
 let wave: Wave | undefined;
@@ -43,7 +44,10 @@ async function main(): Promise<void> {
   byId('finish-plan').addEventListener('click', () => void finishPlan());
   byId('csv').addEventListener('click', () => void download('pick-lists.csv', 'text/csv'));
   byId('print').addEventListener('click', () => void download('pick-lists/print', 'text/html'));
-  await Promise.all([refreshWaves(), refreshStock(), refreshProposals()]);
+  // Receiving, adjustments and the ledger (issue 16 point 6).
+  const ledger = mountStockLedger(api, warehouseId, refreshStock);
+  byId('warehouse-id').addEventListener('change', () => void ledger.refresh());
+  await Promise.all([refreshWaves(), refreshStock(), refreshProposals(), ledger.refresh()]);
 }
 
 async function createProduct(e: Event): Promise<void> {

@@ -14,3 +14,5 @@ export type * from './after-sales.js';
 export type * from './leader-application.js';
 export type * from './share-link.js';
 export type * from './group-buy.js';
+export type * from './stock-ledger.js';
+export type * from './leader-dashboard.js';

@@ -90,7 +90,13 @@ export class CatalogStore {
           sku.perBuyerLimit,
         ]);
         if (input.warehouseId && sku.initialStock > 0) {
-          await client.query('INSERT INTO stock (sku_id, warehouse_id, on_hand) VALUES ($1, $2, $3)', [id, input.warehouseId, sku.initialStock]);
+          // The ledger's trigger creates the stock row (on_hand is derived from movements).
+          await client.query(`INSERT INTO stock_movements (sku_id, warehouse_id, kind, qty, actor_id, note) VALUES ($1, $2, 'INITIAL', $3, $4, 'stock given with the new product')`, [
+            id,
+            input.warehouseId,
+            sku.initialStock,
+            input.createdBy,
+          ]);
         }
         skus.push({ id, productId, name: sku.name, listPriceFen: sku.listPriceFen, perBuyerLimit: sku.perBuyerLimit, available: input.warehouseId ? sku.initialStock : 0 });
       }

@@ -20,18 +20,23 @@ const HOLD_COLUMNS = `id, flash_sale_id, sku_id, warehouse_id, buyer_id, qty, id
 const HOLD_SELECT = `SELECT ${HOLD_COLUMNS} FROM reservations`;
 
 /**
- * Settling a hold moves its warehouse stock in the same statement. Sold units leave the shelf
- * (and the allocation they came from); a released list-price hold frees its units, while a
- * released pool hold goes back to its pool, which returns what it never sold when it closes.
+ * Settling a hold moves its warehouse stock in the same statement. Sold units leave the shelf as
+ * SALE movements of the stock ledger (whose trigger takes them off on_hand) and leave the
+ * allocation they came from; a released list-price hold frees its units, while a released pool
+ * hold goes back to its pool, which returns what it never sold when it closes.
  * Follows a CTE named `settled` returning HOLD_COLUMNS.
  */
-const RESTOCK = `restocked AS (
-  UPDATE stock SET allocated = stock.allocated - t.freed, on_hand = stock.on_hand - t.sold
-  FROM (SELECT COALESCE(h.sku_id, f.sku_id) AS sku_id, COALESCE(h.warehouse_id, f.warehouse_id) AS warehouse_id,
-               SUM(h.qty) FILTER (WHERE h.sku_id IS NOT NULL OR h.status = 'CONFIRMED')::int AS freed,
-               COALESCE(SUM(h.qty) FILTER (WHERE h.status = 'CONFIRMED'), 0)::int AS sold
-        FROM settled h LEFT JOIN flash_sales f ON f.id = h.flash_sale_id GROUP BY 1, 2) t
-  WHERE stock.sku_id = t.sku_id AND stock.warehouse_id = t.warehouse_id AND t.freed > 0)`;
+const RESTOCK = `located AS (
+  SELECT h.id, h.qty, h.status, COALESCE(h.sku_id, f.sku_id) AS sku_id, COALESCE(h.warehouse_id, f.warehouse_id) AS warehouse_id, h.sku_id IS NOT NULL AS at_list_price
+  FROM settled h LEFT JOIN flash_sales f ON f.id = h.flash_sale_id),
+ restocked AS (
+  UPDATE stock SET allocated = stock.allocated - t.freed
+  FROM (SELECT sku_id, warehouse_id, SUM(qty) FILTER (WHERE at_list_price OR status = 'CONFIRMED')::int AS freed
+        FROM located GROUP BY 1, 2) t
+  WHERE stock.sku_id = t.sku_id AND stock.warehouse_id = t.warehouse_id AND t.freed > 0),
+ sold AS (
+  INSERT INTO stock_movements (sku_id, warehouse_id, kind, qty, source_id)
+  SELECT sku_id, warehouse_id, 'SALE', -qty, id FROM located WHERE status = 'CONFIRMED')`;
 
 /** A hold from a flash-sale pool, as the hot path records it. */
 export type PoolHold = Omit<HoldRow, 'status' | 'skuId' | 'warehouseId'>;

@@ -30,16 +30,20 @@ export class LeaderStore {
     return rows.map(toLeader);
   }
 
-  /** Records the leaders not known yet (joined when first seen, in `zone`); returns every one's zone. */
-  async ensureMany(leaders: { id: string; joinedAtMs: number }[], zone: string, db: Db = this.db): Promise<Map<string, string>> {
-    const { rows } = await db.query<{ id: string; zone: string }>(
+  /**
+   * Records the leaders not known yet (joined when first seen, in `zone`); returns every one's
+   * zone, and which of them this call added (not committed until the caller's transaction is).
+   */
+  async ensureMany(leaders: { id: string; joinedAtMs: number }[], zone: string, db: Db = this.db): Promise<{ zones: Map<string, string>; added: Set<string> }> {
+    const { rows } = await db.query<{ id: string; zone: string; added: boolean }>(
       `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, "joinedAtMs" bigint)),
        added AS (INSERT INTO leaders (id, zone, joined_at) SELECT id, $2, to_timestamp("joinedAtMs" / 1000.0) FROM input ORDER BY id
                  ON CONFLICT (id) DO NOTHING RETURNING id, zone)
-       SELECT id, zone FROM added UNION ALL SELECT l.id, l.zone FROM leaders l JOIN input USING (id)`,
+       SELECT id, zone, true AS added FROM added UNION ALL SELECT l.id, l.zone, false FROM leaders l JOIN input USING (id)`,
       [JSON.stringify(leaders), zone],
     );
     const zones = new Map(rows.map((r) => [r.id, r.zone]));
+    const added = new Set(rows.filter((r) => r.added).map((r) => r.id));
     // A leader another transaction added while this statement ran is invisible to its snapshot:
     // read those again, now committed.
     const late = leaders.filter((l) => !zones.has(l.id)).map((l) => l.id);
@@ -47,7 +51,7 @@ export class LeaderStore {
       const again = await db.query<{ id: string; zone: string }>('SELECT id, zone FROM leaders WHERE id = ANY($1::text[])', [late]);
       for (const r of again.rows) zones.set(r.id, r.zone);
     }
-    return zones;
+    return { zones, added };
   }
 
   async upsert(leader: LeaderRow, db: Db = this.db): Promise<LeaderRow> {
