@@ -128,7 +128,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
     await leaderPage.locator('#parcels tr[data-status="PICKED_UP"]').waitFor({ timeout: 10_000 });
     await leaderPage.screenshot({ path: join(artifacts, 'my-orders-leader-scanned.png'), fullPage: true });
     await leaderPage.setInputFiles('#scan-photo', qrPhoto);
-    await leaderPage.waitForFunction(() => document.querySelector('#verify-result')?.getAttribute('data-outcome') === 'refused', null, { timeout: 10_000 });
+    await leaderPage.waitForFunction(() => document.querySelector('#verify-result')?.getAttribute('data-outcome') === 'refused', null, { timeout: 20_000 });
     assert.equal(await leaderPage.inputValue('#pickup-code'), code, 'the photo was read');
     assert.match((await leaderPage.textContent('#verify-result')) ?? '', /already been picked up/);
     assert.deepEqual(leaderErrors, ['404 POST /api/v1/pickups/verify', '409 POST /api/v1/pickups/verify'], 'only the wrong and the used code failed');

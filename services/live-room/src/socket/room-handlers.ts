@@ -294,9 +294,9 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
       // by one read in the order service that never reaches inventory's hot path.
       const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true, deadlineMs: 3000 });
       if (order !== undefined) return { order: orderJson(order), replayed: true };
+      if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
       // Sold out and not there yet: the key's first placement may still be running, and the
       // placement below (inventory knows the key) answers with its order or its refusal.
-      if (!soldOut) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
     }
     const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) throw placeOrderRefusal(result.outcome);
