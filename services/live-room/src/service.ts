@@ -7,12 +7,15 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys, SoldOutBoard } from '@lc/contracts';
+import { ConfigError, corsAllowList, HttpSmsRelay, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
+import { FulfillmentServiceClient, IdentityServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys, SoldOutBoard } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
 import { InAppChannel } from './adapters/in-app-channel.js';
+import { NoticeDeliveryStore } from './adapters/notice-delivery-store.js';
+import { SmsNoticeChannel } from './adapters/sms-channel.js';
+import type { NoticeChannel } from './notice-channels.js';
 import { consumeNoticeEvents } from './adapters/notice-consumer.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { PickupCodeLookup } from './adapters/pickup-code-lookup.js';
@@ -92,7 +95,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   signalling.start();
   const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log, (change) => soldOut.apply(change));
   const stopOrders = startOrderFeed(io, runtime.bus!, log);
-  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), [], log);
+  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), smsChannels(runtime, config, log), log);
   for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
   runtime.onStopTakingWork('socket feeds', () => {
     stopStock();
@@ -110,6 +113,18 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   ]);
   // `media` is the cluster as it is at start (tests read it); `mediaSupply` follows a late worker.
   return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices, soldOut };
+}
+
+/** The SMS channel when the deployment names a relay (URL and secret both); none otherwise. */
+function smsChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
+  const { NOTICE_SMS_RELAY_URL: url, NOTICE_SMS_RELAY_SECRET: secret } = config;
+  if (!url || !secret) {
+    if (url || secret) throw new ConfigError(['NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both (SMS notices on) or neither (off)']);
+    return [];
+  }
+  const identity = new RpcClient(IdentityServiceClient, config.GATEWAY_ADDR);
+  runtime.onClose('identity client', () => identity.close());
+  return [new SmsNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, new HttpSmsRelay(url, secret, log), log)];
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {
