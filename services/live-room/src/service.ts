@@ -41,6 +41,8 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
 
 export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const corsOrigins = corsAllowList(config);
+  // Before anything starts: a half-configured SMS relay is a deployment mistake, not a runtime one.
+  smsRelaySettings(config);
   const runtime = await ServiceRuntime.create({ name: 'live-room', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
   const log = runtime.logger;
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -115,13 +117,19 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices, soldOut };
 }
 
-/** The SMS channel when the deployment names a relay (URL and secret both); none otherwise. */
-function smsChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
+/** The SMS relay when the deployment names one (URL and secret both); half a setting refuses to start. */
+function smsRelaySettings(config: LiveRoomConfig): { url: string; secret: string } | undefined {
   const { NOTICE_SMS_RELAY_URL: url, NOTICE_SMS_RELAY_SECRET: secret } = config;
-  if (!url || !secret) {
-    if (url || secret) throw new ConfigError(['NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both (SMS notices on) or neither (off)']);
-    return [];
-  }
+  if (url && secret) return { url, secret };
+  if (url || secret) throw new ConfigError(['NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both (SMS notices on) or neither (off)']);
+  return undefined;
+}
+
+/** The SMS channel when the deployment names a relay; none otherwise. */
+function smsChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
+  const relay = smsRelaySettings(config);
+  if (!relay) return [];
+  const { url, secret } = relay;
   const identity = new RpcClient(IdentityServiceClient, config.GATEWAY_ADDR);
   runtime.onClose('identity client', () => identity.close());
   return [new SmsNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, new HttpSmsRelay(url, secret, log), log)];

@@ -8,13 +8,15 @@ import assert from 'node:assert/strict';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { HttpSmsRelay, isDomainError, RpcClient, type EventBus } from '@lc/kit';
+import { ConfigError, HttpSmsRelay, isDomainError, parseConfig, RpcClient, type EventBus } from '@lc/kit';
 import { IdentityServiceClient, type NoticeView } from '@lc/contracts';
 import { Api, shareToken, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { NOTICE_CONSUMERS } from '../src/adapters/notice-consumer.js';
 import { NoticeDeliveryStore } from '../src/adapters/notice-delivery-store.js';
 import { SmsNoticeChannel } from '../src/adapters/sms-channel.js';
+import { configShape } from '../src/config.js';
+import { startLiveRoom } from '../src/service.js';
 import { startPlatform, type Platform } from './harness.js';
 
 const RELAY_SECRET = 'test-relay-secret-0123456789abcdef-xyz';
@@ -209,6 +211,16 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     assert.equal(message!.text, `【直播团购】订单 ${o} 已到 leader-1 自提点，取件码 ${code}。Order ${o} is at leader-1 自提点: pickup code ${code}.`);
     await settled();
     assert.equal(to(phone).length, 1, 'paid, packed and out-for-delivery are inbox-only');
+  });
+
+  it('sms - half a relay setting refuses to start, naming both variables', async () => {
+    for (const half of [{ NOTICE_SMS_RELAY_URL: relay.url }, { NOTICE_SMS_RELAY_SECRET: RELAY_SECRET }]) {
+      await assert.rejects(startLiveRoom(parseConfig(configShape, { ...p.iso.env('live-room-half'), MEDIA_ENABLED: 'false', ...half })), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both/);
+        return true;
+      });
+    }
   });
 
   it('identity gRPC - only existing users’ phones, 1 to 100 distinct ids; bad input is refused', async () => {
