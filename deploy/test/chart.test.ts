@@ -266,6 +266,7 @@ describe("chart - every service", () => {
       assert.equal(envVar(d, "SIGN_IN_CODE_SECRET") !== undefined, name === "gateway", `${name}: only the gateway gets the sign-in code secret`);
       assert.equal(envVar(d, "SHARE_LINK_SECRET") !== undefined, name === "order", `${name}: only order (which signs and checks share links) gets the share-link secret`);
       assert.equal(envVar(d, "SMS_RELAY_SECRET"), undefined, `${name}: no SMS relay unless config.smsSender names it`);
+      assert.equal(envVar(d, "NOTICE_SMS_RELAY_SECRET"), undefined, `${name}: no SMS notices unless config.noticeSmsRelayUrl names a relay`);
     }
   });
 
@@ -280,6 +281,24 @@ describe("chart - every service", () => {
     assert.match(await helmFails(["--set", "config.smsSender=http-relay"]), /config.smsRelayUrl is required/);
     assert.match(await helmFails(["--set", "config.smsSender=aliyun"]), /schema/);
     assert.match(await helmFails(["--set", "secrets.smsRelaySecret=short"]), /schema/);
+  });
+
+  test("chart - live-room texts notices through the relay named in config.noticeSmsRelayUrl, with its secret by secretKeyRef, and reaches the gateway's identity gRPC", async () => {
+    const relaySecret = "n".repeat(40);
+    const objs = await helmTemplate(["--set", "config.noticeSmsRelayUrl=https://sms-relay.internal/notices", "--set", `secrets.noticeSmsRelaySecret=${relaySecret}`]);
+    const liveRoom = forService(objs, "Deployment", "live-room");
+    assert.equal(configOf(objs, liveRoom).NOTICE_SMS_RELAY_URL, "https://sms-relay.internal/notices");
+    assert.match(configOf(objs, liveRoom).GATEWAY_ADDR ?? "", /-gateway:[0-9]+$/, "phones come from the gateway's IdentityService");
+    assert.equal(envVar(liveRoom, "NOTICE_SMS_RELAY_SECRET")?.valueFrom?.secretKeyRef?.key, "NOTICE_SMS_RELAY_SECRET");
+    assert.equal(Buffer.from(ofKind(objs, "Secret")[0]!.data.NOTICE_SMS_RELAY_SECRET, "base64").toString(), relaySecret);
+    for (const name of serviceNames.filter((n) => n !== "live-room")) {
+      const d = forService(objs, "Deployment", name);
+      assert.equal(configOf(objs, d).NOTICE_SMS_RELAY_URL, undefined, name);
+      assert.equal(envVar(d, "NOTICE_SMS_RELAY_SECRET"), undefined, name);
+    }
+    assert.equal(configOf(defaults, forService(defaults, "Deployment", "live-room")).NOTICE_SMS_RELAY_URL, undefined, "off by default");
+    assert.match(await helmFails(["--set", "config.noticeSmsRelayUrl=ftp://relay"]), /schema/);
+    assert.match(await helmFails(["--set", "secrets.noticeSmsRelaySecret=short"]), /schema/);
   });
 
   test("chart - config and secret checksums on the pod template roll only the changed service", async () => {

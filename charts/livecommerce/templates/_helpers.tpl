@@ -144,6 +144,9 @@ LIVE_ROOM_PUBLIC_URL: {{ . | quote }}
 SMS_SENDER: {{ $root.Values.config.smsSender | quote }}
 SMS_RELAY_URL: {{ required "config.smsRelayUrl is required with config.smsSender" $root.Values.config.smsRelayUrl | quote }}
 {{- end }}
+{{- if and (eq .name "live-room") $root.Values.config.noticeSmsRelayUrl }}
+NOTICE_SMS_RELAY_URL: {{ $root.Values.config.noticeSmsRelayUrl | quote }}
+{{- end }}
 {{- if eq .name "order" }}
 {{- if $root.Values.config.paymentProvider }}
 PAYMENT_PROVIDER: {{ $root.Values.config.paymentProvider | quote }}

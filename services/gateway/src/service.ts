@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderDashboardServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, StockLedgerServiceClient, LiveRoomServiceClient, NoticeServiceClient, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderDashboardServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, StockLedgerServiceClient, LiveRoomServiceClient, NoticeServiceClient, IdentityServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
+import { identityRpc } from './rpc/identity-rpc.js';
 import { consumeLeaderApprovals } from './adapters/leader-onboarding-consumer.js';
 import { DevInboxSmsSender, HttpRelaySmsSender, type SmsSender } from './adapters/sms-sender.js';
 import { devLoginEnabled, type GatewayConfig } from './config.js';
@@ -156,6 +157,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 
-  await runtime.start([]);
+  // Other services (live-room's SMS notices) read users' phones here: the gateway owns identity.
+  await runtime.start([{ definition: IdentityServiceService, implementation: identityRpc(identity, runtime.logger) }]);
   return { runtime, soldOut, saleSkus, identity };
 }

@@ -10,6 +10,12 @@ export const configShape = serviceConfigShape(
     ORDER_ADDR: localAddresses.ORDER_ADDR,
     // The inbox asks fulfillment for the pickup code of a waiting parcel when it shows the notice.
     FULFILLMENT_ADDR: localAddresses.FULFILLMENT_ADDR,
+    // SMS notices: the gateway holds users' phones (IdentityService), and the operator's SMS relay
+    // (the gateway's sign-in-code protocol) sends them. The channel is on only with both relay
+    // settings; unset (the development default) the inbox stays in-app only.
+    GATEWAY_ADDR: z.string().default('127.0.0.1:50050'),
+    NOTICE_SMS_RELAY_URL: configTypes.url(['http:', 'https:']).optional(),
+    NOTICE_SMS_RELAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     // Same secret and default as the gateway's: the gateway issues the tokens sockets present.
     JWT_SECRET: configTypes.secret('dev-only-jwt-secret-change-me-0123456789', 32),
     // Must match the gateway's: a token living longer than this is refused at the handshake.

@@ -1,7 +1,7 @@
-// How a new notice reaches its user besides the inbox row itself. In-app (the socket push to the
-// user's open pages) is the one channel today; an SMS or WeChat template-message channel would
-// implement the same interface (and keep its own delivery record, since those cost money and must
-// not repeat), configured per deployment.
+// How a new notice reaches its user besides the inbox row itself: in-app (the socket push to the
+// user's open pages) always, SMS when the deployment names a relay (adapters/sms-channel, which
+// keeps its own delivery record, since texts cost money and must not repeat); a WeChat
+// template-message channel would implement the same interface.
 import type { NoticeView } from '@lc/contracts';
 
 export interface NoticeChannel {

@@ -7,12 +7,15 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { corsAllowList, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys, SoldOutBoard } from '@lc/contracts';
+import { ConfigError, corsAllowList, HttpSmsRelay, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
+import { FulfillmentServiceClient, IdentityServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys, SoldOutBoard } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
 import { InAppChannel } from './adapters/in-app-channel.js';
+import { NoticeDeliveryStore } from './adapters/notice-delivery-store.js';
+import { SmsNoticeChannel } from './adapters/sms-channel.js';
+import type { NoticeChannel } from './notice-channels.js';
 import { consumeNoticeEvents } from './adapters/notice-consumer.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { PickupCodeLookup } from './adapters/pickup-code-lookup.js';
@@ -38,6 +41,8 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
 
 export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const corsOrigins = corsAllowList(config);
+  // Before anything starts: a half-configured SMS relay is a deployment mistake, not a runtime one.
+  smsRelaySettings(config);
   const runtime = await ServiceRuntime.create({ name: 'live-room', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
   const log = runtime.logger;
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -92,7 +97,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   signalling.start();
   const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log, (change) => soldOut.apply(change));
   const stopOrders = startOrderFeed(io, runtime.bus!, log);
-  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), [], log);
+  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), smsChannels(runtime, config, log), log);
   for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
   runtime.onStopTakingWork('socket feeds', () => {
     stopStock();
@@ -110,6 +115,24 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   ]);
   // `media` is the cluster as it is at start (tests read it); `mediaSupply` follows a late worker.
   return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices, soldOut };
+}
+
+/** The SMS relay when the deployment names one (URL and secret both); half a setting refuses to start. */
+function smsRelaySettings(config: LiveRoomConfig): { url: string; secret: string } | undefined {
+  const { NOTICE_SMS_RELAY_URL: url, NOTICE_SMS_RELAY_SECRET: secret } = config;
+  if (url && secret) return { url, secret };
+  if (url || secret) throw new ConfigError(['NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both (SMS notices on) or neither (off)']);
+  return undefined;
+}
+
+/** The SMS channel when the deployment names a relay; none otherwise. */
+function smsChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
+  const relay = smsRelaySettings(config);
+  if (!relay) return [];
+  const { url, secret } = relay;
+  const identity = new RpcClient(IdentityServiceClient, config.GATEWAY_ADDR);
+  runtime.onClose('identity client', () => identity.close());
+  return [new SmsNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, new HttpSmsRelay(url, secret, log), log)];
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {

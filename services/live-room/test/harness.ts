@@ -32,6 +32,8 @@ export async function startPlatform(opts: { pods?: number; media?: boolean; env?
       ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
       ...(core.fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment.runtime.grpcPort}` } : {}),
       ...(i === 0 ? { GRPC_PORT: String(firstPodGrpc) } : {}),
+      // The SMS notice channel (on when a test names a relay) reads phones from the gateway.
+      GATEWAY_ADDR: `127.0.0.1:${core.gateway.runtime.grpcPort}`,
       MEDIA_ENABLED: opts.media ? 'true' : 'false',
       MEDIASOUP_WORKERS: '1',
       MEDIASOUP_RTC_PORT_BASE: String(await freePort()),

@@ -63,6 +63,12 @@ export class IdentityStore {
     return rows[0] && userOf(rows[0]);
   }
 
+  /** The phones of those of `ids` that are users with a phone (others are left out). */
+  async phonesOf(ids: string[]): Promise<{ userId: string; phone: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::text[]) AND phone IS NOT NULL ORDER BY id', [ids]);
+    return rows.map((r) => ({ userId: r.id, phone: r.phone }));
+  }
+
   /** The demo's people, with their phones; existing rows are left as they are. */
   async ensureUsers(users: NewUser[], source: UserSource): Promise<void> {
     for (const u of users) {

@@ -1,7 +1,6 @@
 // Where sign-in codes are sent. Development writes each message to the log and to the dev inbox
 // table (the tests and the sign-in page's dev hint read it); production must name a real sender.
-import { createHmac } from 'node:crypto';
-import { DomainError, type Logger } from '@lc/kit';
+import { HttpSmsRelay, type Logger } from '@lc/kit';
 import { maskPhone } from '../domain/phone.js';
 import type { IdentityStore } from './identity-store.js';
 
@@ -22,41 +21,15 @@ export class DevInboxSmsSender implements SmsSender {
   }
 }
 
-/**
- * Hands each message to the operator's SMS relay over HTTP: `POST <url>` with JSON `{to, text}`,
- * headers `X-Lc-Timestamp` (ms) and `X-Lc-Signature` = hex HMAC-SHA256(secret, `<timestamp>.<body>`).
- * The relay (in front of whichever SMS provider the operator contracts) answers 2xx once it took
- * the message. Not a provider adapter: no provider's API is imitated here.
- */
+/** Sign-in codes through the operator's SMS relay (the signed protocol lives in the kit). */
 export class HttpRelaySmsSender implements SmsSender {
   readonly name = 'http-relay';
-  constructor(
-    private readonly url: string,
-    private readonly secret: string,
-    private readonly logger: Logger,
-    private readonly timeoutMs = 5000,
-  ) {}
+  private readonly relay: HttpSmsRelay;
+  constructor(url: string, secret: string, logger: Logger, timeoutMs = 5000) {
+    this.relay = new HttpSmsRelay(url, secret, logger, timeoutMs);
+  }
 
-  async send(phone: string, text: string): Promise<void> {
-    const body = JSON.stringify({ to: phone, text });
-    const timestamp = String(Date.now());
-    const signature = createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex');
-    let status = 0;
-    try {
-      const response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-lc-timestamp': timestamp, 'x-lc-signature': signature },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = response.status;
-      await response.arrayBuffer();
-    } catch (err) {
-      this.logger.warn({ phone: maskPhone(phone), err: (err as Error).message }, 'SMS relay unreachable');
-    }
-    if (status < 200 || status >= 300) {
-      if (status) this.logger.warn({ phone: maskPhone(phone), status }, 'SMS relay refused the message');
-      throw new DomainError('UNAVAILABLE', 'the code could not be sent right now, try again');
-    }
+  send(phone: string, text: string): Promise<void> {
+    return this.relay.send(phone, text, 'the code could not be sent right now, try again');
   }
 }

@@ -11,7 +11,5 @@ export function normalizePhone(input: string): string | undefined {
   return MOBILE.test(national) ? `+86${national}` : undefined;
 }
 
-/** For logs: enough to tell phones apart in one incident, not enough to call anyone. */
-export function maskPhone(e164: string): string {
-  return `${e164.slice(0, 5)}****${e164.slice(-2)}`;
-}
+// Shared with every service that texts people (the kit's SMS relay client logs it too).
+export { maskPhone } from '@lc/kit';

@@ -1,0 +1,32 @@
+// The text messages a buyer gets for the few notices worth an SMS (each costs money and
+// interrupts): the parcel is waiting, money went back, a group buy failed. Short and bilingual;
+// every other kind stays in the inbox only.
+import type { NoticeView } from '@lc/contracts';
+
+// Integer arithmetic, so no float rounding shows (as the inbox's and the web's `yuan`).
+const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const short = (orderId: string | null) => (orderId ?? '').slice(0, 8);
+// The operator's sender signature, which Chinese carriers expect at the head of a message.
+const SIGNATURE = '【直播团购】';
+
+/** The SMS for `notice`, or undefined when its kind is not sent by SMS. */
+export function smsTextFor(notice: NoticeView): string | undefined {
+  const o = short(notice.orderId);
+  switch (notice.kind) {
+    case 'READY_FOR_PICKUP':
+      // The code is re-derived by fulfillment while the parcel waits; without it the buyer opens
+      // their orders page rather than getting a message that names no code.
+      if (notice.pickupCode && notice.pickupPointName) {
+        return `${SIGNATURE}订单 ${o} 已到 ${notice.pickupPointName}，取件码 ${notice.pickupCode}。Order ${o} is at ${notice.pickupPointName}: pickup code ${notice.pickupCode}.`;
+      }
+      return `${SIGNATURE}订单 ${o} 已到自提点，取件码见“我的订单”。Order ${o} is at your pickup point: see My orders for the code.`;
+    case 'REFUND_ISSUED': {
+      const amount = notice.refundFen ? ` ${yuan(notice.refundFen)}` : '';
+      return `${SIGNATURE}订单 ${o} 已退款${amount}，原路退回。Order ${o} was refunded${amount} to your original payment.`;
+    }
+    case 'GROUP_BUY_FAILED':
+      return `${SIGNATURE}您参加的拼团未成团${o ? `，订单 ${o}` : ''} 将全额退款。Your group buy did not reach its minimum${o ? `: order ${o}` : ''} will be refunded in full.`;
+    default:
+      return undefined;
+  }
+}
