@@ -95,6 +95,9 @@ describe('web my orders', { timeout: 240_000 }, () => {
     );
     assert.match((await mine.locator('ol.timeline').textContent()) ?? '', /已支付.*已打包.*配送中.*待取货.*已完成/);
     await page.screenshot({ path: join(artifacts, 'my-orders-ready.png'), fullPage: true });
+    // The parcel's notices pop up as toasts over the page for a few seconds; the buyer shows the
+    // code once they are gone (a photo with a toast across the QR cannot be read).
+    await page.waitForFunction(() => !document.querySelector('#toasts .toast'), undefined, { timeout: 15_000 });
     const qrPhoto = join(artifacts, 'my-orders-qr.png');
     await mine.locator('canvas.pickup-qr').screenshot({ path: qrPhoto });
 
