@@ -39,8 +39,9 @@ const groupBuyReminder = z.object({
 });
 
 // Integer arithmetic, so no float rounding shows (as the web's `yuan`).
-const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-const short = (orderId: string) => orderId.slice(0, 8);
+export const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+/** An order's id as notices and texts show it. */
+export const short = (orderId: string) => orderId.slice(0, 8);
 
 type StepSubject = 'order.paid' | 'order.status.packed' | 'order.status.out_for_delivery' | 'order.status.ready_for_pickup' | 'order.status.picked_up';
 const ORDER_STEPS: Record<StepSubject, { kind: NoticeKind; title: string; body: (order: string, totalFen?: number, groupBuyId?: string) => string }> = {

@@ -2,16 +2,14 @@
 // interrupts): the parcel is waiting, money went back, a group buy failed. Short and bilingual;
 // every other kind stays in the inbox only.
 import type { NoticeView } from '@lc/contracts';
+import { short, yuan } from './notice-rules.js';
 
-// Integer arithmetic, so no float rounding shows (as the inbox's and the web's `yuan`).
-const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-const short = (orderId: string | null) => (orderId ?? '').slice(0, 8);
 // The operator's sender signature, which Chinese carriers expect at the head of a message.
 const SIGNATURE = '【直播团购】';
 
 /** The SMS for `notice`, or undefined when its kind is not sent by SMS. */
 export function smsTextFor(notice: NoticeView): string | undefined {
-  const o = short(notice.orderId);
+  const o = short(notice.orderId ?? '');
   switch (notice.kind) {
     case 'READY_FOR_PICKUP':
       // The code is re-derived by fulfillment while the parcel waits; without it the buyer opens
