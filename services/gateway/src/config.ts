@@ -15,6 +15,9 @@ export const configShape = serviceConfigShape(
     // Phone sign-in hands out short access tokens and renews them with refresh tokens.
     ACCESS_TOKEN_TTL_SECONDS: count(15 * 60),
     REFRESH_TOKEN_TTL_SECONDS: count(30 * 24 * 3600),
+    // A refresh token presented again this soon after its rotation, its successor still unused, is
+    // taken as a lost answer (a tab reloaded mid-refresh) rather than a copy; 0 turns that off.
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     // Keys the HMAC each one-time code is stored as.
     SIGN_IN_CODE_SECRET: configTypes.secret('dev-only-sign-in-code-secret-change-me-0123', 32),
     SIGN_IN_CODE_TTL_SECONDS: count(300),

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderDashboardServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, StockLedgerServiceClient, LiveRoomServiceClient, NoticeServiceClient, IdentityServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderDashboardServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, StockLedgerServiceClient, LiveRoomServiceClient, NoticeServiceClient, IdentityServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
 import { identityRpc } from './rpc/identity-rpc.js';
@@ -104,6 +104,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
       codeMaxAttempts: config.SIGN_IN_CODE_ATTEMPTS,
       accessTtlSeconds: Math.min(config.ACCESS_TOKEN_TTL_SECONDS, config.JWT_TTL_SECONDS),
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
     },
     runtime.logger,
   );
@@ -135,9 +136,9 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   liveSessionRoutes(app, { auth, liveRoom, inventory });
   fulfillmentRoutes(app, { auth, fulfillment });
   pickupPointRoutes(app, { auth, fulfillment, orders });
-  const tried = new TriedKeys(runtime.redis!, config.REDIS_PREFIX);
+  const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   const orderRate = orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST);
-  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), tried, soldOut, rateLimit: orderRate, skuOfSale });
+  orderRoutes(app, { auth, orders, placeOrder: batchedOrderPlacement(orders), placed, soldOut, rateLimit: orderRate, skuOfSale });
   groupBuyRoutes(app, { auth, groupBuys, fulfillment, rateLimit: orderRate });
   paymentAdminRoutes(app, { auth, orders });
   leaderLedgerRoutes(app, { auth, leader });

@@ -15,6 +15,8 @@ export interface SignInSettings {
   codeMaxAttempts: number;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** How long after its rotation a refresh token may come back once (its answer was lost). */
+  refreshReuseGraceSeconds: number;
 }
 
 export interface SignInLimits {
@@ -86,7 +88,7 @@ export class SignIn {
   async refresh(refreshToken: string): Promise<IssuedSession> {
     const next = randomBytes(32).toString('base64url');
     const nowMs = this.now();
-    const outcome = await this.store.rotateRefreshToken(sha256(refreshToken), sha256(next), nowMs, this.settings.refreshTtlSeconds * 1000);
+    const outcome = await this.store.rotateRefreshToken(sha256(refreshToken), sha256(next), nowMs, this.settings.refreshTtlSeconds * 1000, this.settings.refreshReuseGraceSeconds * 1000);
     switch (outcome.kind) {
       case 'rotated':
         return this.issue(outcome.user, outcome.sessionId, next, nowMs);

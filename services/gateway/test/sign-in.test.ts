@@ -147,8 +147,11 @@ describe('sign-in by phone', { timeout: 240_000 }, () => {
     assert.equal((await new Api(a).post('/api/v1/auth/refresh', { refreshToken: leaving.refreshToken })).status, 401);
     assert.equal((await me(a, kept.token)).status, 200, 'the other session goes on');
 
-    // A refresh token used twice was copied: the session ends for the thief and the owner alike.
-    const next = await new Api(a).post('/api/v1/auth/refresh', { refreshToken: kept.refreshToken });
+    // A refresh token used twice after the token that replaced it was used was copied: the session
+    // ends for the thief and the owner alike.
+    const first = await new Api(a).post('/api/v1/auth/refresh', { refreshToken: kept.refreshToken });
+    assert.equal(first.status, 200);
+    const next = await new Api(a).post('/api/v1/auth/refresh', { refreshToken: first.body.refreshToken });
     assert.equal(next.status, 200);
     const replay = await new Api(b).post('/api/v1/auth/refresh', { refreshToken: kept.refreshToken });
     assert.equal(replay.status, 401);
@@ -158,6 +161,25 @@ describe('sign-in by phone', { timeout: 240_000 }, () => {
     assert.equal(owner.body.details.reason, 'SESSION_REVOKED');
     await poll('the session’s access token refused', async () => ((await me(a, next.body.token)).status === 401 ? true : undefined), 7_000);
     assert.equal((await me(b, kept.token)).status, 401);
+  });
+
+  it('sign-in - a refresh whose answer was lost (a tab reloaded mid-refresh) may be presented again at once; the lost token then ends the session', async () => {
+    const phone = newPhone();
+    const session = await signIn(a, phone);
+    const lost = await new Api(a).post('/api/v1/auth/refresh', { refreshToken: session.refreshToken });
+    assert.equal(lost.status, 200);
+    // The page never stored `lost`: it presents the old token again, within the grace.
+    const again = await new Api(b).post('/api/v1/auth/refresh', { refreshToken: session.refreshToken });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.notEqual(again.body.refreshToken, lost.body.refreshToken);
+    assert.equal((await me(a, again.body.token)).status, 200);
+    const onward = await new Api(a).post('/api/v1/auth/refresh', { refreshToken: again.body.refreshToken });
+    assert.equal(onward.status, 200, 'the session goes on');
+    // Whoever did get the lost answer cannot use it: a retired token coming back ends the session.
+    const stray = await new Api(a).post('/api/v1/auth/refresh', { refreshToken: lost.body.refreshToken });
+    assert.deepEqual([stray.status, stray.body.details?.reason], [401, 'REFRESH_REUSED']);
+    const owner = await new Api(b).post('/api/v1/auth/refresh', { refreshToken: onward.body.refreshToken });
+    assert.deepEqual([owner.status, owner.body.details?.reason], [401, 'SESSION_REVOKED']);
   });
 
   it('sign-in - malformed phones, wrong, expired and reused codes are clear 4xx and create no user or session', async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { ConfigError, corsAllowList, HttpSmsRelay, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, IdentityServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, TriedKeys, SoldOutBoard } from '@lc/contracts';
+import { FulfillmentServiceClient, IdentityServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys, SoldOutBoard } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
 import { startOrderFeed } from './adapters/order-feed.js';
@@ -50,7 +50,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   // Warm: orders are the hot path from a sale's first tap on.
   const orders = new RpcClient(OrderServiceClient, config.ORDER_ADDR).warm();
   const fulfillment = new RpcClient(FulfillmentServiceClient, config.FULFILLMENT_ADDR);
-  const tried = new TriedKeys(runtime.redis!, config.REDIS_PREFIX);
+  const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   const placeOrder = batchedOrderPlacement(orders);
   // Fed by the stock feed below: a sold-out pool is answered from memory on the socket too.
   const soldOut = new SoldOutBoard();
@@ -90,7 +90,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     enforceTokenExpiry(socket, verifyToken, log);
     void socket.join(rooms.user(user.id));
     if (user.role === 'leader') void socket.join(rooms.leader(user.id));
-    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, soldOut, tried, orderRate, chat, onLeave: (s, id) => signalling.leave(s, id) });
+    registerRoomHandlers(socket, { io, logger: log, sessions, state, viewers, inventory, orders, placeOrder, soldOut, placed, orderRate, chat, onLeave: (s, id) => signalling.leave(s, id) });
     signalling.register(socket);
   });
   viewers.start();

@@ -1,6 +1,6 @@
 // The socket's order:place answers a sold-out pool from memory, as the gateway's REST door does:
 // losers get SOLD_OUT without spending their order budget or reaching inventory, and a winner
-// retrying with the key that won still gets the same order back (TriedKeys).
+// retrying with the key that won still gets the same order back (PlacedKeys).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RpcClient } from '@lc/kit';

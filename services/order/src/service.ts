@@ -2,7 +2,7 @@
 // and refund retries.
 import { fileURLToPath } from 'node:url';
 import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
-import { FulfillmentServiceClient, GroupBuyServiceService, InventoryServiceClient, OrderServiceService, ShareLinkServiceService, TriedKeys } from '@lc/contracts';
+import { FulfillmentServiceClient, GroupBuyServiceService, InventoryServiceClient, OrderServiceService, ShareLinkServiceService, PlacedKeys } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
 import { PickupChoiceStore } from './adapters/pickup-choice-store.js';
@@ -32,7 +32,7 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
  * `wrapProvider` lets a test watch the calls reaching the payment provider.
  */
 export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
-  // Redis holds the placed-keys marks front doors read on a sold-out pool (see TriedKeys).
+  // Redis holds the placed-keys marks front doors read on a sold-out pool (see PlacedKeys).
   const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
   // Warm: placements reach inventory from the first tap on.
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR).warm();
@@ -109,7 +109,7 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
   });
 
   await runtime.start([
-    { definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new TriedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) },
+    { definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new PlacedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) },
     { definition: ShareLinkServiceService, implementation: shareLinkRpc(shareTokens, store, runtime.logger) },
     { definition: GroupBuyServiceService, implementation: groupBuyRpc(groupBuys, runtime.logger) },
   ]);

@@ -6,14 +6,13 @@ import type { OrderServiceClient, PlaceOrderRequest, PlaceOrderResponse } from '
 export type PlaceOrder = (request: PlaceOrderRequest) => Promise<PlaceOrderResponse>;
 
 /**
- * The (buyer, key) pairs the order service was asked to place a flash-sale order for, kept a day in
- * Redis. The order service marks each one as the placement starts, so a buyer whose answer was lost
- * (a front door's deadline passed while the order was still being placed, or after) is never told
- * "sold out" from memory: a front door whose sold-out board says "sold out" sends only these keys
- * on (a buyer retrying over a flaky network); a loser's fresh tap stays one Redis read and an
- * answer from memory.
+ * The (buyer, key) pairs that placed a flash-sale order, kept a day in Redis. The order service
+ * marks each one before its answer leaves, so a winner whose answer was lost on the way (a front
+ * door's deadline passed) is still found. A front door whose sold-out board says "sold out" sends
+ * only these keys on (a winner retrying over a flaky network); a loser's tap stays one Redis read
+ * and an answer from memory.
  */
-export class TriedKeys {
+export class PlacedKeys {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -21,7 +20,7 @@ export class TriedKeys {
   ) {}
 
   private key(buyerId: string, idempotencyKey: string): string {
-    return `${this.prefix}tried:${buyerId}:${idempotencyKey}`;
+    return `${this.prefix}placed:${buyerId}:${idempotencyKey}`;
   }
 
   async remember(buyerId: string, idempotencyKey: string): Promise<void> {

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, type RedisTokenBuckets, type RpcClient } from '@lc/kit';
-import { PlaceOrderOutcome, idempotencyKey, orderJson, placeOrderRefusal, qty, shareLinkOutcome, type OrderServiceClient, type PlaceOrder, type TriedKeys, type PlaceOrderRequest } from '@lc/contracts';
+import { PlaceOrderOutcome, idempotencyKey, orderJson, placeOrderRefusal, qty, shareLinkOutcome, type OrderServiceClient, type PlaceOrder, type PlacedKeys, type PlaceOrderRequest } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { SoldOutBoard } from '../domain/sold-out-board.js';
 import { registerRoutes } from './route-table.js';
@@ -27,9 +27,9 @@ const byId = z.object({ id: uuid('id') });
 
 export function orderRoutes(
   app: FastifyInstance,
-  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; placeOrder: PlaceOrder; tried: TriedKeys; soldOut: SoldOutBoard; rateLimit: RedisTokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
+  deps: { auth: Auth; orders: RpcClient<OrderServiceClient>; placeOrder: PlaceOrder; placed: PlacedKeys; soldOut: SoldOutBoard; rateLimit: RedisTokenBuckets; skuOfSale: (flashSaleId: string) => Promise<string> },
 ) {
-  const { auth, orders, placeOrder, tried, soldOut, rateLimit, skuOfSale } = deps;
+  const { auth, orders, placeOrder, placed, soldOut, rateLimit, skuOfSale } = deps;
 
   async function placeOrderHandler(request: FastifyRequest, reply: FastifyReply) {
     const buyer = currentUser(request);
@@ -40,10 +40,10 @@ export function orderRoutes(
     }
     const body = parse(placeBody, request.body);
     if (!body.flashSaleId && !body.skuId) throw new DomainError('INVALID_ARGUMENT', 'flashSaleId or skuId: one is required');
-    // A sold-out pool answers a loser's fresh tap from memory and one Redis read, without spending
-    // their order budget; only a key the order service saw before (a retry) goes further.
+    // A sold-out pool answers a loser from memory and one Redis read, without spending their order
+    // budget; only a key that placed an order (a retry over a flaky network) goes further.
     const soldOutPool = body.flashSaleId !== undefined && soldOut.isSoldOut(body.flashSaleId);
-    if (soldOutPool && !(await tried.has(buyer.id, key))) throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
+    if (soldOutPool && !(await placed.has(buyer.id, key))) throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
     const rate = await rateLimit.take(buyer.id);
     if (!rate.taken) throw new DomainError('RATE_LIMITED', 'too many orders at once, slow down', { retryAfterMs: rate.retryAfterMs });
     const placement: PlaceOrderRequest = {
@@ -59,9 +59,9 @@ export function orderRoutes(
     };
     if (body.flashSaleId) {
       if (soldOutPool) {
-        // A retried key: one read by the (buyer, key) unique index in the order service, reserving
-        // nothing. Not there yet, its first placement may still be running: the placement below
-        // (inventory knows the key) answers with that order or the refusal it got.
+        // A key that placed an order: one read by the (buyer, key) unique index in the order
+        // service, reserving nothing. Not found (rare: replaced meanwhile), the placement below
+        // (inventory knows the key) answers.
         const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true });
         if (order) return reply.code(200).send(orderJson(order));
       }

@@ -26,7 +26,7 @@ import {
   type OrderServiceClient,
   type PlaceOrder,
   type PlaceOrderRequest,
-  type TriedKeys,
+  type PlacedKeys,
   type SoldOutBoard,
 } from '@lc/contracts';
 import { checkChatText, type ChatRules } from '../domain/chat-rules.js';
@@ -50,7 +50,7 @@ export interface RoomDeps {
   /** Pools this pod knows are sold out (inventory's stock events), answered from memory. */
   soldOut: SoldOutBoard;
   /** (buyer, key) pairs that won an order, so a sold-out pool still honours a winner's replay. */
-  tried: TriedKeys;
+  placed: PlacedKeys;
   /** The per-buyer order rate, the same Redis budget as the gateway's REST orders. */
   orderRate: RedisTokenBuckets;
   chat: ChatRules & { rateLimit: number; rateWindowMs: number };
@@ -276,11 +276,11 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
   async function placeOrderHandler({ flashSaleId, qty, idempotencyKey, shareToken }: z.infer<typeof placePayload>) {
     if (data.user.role !== 'buyer') throw new RoomRefusal('FORBIDDEN', 'only buyers place orders');
     if (data.sessionId === undefined) throw new RoomRefusal('NOT_JOINED', 'join a session first (session:join)');
-    // As the gateway's REST door does: a sold-out pool answers a loser's fresh tap from memory, one
-    // Redis read and the session's row, without spending their order budget or reaching the order
-    // service; only a key the order service saw before (a retry) goes further.
+    // As the gateway's REST door does: a sold-out pool answers a loser from memory, one Redis read
+    // and the session's row, without spending their order budget or reaching the order service;
+    // only a key that placed an order goes further.
     const soldOut = deps.soldOut.isSoldOut(flashSaleId);
-    if (soldOut && !(await deps.tried.has(data.user.id, idempotencyKey))) {
+    if (soldOut && !(await deps.placed.has(data.user.id, idempotencyKey))) {
       const session = await joinedSession();
       if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
       throw placeOrderRefusal(PlaceOrderOutcome.PLACE_ORDER_OUTCOME_SOLD_OUT);
@@ -295,8 +295,7 @@ export function registerRoomHandlers(socket: Socket, deps: RoomDeps): void {
       const { order } = await orders.call((c) => c.findPlacedOrder, { request: placement }, { idempotent: true, deadlineMs: 3000 });
       if (order !== undefined) return { order: orderJson(order), replayed: true };
       if (session.activeFlashSaleId !== flashSaleId) throw new RoomRefusal('INVALID_STATE', 'this flash sale is not running in this session');
-      // Sold out and not there yet: the key's first placement may still be running, and the
-      // placement below (inventory knows the key) answers with its order or its refusal.
+      // Sold out and not found (rare): the placement below (inventory knows the key) answers.
     }
     const result = await placeOrder(placement);
     if (result.outcome !== PlaceOrderOutcome.PLACE_ORDER_OUTCOME_PLACED || result.order === undefined) throw placeOrderRefusal(result.outcome);

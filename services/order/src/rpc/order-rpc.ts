@@ -1,6 +1,6 @@
 // OrderService gRPC handlers.
 import { DomainError, serveBatch, unaryService, type Logger } from '@lc/kit';
-import { OrderStatus, ShareLinkStatus, orderCore, placeOrderOutcomeOf, type Order, type TriedKeys, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
+import { OrderStatus, ShareLinkStatus, orderCore, placeOrderOutcomeOf, type Order, type PlacedKeys, type OrderServiceServer, type PlaceOrderRequest, type PlaceOrderResponse } from '@lc/contracts';
 import type { OrderRow } from '../adapters/order-store.js';
 import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
@@ -13,12 +13,12 @@ const actorOf = (a: { userId: string; role: string; warehouseId: string } | unde
   return a;
 };
 
-export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSales, tried: TriedKeys, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
+export function orderRpc(orders: Orders, payments: Payments, afterSales: AfterSales, placed: PlacedKeys, config: Pick<OrderConfig, 'PAYMENT_SETTLE_TIMEOUT_MS'>, logger: Logger): OrderServiceServer {
   const placeOrder = async (req: PlaceOrderRequest): Promise<PlaceOrderResponse> => {
-    // Marked beside the placement, and always before its answer leaves: a buyer whose answer is lost
-    // and who retries once the pool shows sold out is sent on by the front door, not told "sold out".
-    const marked = req.flashSaleId ? tried.remember(req.buyerId, req.idempotencyKey) : Promise.resolve();
-    const [result] = await Promise.all([orders.place(req), marked]);
+    const result = await orders.place(req);
+    // Marked before the answer leaves: a winner whose answer is lost and who retries once the pool
+    // shows sold out is sent on by the front door, not told "sold out".
+    if (result.outcome === 'PLACED' && req.flashSaleId) await placed.remember(req.buyerId, req.idempotencyKey);
     if (result.outcome !== 'PLACED') return { outcome: placeOrderOutcomeOf(result.outcome), replayed: false, shareLink: ShareLinkStatus.SHARE_LINK_STATUS_UNSPECIFIED };
     const shareLink = result.shareLink ? ShareLinkStatus[`SHARE_LINK_STATUS_${result.shareLink}`] : ShareLinkStatus.SHARE_LINK_STATUS_UNSPECIFIED;
     return { outcome: placeOrderOutcomeOf('PLACED'), order: toOrder(result.order), replayed: result.replayed, shareLink };
