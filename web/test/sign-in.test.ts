@@ -106,8 +106,8 @@ describe('web sign-in', { timeout: 180_000 }, () => {
     await page.screenshot({ path: join(artifacts, 'sign-in-shop.png'), fullPage: true });
     // Two more tabs load at once beside the open one, each renewing the short token: one refresh at
     // a time, the others adopt it, so no refresh token is used twice (which would revoke the
-    // session). The first tab is reloaded once they have settled: a reload that aborts a refresh in
-    // flight loses the rotated token (a known gap, named in the README's sign-in section).
+    // session). The first tab is reloaded once they have settled (a reload that aborts a refresh in
+    // flight is covered by the gateway's reuse grace, tested in services/gateway/test/sign-in).
     await page.waitForTimeout(2500);
     const tabs = await Promise.all([context.newPage(), context.newPage()]);
     for (const tab of tabs) collectErrors(tab, errors);
