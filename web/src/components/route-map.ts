@@ -1,10 +1,10 @@
 // A delivery route drawn from coordinates alone (no map tiles): an equirectangular projection of
 // the depot and stops fitted into the SVG box, one polyline per route, stops colored by status.
 import { clockTime } from '../format.js';
+import { svgEl as el } from '../dom.js';
 import type { Route } from '@lc/contracts/views';
 import { STOP_STATUS } from '../fulfillment-labels.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const W = 600;
 const H = 400;
 const PAD = 36;
@@ -13,13 +13,6 @@ const ROUTE_COLORS = ['#2b6de0', '#e4393c', '#1a9b55', '#9b59b6', '#ff7a00', '#1
 interface Place {
   lat: number;
   lng: number;
-}
-
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** Projects lat/lng into the box, keeping distances' proportions at these latitudes. */

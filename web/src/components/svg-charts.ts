@@ -1,13 +1,6 @@
 // Charts drawn as inline SVG (no chart library or CDN): a line of values over days and a bar
 // per labelled value. Sized by viewBox, so they scale to a phone's width.
-const NS = 'http://www.w3.org/2000/svg';
-
-function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
+import { svgEl as svg } from '../dom.js';
 
 /** A line over `points` (oldest first), labelled at the first, middle and last point. */
 export function lineChart(points: { label: string; value: number }[], format: (v: number) => string, title: string): SVGSVGElement {
@@ -15,7 +8,7 @@ export function lineChart(points: { label: string; value: number }[], format: (v
   const max = Math.max(1, ...points.map((p) => p.value));
   const x = (i: number) => left + (i * (W - left - right)) / Math.max(1, points.length - 1);
   const y = (v: number) => top + (H - top - bottom) * (1 - v / max);
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'chart line-chart' }) as SVGSVGElement;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'chart line-chart' });
   root.append(svg('title', {}, title));
   root.append(svg('line', { x1: left, x2: W - right, y1: y(0), y2: y(0), class: 'axis' }));
   const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
@@ -33,7 +26,7 @@ export function lineChart(points: { label: string; value: number }[], format: (v
 export function barChart(bars: { label: string; value: number; key: string }[], format: (v: number) => string, title: string): SVGSVGElement {
   const W = 320, row = 34, H = Math.max(row, bars.length * row);
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'chart bar-chart' }) as SVGSVGElement;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'chart bar-chart' });
   root.append(svg('title', {}, title));
   bars.forEach((b, i) => {
     const y = i * row;
