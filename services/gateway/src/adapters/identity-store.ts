@@ -192,12 +192,9 @@ export class IdentityStore {
 
   /**
    * Trades a refresh token for the next one of its session. A token already traded means it was
-   * copied: the whole session is revoked, the thief's copy and the owner's alike.
-   */
-  /**
-   * Rotates a refresh token. One presented again within `reuseGraceMs` of its rotation, while the
-   * token that replaced it is still unused, is rotated once more (its unused successor retired): the
-   * answer that carried the successor was lost. Any other reuse ends the session.
+   * copied, and the whole session is revoked, the thief's copy and the owner's alike; except one
+   * presented again within `reuseGraceMs` of its trade while the token that replaced it is still
+   * unused: the answer carrying that one was lost, so it is retired and the trade made again.
    */
   async rotateRefreshToken(presentedHash: string, nextHash: string, nowMs: number, refreshTtlMs: number, reuseGraceMs = 0): Promise<RefreshOutcome> {
     return inTransaction(this.pool, async (client) => {
@@ -209,23 +206,23 @@ export class IdentityStore {
       );
       const t = rows[0];
       if (!t) return { kind: 'unknown' };
+      // A token traded again keeps its first trade's time, so its grace runs from the first rotation.
+      const handOver = async (): Promise<RefreshOutcome> => {
+        await client.query('UPDATE refresh_tokens SET rotated_at = COALESCE(rotated_at, $2), replaced_by = $3 WHERE token_hash = $1', [presentedHash, new Date(nowMs), nextHash]);
+        await client.query('INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)', [nextHash, t.session_id, new Date(nowMs), new Date(nowMs + refreshTtlMs)]);
+        return { kind: 'rotated', user: userOf(t.user), sessionId: t.session_id };
+      };
       if (t.revoked_at) return { kind: 'revoked' };
       if (t.rotated_at && t.replaced_by && nowMs - t.rotated_at.getTime() <= reuseGraceMs && t.expires_at.getTime() > nowMs) {
         const retired = await client.query(`UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL`, [t.replaced_by, new Date(nowMs)]);
-        if (retired.rowCount === 1) {
-          await client.query('UPDATE refresh_tokens SET replaced_by = $2 WHERE token_hash = $1', [presentedHash, nextHash]);
-          await client.query('INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)', [nextHash, t.session_id, new Date(nowMs), new Date(nowMs + refreshTtlMs)]);
-          return { kind: 'rotated', user: userOf(t.user), sessionId: t.session_id };
-        }
+        if (retired.rowCount === 1) return handOver();
       }
       if (t.rotated_at) {
         await client.query(`UPDATE sessions SET revoked_at = $2, revoked_because = 'refresh token reused' WHERE id = $1`, [t.session_id, new Date(nowMs)]);
         return { kind: 'reused', userId: t.user.id, sessionId: t.session_id };
       }
       if (t.expires_at.getTime() <= nowMs) return { kind: 'expired' };
-      await client.query('UPDATE refresh_tokens SET rotated_at = $2, replaced_by = $3 WHERE token_hash = $1', [presentedHash, new Date(nowMs), nextHash]);
-      await client.query('INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)', [nextHash, t.session_id, new Date(nowMs), new Date(nowMs + refreshTtlMs)]);
-      return { kind: 'rotated', user: userOf(t.user), sessionId: t.session_id };
+      return handOver();
     });
   }
 
