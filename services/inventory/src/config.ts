@@ -1,6 +1,7 @@
 // Inventory's configuration.
 import { z } from 'zod';
 import { serviceConfigShape } from '@lc/kit';
+import { isTimeZone } from '@lc/contracts';
 
 export const configShape = serviceConfigShape(
   { HTTP_PORT: 8082, GRPC_PORT: 50052, DB_SCHEMA: 'inventory' },
@@ -21,14 +22,7 @@ export const configShape = serviceConfigShape(
     // unless staff set its own level; expiry dates of received goods are checked against today in
     // this zone (the warehouses' zone).
     LOW_STOCK_DEFAULT_LEVEL: z.coerce.number().int().min(0).max(1_000_000).default(20),
-    STOCK_ZONE: z.string().refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone, e.g. Asia/Shanghai').default('Asia/Shanghai'),
+    STOCK_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').default('Asia/Shanghai'),
   },
 );
 

@@ -1,16 +1,10 @@
 // Leader service configuration.
 import { z } from 'zod';
 import { configTypes, localAddresses, serviceConfigShape } from '@lc/kit';
+import { isTimeZone } from '@lc/contracts';
 import { DEFAULT_RATES, rateTableSchema } from './domain/commission.js';
 
-const ianaZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone, e.g. Asia/Shanghai');
+const ianaZone = z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai');
 
 const rateTable = z
   .string()
