@@ -1,14 +1,9 @@
 // GroupBuyService gRPC handlers (served by the order process beside OrderService).
-import { DomainError, unaryService, type Logger } from '@lc/kit';
+import { unaryService, type Logger } from '@lc/kit';
 import { placeOrderOutcomeOf, type GroupBuy, type GroupBuyServiceServer } from '@lc/contracts';
 import type { GroupBuyRow } from '../adapters/group-buy-store.js';
 import type { GroupBuys } from '../group-buys.js';
-import { toOrder } from './order-rpc.js';
-
-const actorOf = (a: { userId: string; role: string } | undefined) => {
-  if (!a?.userId || !a.role) throw new DomainError('INVALID_ARGUMENT', 'actor: required');
-  return a;
-};
+import { actorOf, toOrder } from './order-rpc.js';
 
 export function groupBuyRpc(groupBuys: GroupBuys, logger: Logger): GroupBuyServiceServer {
   return unaryService<GroupBuyServiceServer>(

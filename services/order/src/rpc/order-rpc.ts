@@ -6,9 +6,9 @@ import type { OrderConfig } from '../config.js';
 import type { Orders } from '../orders.js';
 import type { Payments } from '../payments.js';
 import type { AfterSales } from '../after-sales.js';
-import type { Actor } from '../domain/after-sales.js';
 
-const actorOf = (a: { userId: string; role: string; warehouseId: string } | undefined): Actor => {
+/** The request's actor, which every call naming one must carry. */
+export const actorOf = <A extends { userId: string; role: string }>(a: A | undefined): A => {
   if (!a?.userId || !a.role) throw new DomainError('INVALID_ARGUMENT', 'actor: required');
   return a;
 };
