@@ -115,7 +115,7 @@ export class Reservations {
           continue;
         case 'REPLAY':
           checkSameRequest(r, req);
-          if (r.outcome === 'RESERVED') return { ...(await this.replayedHold(sale, req, r.holdId)), replayed: true };
+          if (r.outcome === 'RESERVED') return { ...(await this.replayedHold(sale, req, r)), replayed: true };
           return { outcome: r.outcome as ReserveOutcome, reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale, replayed: true };
         case 'RESERVED':
           return this.recordHold(sale, req, r);
@@ -138,10 +138,12 @@ export class Reservations {
       throw new DomainError('UNAVAILABLE', 'could not record the reservation, try again');
     }
     if (!inserted) {
+      const first = await this.holds.byKey(sale.id, req.idempotencyKey);
+      // A replay of this key wrote our own hold's row while we were slow (see replayedHold).
+      if (first?.id === r.holdId) return this.answerWith(sale, req, first);
       // The key won before Redis lost it, or the pool was closed before this hold reached
       // Postgres: this hold goes back, and the first one answers or the sale is over.
       await this.hot.settle(sale.id, r.holdId, 'UNDO');
-      const first = await this.holds.byKey(sale.id, req.idempotencyKey);
       if (!first && (await this.holds.poolClosed(sale.id))) return { outcome: 'ENDED', reservationId: '', expiresAtMs: 0, sale };
       if (!first) throw new DomainError('UNAVAILABLE', 'try again');
       return { ...(await this.answerWith(sale, req, first)), replayed: true };
@@ -152,13 +154,32 @@ export class Reservations {
     return { outcome: 'RESERVED', reservationId: r.holdId, expiresAtMs: r.expiresAtMs, sale };
   }
 
-  /** A replayed RESERVED answer stands only while its row does (it may have lost a rebuild race). */
-  private async replayedHold(sale: FlashSaleRow, req: ReserveRequest, holdId: string): Promise<ReserveAnswer> {
+  /**
+   * A replayed RESERVED answer stands only while its row does (it may have lost a rebuild race).
+   * When the row never comes, the first request's process died between its Lua step and its
+   * insert, and Redis still counts the units: the replay writes the row itself from what Redis
+   * kept. That is safe with the writer alive too: the hold id is the same, a slow writer that
+   * finds the row takes it as its own (recordHold), and answerWith re-adopts it into Redis under
+   * the row's lock in case the writer had already given it back.
+   */
+  private async replayedHold(sale: FlashSaleRow, req: ReserveRequest, r: { holdId: string; expiresAtMs: number }): Promise<ReserveAnswer> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const row = await this.holds.byId(holdId);
+      const row = await this.holds.byId(r.holdId);
       // The first request may still be writing its row.
       if (row) return this.answerWith(sale, req, row);
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const hold = { id: r.holdId, flashSaleId: sale.id, buyerId: req.buyerId, qty: req.qty, key: req.idempotencyKey, expiresAtMs: r.expiresAtMs };
+    if (await this.holds.insertHold(hold)) {
+      this.logger.warn({ flashSaleId: sale.id, holdId: r.holdId }, 'hold found only in Redis, recorded from the replay');
+      return this.answerWith(sale, req, { ...hold, status: 'HELD' });
+    }
+    const first = await this.holds.byKey(sale.id, req.idempotencyKey);
+    if (first) return this.answerWith(sale, req, first);
+    if (await this.holds.poolClosed(sale.id)) {
+      // Closed without this hold: its units went back to stock, so Redis must not keep them.
+      await this.hot.settle(sale.id, r.holdId, 'UNDO');
+      return { outcome: 'ENDED', reservationId: '', expiresAtMs: 0, sale };
     }
     throw new DomainError('UNAVAILABLE', 'reservation is still being recorded, try again');
   }

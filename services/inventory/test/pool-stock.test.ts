@@ -1,6 +1,7 @@
 // A flash-sale pool's units and the warehouse's stock: creating the pool sets its units aside,
 // paying takes units off the shelf, and once the sale is over what nobody bought is free again,
 // each unit once however many sweepers race; warehouse staff see that stock per SKU.
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HotPools } from '../src/adapters/hot-pool.js';
@@ -119,6 +120,29 @@ describe('flash-sale pools and warehouse stock', () => {
     assert.equal(holds[0]!.n, 0);
     assert.deepEqual(await ctx.stocks.of(skuId), [5, 0], 'no unit is spent twice');
     assert.equal((await buyer.post('/api/v1/orders', { skuId, qty: 5 }, { 'idempotency-key': 'all' })).status, 201, 'all five can be bought at list price');
+  });
+
+  it('pool stock - a hold whose writer died between its Lua step and its row is recorded by the retry, not refused forever', async () => {
+    const { flashSaleId } = await createFlashSale(ctx.leader, { quantity: 2, perBuyerLimit: 2, stock: 2 });
+    const { reservations, runtime } = ctx.core.inventory;
+    const warm = await reservations.reserve({ flashSaleId, buyerId: 'buyer-951', qty: 1, idempotencyKey: 'warm' });
+    assert.equal(warm.outcome, 'RESERVED');
+    // The Lua step of a process killed before its insert: Redis counts the unit, Postgres has no row.
+    const hot = new HotPools(runtime.redis!, ctx.iso.env('inventory').REDIS_PREFIX!);
+    const holdId = randomUUID();
+    const orphan = await hot.reserve(flashSaleId, { buyerId: 'buyer-952', qty: 1, key: 'orphan', holdId, expiresAtMs: Date.now() + 60_000, nowMs: Date.now() });
+    assert.equal(orphan.kind, 'RESERVED');
+
+    const retried = await reservations.reserve({ flashSaleId, buyerId: 'buyer-952', qty: 1, idempotencyKey: 'orphan' });
+    assert.deepEqual([retried.outcome, retried.reservationId, retried.replayed], ['RESERVED', holdId, true], 'the retry gets the hold Redis kept');
+    const rows = await ctx.stocks.query<{ id: string; status: string }>((sc) => `SELECT id, status FROM ${sc}.reservations WHERE flash_sale_id = $1 ORDER BY idempotency_key`, [flashSaleId]);
+    assert.deepEqual(rows.map((r) => [r.id, r.status]), [[holdId, 'HELD'], [warm.reservationId, 'HELD']]);
+    const [state] = hot.keys(flashSaleId);
+    assert.equal(await runtime.redis!.hget(state!, 'held'), '2', 'Redis and Postgres agree on two held units');
+    const again = await reservations.reserve({ flashSaleId, buyerId: 'buyer-952', qty: 1, idempotencyKey: 'orphan' });
+    assert.equal(again.reservationId, holdId, 'a further retry answers the same hold');
+    const late = await reservations.reserve({ flashSaleId, buyerId: 'buyer-953', qty: 1, idempotencyKey: 'late' });
+    assert.equal(late.outcome, 'SOLD_OUT', 'the recorded hold still counts: no oversell');
   });
 
   it('stock - a warehouse sees its stock split into pools, list-price holds and free units; buyers may not look', async () => {
