@@ -34,9 +34,13 @@ export async function freePort(): Promise<number> {
  * Fulfillment is on unless turned off: the gateway asks it which warehouse serves a leader before
  * products and pools are created. The leader service only when asked for (`leader: true`).
  */
-export async function startCore(iso: Isolation, overrides: Record<string, Record<string, string>> = {}, opts: { fulfillment?: boolean; leader?: boolean | LeaderOptions; orderOptions?: Parameters<typeof startOrder>[2] } = {}) {
+export async function startCore(
+  iso: Isolation,
+  overrides: Record<string, Record<string, string>> = {},
+  opts: { fulfillment?: boolean; leader?: boolean | LeaderOptions; orderOptions?: Parameters<typeof startOrder>[2]; fulfillmentOptions?: Parameters<typeof startFulfillment>[2] } = {},
+) {
   const fulfillment = opts.fulfillment !== false
-    ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }))
+    ? await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ...overrides.fulfillment }), undefined, opts.fulfillmentOptions)
     : undefined;
   const inventory = await startInventory(parseConfig(inventoryShape, { ...iso.env('inventory'), ...overrides.inventory }));
   const order = await startOrder(

@@ -22,13 +22,14 @@ import { Waves } from './waves.js';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export async function startFulfillment(config: FulfillmentConfig, logger?: Logger) {
+/** `clock` stamps the parcels' steps (tests walk delivery days on it); jobs keep real time. */
+export async function startFulfillment(config: FulfillmentConfig, logger?: Logger, opts: { clock?: () => number } = {}) {
   const runtime = await ServiceRuntime.create({ name: 'fulfillment', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
   const pool = runtime.pool!;
   const travelTimes: TravelTimeProvider = config.OSRM_URL
     ? new OsrmTravelTimes(config.OSRM_URL)
     : new GreatCircleTravelTimes(config.ROAD_FACTOR, config.AVERAGE_SPEED_KMH);
-  const bagStore = new BagStore(pool);
+  const bagStore = new BagStore(pool, opts.clock);
   const stores = {
     warehouses: new WarehouseStore(pool),
     waves: new WaveStore(pool),

@@ -1,7 +1,7 @@
 // The commission ledger, fed by order events: PENDING on order.paid (rate by category and the
 // leader's tier that day), CONFIRMED on pickup, clawed back pro rata on any refund, whenever it
 // arrives. Each event is one transaction; replays find their entries already there and add nothing.
-import { Batcher, inTransaction, type Pool } from '@lc/kit';
+import { Batcher, DomainError, inTransaction, type Pool } from '@lc/kit';
 import type { CategoryLookup } from './adapters/catalog-categories.js';
 import type { Db } from './adapters/db.js';
 import type { LedgerStore } from './adapters/ledger-store.js';
@@ -15,6 +15,15 @@ import type { Leaders } from './leaders.js';
 /** The id an entry names as its source: the subject and the order (or the partial refund). */
 export const sourceEventId = (subject: ConsumedOrderSubject, e: OrderEvent) =>
   subject === 'order.partially_refunded' ? `${subject}:${e.refundId ?? `${e.orderId}:${e.atMs}`}` : `${subject}:${e.orderId}`;
+
+/**
+ * A pickup or refund whose payment is not in the ledger yet (its order.paid is being retried, or
+ * was published later): "not now", so the consumer redelivers it with backoff until the accrual
+ * is there (or dead-letters it after its deliveries run out), instead of losing the entry.
+ */
+function paymentNotYetRecorded(orderId: string, subject: ConsumedOrderSubject): never {
+  throw new DomainError('UNAVAILABLE', `${subject} for order ${orderId} arrived before its payment was recorded; retried later`);
+}
 
 export class Ledger {
   constructor(
@@ -75,8 +84,8 @@ export class Ledger {
 
   private async confirm(e: OrderEvent, subject: ConsumedOrderSubject): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
-      const order = await this.store.commissionForUpdate(e.orderId, tx);
-      if (!order || order.pickedUpAtMs !== null) return;
+      const order = await this.store.commissionForUpdate(e.orderId, tx) ?? paymentNotYetRecorded(e.orderId, subject);
+      if (order.pickedUpAtMs !== null) return;
       const zone = await this.zoneOf(order.leaderId, tx);
       const id = await this.store.append(
         {
@@ -98,8 +107,7 @@ export class Ledger {
 
   private async clawBack(e: OrderEvent, subject: ConsumedOrderSubject): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
-      const order = await this.store.commissionForUpdate(e.orderId, tx);
-      if (!order) return;
+      const order = await this.store.commissionForUpdate(e.orderId, tx) ?? paymentNotYetRecorded(e.orderId, subject);
       const next = clawback(order, e.refundFen ?? 0, subject === 'order.refunded');
       const zone = await this.zoneOf(order.leaderId, tx);
       // Before pickup the commission is still pending; after it, confirmed (settled or not: a

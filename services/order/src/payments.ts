@@ -182,7 +182,7 @@ export class Payments {
         const row = await this.orders.applyWithin(client, order.id, 'refundAfterSales', r.reason, undefined, fields);
         if (!row || row === 'aborted') throw new DomainError('INVALID_STATE', `cannot refund an order that is ${(await this.orders.byId(order.id))?.status}`);
       } else {
-        await OrderStore.enqueuePartialRefund(client, order, fields);
+        await this.orders.enqueuePartialRefund(client, order, fields);
       }
       await within(client, { kind: kind.value, refundId: refund.id });
     });

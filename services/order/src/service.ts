@@ -27,8 +27,8 @@ import { groupBuyRpc } from './rpc/group-buy-rpc.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /**
- * `clock` is the jobs' clock: after-sales SLAs and group-buy cut-offs (tests move it; everything
- * else keeps real time);
+ * `clock` is the service's business time: after-sales SLAs, group-buy cut-offs and the time its
+ * order events say things happened (tests move it; payment deadlines and holds keep real time);
  * `wrapProvider` lets a test watch the calls reaching the payment provider.
  */
 export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
@@ -46,7 +46,7 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
   // pod); otherwise straight into this process's webhook handler, verified the same way, rather
   // than over a loopback HTTP request to ourselves, which cost each pay a request and a response
   // on the hot service during a flash sale's burst of payments.
-  const store = new OrderStore(runtime.pool!);
+  const store = new OrderStore(runtime.pool!, opts.clock);
   const inventoryClient = new InventoryClient(inventory);
   const sandbox = new SandboxPaymentProvider(
     config.PAYMENT_WEBHOOK_SECRET,
@@ -56,7 +56,7 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
   const paymentStore = new PaymentStore(runtime.pool!);
   const payments = new Payments(store, paymentStore, inventoryClient, provider, config.PAYMENT_WEBHOOK_SECRET, runtime.logger);
   const choices = new PickupChoiceStore(runtime.pool!, config.PICKUP_CHOICE_CACHE_MS);
-  const shareTokens = new ShareTokens(config.SHARE_LINK_SECRET, { defaultSeconds: config.SHARE_LINK_TTL_SECONDS, maxSeconds: config.SHARE_LINK_MAX_TTL_SECONDS });
+  const shareTokens = new ShareTokens(config.SHARE_LINK_SECRET, { defaultSeconds: config.SHARE_LINK_TTL_SECONDS, maxSeconds: config.SHARE_LINK_MAX_TTL_SECONDS }, opts.clock);
   const orders = new Orders(store, inventoryClient, payments, runtime.logger, points, choices, shareTokens);
   const afterSales = new AfterSales(new AfterSalesStore(runtime.pool!), store, paymentStore, payments, new PostgresPhotoStorage(runtime.pool!), runtime.logger, opts.clock);
   const groupBuys = new GroupBuys(new GroupBuyStore(runtime.pool!), orders, store, payments, inventoryClient, runtime.logger, opts.clock ?? Date.now, config.GROUP_BUY_REMIND_BEFORE_MS);

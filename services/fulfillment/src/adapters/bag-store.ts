@@ -31,7 +31,11 @@ export interface MovedBag {
 }
 
 export class BagStore {
-  constructor(private readonly pool: Pool) {}
+  /** `clock` stamps each step of a parcel (and the events saying so); tests walk days on it. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async byId(bagId: string): Promise<Bag | undefined> {
     const { rows } = await this.pool.query(`${BAG_SELECT} WHERE b.id = $1`, [bagId]);
@@ -93,9 +97,9 @@ export class BagStore {
   private async move(db: Db, t: BagTransition, stampColumn: string, where: string, params: unknown[]): Promise<MovedBag[]> {
     const n = params.length;
     const { rows } = await db.query(
-      `UPDATE bags SET status = $${n + 1}, ${stampColumn} = now() WHERE ${where} AND status = ANY($${n + 2}::text[])
+      `UPDATE bags SET status = $${n + 1}, ${stampColumn} = to_timestamp($${n + 3} / 1000.0) WHERE ${where} AND status = ANY($${n + 2}::text[])
        RETURNING id, order_id, buyer_id, pickup_point_id, ${msCol(stampColumn, 'at')}`,
-      [...params, bagTo(t), bagFrom(t)],
+      [...params, bagTo(t), bagFrom(t), this.clock()],
     );
     return rows.map((r) => ({ id: r.id, orderId: r.order_id, buyerId: r.buyer_id, pickupPointId: r.pickup_point_id, atMs: Number(r.at_ms) }));
   }

@@ -136,7 +136,7 @@ export class GroupBuyStore {
         [order.id, nowMs],
       );
       if (!rowCount) return false;
-      await enqueueEvent(client, GROUP_BUY_EVENTS.released, { ...toEvent(order), atMs: nowMs }, `order:${order.id}:RELEASED`);
+      await enqueueEvent(client, GROUP_BUY_EVENTS.released, toEvent(order, nowMs), `order:${order.id}:RELEASED`);
       return true;
     });
   }

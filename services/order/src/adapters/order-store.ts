@@ -42,7 +42,14 @@ const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigin
 export class OrderStore {
   private readonly leaders = new Map<string, string>();
 
-  constructor(private readonly pool: Pool) {}
+  /**
+   * `clock` dates the events of what happens here (a placement, a payment, a refund); a step
+   * another service reports keeps the time it reports. Tests walk weeks of business on it.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
     const { rows } = await this.pool.query(`${SELECT} WHERE buyer_id = $1 AND idempotency_key = $2`, [buyerId, key]);
@@ -134,7 +141,7 @@ export class OrderStore {
   async insert(order: Omit<OrderRow, 'timeline' | 'createdAtMs'>): Promise<OrderRow | undefined> {
     const now = Date.now();
     const row: OrderRow = { ...order, createdAtMs: now, timeline: [{ status: 'PENDING_PAYMENT', atMs: now, note: '' }] };
-    const [subject, msgId, payload, trace] = outboxValues(SUBJECT.PENDING_PAYMENT!, toEvent(row), `order:${order.id}:PENDING_PAYMENT`);
+    const [subject, msgId, payload, trace] = outboxValues(SUBJECT.PENDING_PAYMENT!, toEvent(row, this.clock()), `order:${order.id}:PENDING_PAYMENT`);
     const inserted = await this.inserts.add({ ...order, groupBuyId: order.groupBuyId || null, createdMs: now, subject, msgId, payload, trace });
     return inserted ? row : undefined;
   }
@@ -219,7 +226,7 @@ export class OrderStore {
     if (extra && !(await extra(client))) return 'aborted';
     await this.record(client, orderId, to, note, atMs);
     const row = toOrder(rows[0]);
-    await enqueueEvent(client, SUBJECT[to]!, { ...toEvent(row), ...eventFields }, `order:${orderId}:${to}`);
+    await enqueueEvent(client, SUBJECT[to]!, { ...toEvent(row, atMs ?? this.clock()), ...eventFields }, `order:${orderId}:${to}`);
     return row;
   }
 
@@ -227,8 +234,8 @@ export class OrderStore {
    * `order.partially_refunded`: part of a paid order's money went back; the order keeps its
    * status and its delivery (fulfillment does not consume this subject). One event per refund.
    */
-  static async enqueuePartialRefund(client: PoolClient, order: OrderRow, fields: { refundId: string; refundFen: number; cause: string; caseId?: string; paymentId: string }): Promise<void> {
-    await enqueueEvent(client, 'order.partially_refunded', { ...toEvent(order), ...fields }, `order:${order.id}:partially_refunded:${fields.refundId}`);
+  async enqueuePartialRefund(client: PoolClient, order: OrderRow, fields: { refundId: string; refundFen: number; cause: string; caseId?: string; paymentId: string }): Promise<void> {
+    await enqueueEvent(client, 'order.partially_refunded', { ...toEvent(order, this.clock()), ...fields }, `order:${order.id}:partially_refunded:${fields.refundId}`);
   }
 
   /** A timeline entry; `atMs` is when the step happened, if it was reported by another service. */
@@ -250,7 +257,7 @@ export class OrderStore {
 
 class Abort extends Error {}
 
-export function toEvent(o: Omit<OrderRow, 'timeline' | 'createdAtMs'>): OrderEvent {
+export function toEvent(o: Omit<OrderRow, 'timeline' | 'createdAtMs'>, atMs: number): OrderEvent {
   return {
     orderId: o.id,
     buyerId: o.buyerId,
@@ -263,7 +270,7 @@ export function toEvent(o: Omit<OrderRow, 'timeline' | 'createdAtMs'>): OrderEve
     totalFen: o.totalFen,
     status: o.status,
     pickupPointId: o.pickupPointId,
-    atMs: Date.now(),
+    atMs,
     ...(o.groupBuyId ? { groupBuyId: o.groupBuyId } : {}),
   };
 }

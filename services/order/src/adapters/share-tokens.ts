@@ -18,7 +18,12 @@ export class ShareTokens {
   private readonly signKey: Promise<HmacKey>;
   private readonly verifyKey: Promise<HmacKey>;
 
-  constructor(secret: string, private readonly ttl: { defaultSeconds: number; maxSeconds: number }) {
+  /** `clock` issues and expires links in the service's business time (see startOrder). */
+  constructor(
+    secret: string,
+    private readonly ttl: { defaultSeconds: number; maxSeconds: number },
+    private readonly clock: () => number = Date.now,
+  ) {
     this.signKey = hmacKey(secret, 'sign');
     this.verifyKey = hmacKey(secret, 'verify');
   }
@@ -29,7 +34,7 @@ export class ShareTokens {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > this.ttl.maxSeconds) {
       throw new DomainError('INVALID_ARGUMENT', `ttlSeconds: an integer from 60 to ${this.ttl.maxSeconds}`);
     }
-    const issuedAt = Math.floor(Date.now() / 1000);
+    const issuedAt = Math.floor(this.clock() / 1000);
     const exp = issuedAt + ttlSeconds;
     const token = await new SignJWT({ ...(link.liveSessionId ? { ls: link.liveSessionId } : {}), ...(link.skuId ? { sku: link.skuId } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
@@ -51,6 +56,7 @@ export class ShareTokens {
         audience: AUDIENCE,
         requiredClaims: ['exp', 'sub'],
         clockTolerance: TOKEN_CLOCK_SKEW_SECONDS,
+        currentDate: new Date(this.clock()),
       });
       const text = (v: unknown) => (typeof v === 'string' ? v : '');
       if (!payload.sub) return { kind: 'INVALID' };
