@@ -9,6 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
+/** WeChat's limits on template field values by field type (the name's prefix), in characters. */
+const FIELD_LIMITS: [string, number][] = [
+  ['thing', 20],
+  ['character_string', 32],
+  ['phrase', 5],
+];
+
 export interface SentTemplate {
   touser: string;
   template_id: string;
@@ -92,6 +99,8 @@ export async function startWeChatServer(opts: { appId: string; appSecret: string
             return json(res, { errcode: 47001, errmsg: 'data format error' });
           }
           if (body.template_id !== opts.templateId) return json(res, { errcode: 40037, errmsg: 'invalid template_id' });
+          const tooLong = Object.entries(body.data).find(([name, { value }]) => [...value].length > (FIELD_LIMITS.find(([prefix]) => name.startsWith(prefix))?.[1] ?? Infinity));
+          if (tooLong) return json(res, { errcode: 47003, errmsg: `argument invalid! data.${tooLong[0]}.value exceeds limit` });
           if (unsubscribed.has(body.touser)) return json(res, { errcode: 43004, errmsg: 'require subscribe' });
           sent.push(body);
           return json(res, { errcode: 0, errmsg: 'ok', msgid: sent.length });
