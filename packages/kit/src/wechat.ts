@@ -19,7 +19,8 @@ export const weChatConfigVars = {
   // An AppID is "wx" and 16 more letters or digits.
   WECHAT_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must be an Official Account AppID (wx and 16 letters or digits)').optional(),
   WECHAT_APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  WECHAT_API_BASE: configTypes.url(['http:', 'https:']).default(WECHAT_DEFAULT_API_BASE),
+  // Tests point it at a local server speaking WeChat's protocol; production reaches WeChat over https.
+  WECHAT_API_BASE: configTypes.httpsInProduction(configTypes.url(['http:', 'https:']).default(WECHAT_DEFAULT_API_BASE)),
 };
 
 /**

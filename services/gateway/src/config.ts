@@ -38,7 +38,7 @@ export const configShape = serviceConfigShape(
     // only with the app's id and secret and the page WeChat returns to (registered with WeChat as
     // an authorized domain, normally the buyer's orders page). Set all or none.
     ...weChatConfigVars,
-    WECHAT_OAUTH_REDIRECT_URL: configTypes.url(['http:', 'https:']).optional(),
+    WECHAT_OAUTH_REDIRECT_URL: configTypes.httpsInProduction(configTypes.url(['http:', 'https:']).optional()),
     // The dev login mints tokens for seeded users and any buyer-<n>; production refuses to start
     // with it on, and leaves it off when unset.
     DEV_LOGIN: configTypes.devOnlyFlag(),

@@ -25,7 +25,7 @@ export const configShape = serviceConfigShape(
     // is what a tap on the message opens (the buyer's orders page).
     ...weChatConfigVars,
     WECHAT_NOTICE_TEMPLATE_ID: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/, 'must be a WeChat template id').optional(),
-    WECHAT_NOTICE_URL: configTypes.url(['http:', 'https:']).optional(),
+    WECHAT_NOTICE_URL: configTypes.httpsInProduction(configTypes.url(['http:', 'https:']).optional()),
     // Sends to paid channels (SMS, WeChat) in flight at once on one pod: a large failed group buy
     // notifies its buyers side by side, without flooding the relay or WeChat.
     NOTICE_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),

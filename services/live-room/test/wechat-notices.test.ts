@@ -204,6 +204,14 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
       assert.equal(wechat.tokenRequests.length, before.tokens + 1, `${what}: one new token`);
       assert.deepEqual(await delivery(api.userId, `order.refunded:${orderId}`), { status: 'sent', detail: null });
     }
+
+    // No token cached yet (a fresh prefix), ten sends at once from two pods: one fetch, the rest wait for it.
+    const prefix = `${p.pods[0]!.runtime.config.REDIS_PREFIX}cold-${randomUUID().slice(0, 8)}:`;
+    const senders = p.pods.map((pod) => new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, pod.runtime.redis!, prefix, pod.runtime.logger));
+    const tokensBefore = wechat.tokenRequests.length;
+    const data = { character_string1: 'x', phrase2: '已退款', thing3: 'y' };
+    await Promise.all(Array.from({ length: 10 }, (_, i) => senders[i % 2]!.sendTemplate({ openid, templateId: TEMPLATE_ID, data })));
+    assert.equal(wechat.tokenRequests.length, tokensBefore + 1, 'one pod fetched the token');
     wechat.assertClean();
   });
 
@@ -258,6 +266,16 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
     await assert.rejects(startGateway(parseConfig(gatewayShape, { ...p.iso.env('gateway-half'), WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: APP_SECRET })), /WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_OAUTH_REDIRECT_URL: set all/);
     assert.throws(() => parseConfig(configShape, { ...liveRoomBase, WECHAT_APP_ID: 'not-an-app-id' }), /WECHAT_APP_ID: must be an Official Account AppID/);
     assert.throws(() => parseConfig(configShape, { ...liveRoomBase, WECHAT_APP_SECRET: 'short' }), /WECHAT_APP_SECRET: must be at least 32 characters/);
+    // Production talks to WeChat and sends buyers to pages over https only.
+    const production = { NODE_ENV: 'production', WECHAT_API_BASE: wechat.base, WECHAT_NOTICE_URL: 'http://shop.example.com/orders.html', WECHAT_OAUTH_REDIRECT_URL: 'http://shop.example.com/orders.html' };
+    assert.throws(() => parseConfig(configShape, { ...liveRoomBase, ...production }), (e: unknown) => {
+      assert.match(String(e), /WECHAT_API_BASE: must be an https URL in production/);
+      assert.match(String(e), /WECHAT_NOTICE_URL: must be an https URL in production/);
+      return true;
+    });
+    assert.throws(() => parseConfig(gatewayShape, { ...p.iso.env('gateway-prod'), ...production }), /WECHAT_OAUTH_REDIRECT_URL: must be an https URL in production/);
+    const fine = parseConfig(configShape, { ...liveRoomBase, WECHAT_APP_ID: APP_ID });
+    assert.equal(fine.WECHAT_API_BASE, 'https://api.weixin.qq.com', 'WeChat itself by default');
   });
 
   it('identity gRPC - openids only for the ids asked; bad input is refused', async () => {
