@@ -285,9 +285,14 @@ describe("chart - every service", () => {
 
   test("chart - live-room texts notices through the relay named in config.noticeSmsRelayUrl, with its secret by secretKeyRef, and reaches the gateway's identity gRPC", async () => {
     const relaySecret = "n".repeat(40);
-    const objs = await helmTemplate(["--set", "config.noticeSmsRelayUrl=https://sms-relay.internal/notices", "--set", `secrets.noticeSmsRelaySecret=${relaySecret}`]);
+    const relay = ["--set", "config.noticeSmsRelayUrl=https://sms-relay.internal/notices", "--set", `secrets.noticeSmsRelaySecret=${relaySecret}`];
+    const objs = await helmTemplate([...relay, "--set", "config.noticeSmsSignature=【鲜果社区】"]);
     const liveRoom = forService(objs, "Deployment", "live-room");
     assert.equal(configOf(objs, liveRoom).NOTICE_SMS_RELAY_URL, "https://sms-relay.internal/notices");
+    assert.equal(configOf(objs, liveRoom).NOTICE_SMS_SIGNATURE, "【鲜果社区】");
+    // Production texts under the operator's registered signature, never the development placeholder.
+    assert.match(await helmFails(relay), /config.noticeSmsSignature: the operator's registered SMS sender signature/);
+    assert.match(await helmFails([...relay, "--set", "config.noticeSmsSignature=鲜果社区"]), /schema/);
     assert.match(configOf(objs, liveRoom).GATEWAY_ADDR ?? "", /-gateway:[0-9]+$/, "phones come from the gateway's IdentityService");
     assert.equal(envVar(liveRoom, "NOTICE_SMS_RELAY_SECRET")?.valueFrom?.secretKeyRef?.key, "NOTICE_SMS_RELAY_SECRET");
     assert.equal(Buffer.from(ofKind(objs, "Secret")[0]!.data.NOTICE_SMS_RELAY_SECRET, "base64").toString(), relaySecret);
@@ -299,6 +304,38 @@ describe("chart - every service", () => {
     assert.equal(configOf(defaults, forService(defaults, "Deployment", "live-room")).NOTICE_SMS_RELAY_URL, undefined, "off by default");
     assert.match(await helmFails(["--set", "config.noticeSmsRelayUrl=ftp://relay"]), /schema/);
     assert.match(await helmFails(["--set", "secrets.noticeSmsRelaySecret=short"]), /schema/);
+  });
+
+  test("chart - WeChat: the gateway links openids and live-room sends template messages when config.wechat.appId is set, with the AppSecret by secretKeyRef", async () => {
+    const appSecret = "w".repeat(32);
+    const wechat = ["--set", "config.wechat.appId=wx0123456789abcdef", "--set", "config.wechat.oauthRedirectUrl=https://shop.example.com/orders.html", "--set", "config.wechat.noticeTemplateId=tmpl_order_status_0001", "--set", `secrets.wechatAppSecret=${appSecret}`];
+    const objs = await helmTemplate(wechat);
+    const gateway = forService(objs, "Deployment", "gateway");
+    const liveRoom = forService(objs, "Deployment", "live-room");
+    assert.deepEqual(
+      [configOf(objs, gateway).WECHAT_APP_ID, configOf(objs, gateway).WECHAT_OAUTH_REDIRECT_URL, configOf(objs, gateway).WECHAT_NOTICE_TEMPLATE_ID],
+      ["wx0123456789abcdef", "https://shop.example.com/orders.html", undefined],
+    );
+    assert.deepEqual(
+      [configOf(objs, liveRoom).WECHAT_APP_ID, configOf(objs, liveRoom).WECHAT_NOTICE_TEMPLATE_ID, configOf(objs, liveRoom).WECHAT_OAUTH_REDIRECT_URL],
+      ["wx0123456789abcdef", "tmpl_order_status_0001", undefined],
+    );
+    for (const d of [gateway, liveRoom]) assert.equal(envVar(d, "WECHAT_APP_SECRET")?.valueFrom?.secretKeyRef?.key, "WECHAT_APP_SECRET");
+    assert.equal(Buffer.from(ofKind(objs, "Secret")[0]!.data.WECHAT_APP_SECRET, "base64").toString(), appSecret);
+    for (const name of serviceNames.filter((n) => n !== "gateway" && n !== "live-room")) {
+      const d = forService(objs, "Deployment", name);
+      assert.equal(configOf(objs, d).WECHAT_APP_ID, undefined, name);
+      assert.equal(envVar(d, "WECHAT_APP_SECRET"), undefined, name);
+    }
+    for (const name of serviceNames) assert.equal(envVar(forService(defaults, "Deployment", name), "WECHAT_APP_SECRET"), undefined, `${name}: off by default`);
+    assert.equal(configOf(defaults, forService(defaults, "Deployment", "live-room")).NOTICE_DELIVERY_CONCURRENCY, "8");
+    const without = (key: string) => wechat.filter((_, i) => !wechat[i + 1]?.startsWith(key) && !wechat[i]!.startsWith(key));
+    assert.match(await helmFails(without("secrets.wechatAppSecret")), /secrets.wechatAppSecret is required with config.wechat.appId/);
+    assert.match(await helmFails(without("config.wechat.oauthRedirectUrl")), /config.wechat.oauthRedirectUrl is required/);
+    assert.match(await helmFails(without("config.wechat.noticeTemplateId")), /config.wechat.noticeTemplateId is required/);
+    assert.match(await helmFails(["--set", "config.wechat.appId=not-an-app-id"]), /schema/);
+    assert.match(await helmFails([...wechat, "--set", "secrets.wechatAppSecret=short"]), /schema/);
+    assert.match(await helmFails(["--set", "config.noticeDeliveryConcurrency=0"]), /schema/);
   });
 
   test("chart - config and secret checksums on the pod template roll only the changed service", async () => {

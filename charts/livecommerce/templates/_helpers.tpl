@@ -146,6 +146,30 @@ SMS_RELAY_URL: {{ required "config.smsRelayUrl is required with config.smsSender
 {{- end }}
 {{- if and (eq .name "live-room") $root.Values.config.noticeSmsRelayUrl }}
 NOTICE_SMS_RELAY_URL: {{ $root.Values.config.noticeSmsRelayUrl | quote }}
+{{- if $root.Values.config.noticeSmsSignature }}
+NOTICE_SMS_SIGNATURE: {{ $root.Values.config.noticeSmsSignature | quote }}
+{{- else if eq $root.Values.config.nodeEnv "production" }}
+{{- fail "config.noticeSmsSignature: the operator's registered SMS sender signature, e.g. 【鲜果社区】, is required with config.noticeSmsRelayUrl in production" }}
+{{- end }}
+{{- end }}
+{{- if eq .name "live-room" }}
+NOTICE_DELIVERY_CONCURRENCY: {{ $root.Values.config.noticeDeliveryConcurrency | quote }}
+{{- end }}
+{{- with $root.Values.config.wechat }}
+{{- if and .appId (has $.name (list "gateway" "live-room")) }}
+WECHAT_APP_ID: {{ .appId | quote }}
+{{- with .apiBase }}
+WECHAT_API_BASE: {{ . | quote }}
+{{- end }}
+{{- if eq $.name "gateway" }}
+WECHAT_OAUTH_REDIRECT_URL: {{ required "config.wechat.oauthRedirectUrl is required with config.wechat.appId" .oauthRedirectUrl | quote }}
+{{- else }}
+WECHAT_NOTICE_TEMPLATE_ID: {{ required "config.wechat.noticeTemplateId is required with config.wechat.appId" .noticeTemplateId | quote }}
+{{- with .noticeUrl }}
+WECHAT_NOTICE_URL: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if eq .name "order" }}
 {{- if $root.Values.config.paymentProvider }}

@@ -88,7 +88,16 @@ const requiredInProduction = <T extends z.ZodType>(schema: T, why: string): T =>
   return schema;
 };
 
-export const configTypes = { url, port, bool, secret, devOnlyFlag, requiredInProduction };
+/**
+ * A URL development may point at plain http (a local test peer) but production must reach over
+ * https, as it carries credentials or sends buyers there.
+ */
+const httpsInProduction = <T extends z.ZodType>(schema: T): T => {
+  productionRules.set(schema, (value) => (value !== undefined && !value.startsWith('https://') ? 'must be an https URL in production' : undefined));
+  return schema;
+};
+
+export const configTypes = { url, port, bool, secret, devOnlyFlag, requiredInProduction, httpsInProduction };
 
 /** The base variables with this service's own defaults for ports and schema, plus its extras. */
 export function serviceConfigShape<E extends z.ZodRawShape>(defaults: { HTTP_PORT: number; GRPC_PORT: number; DB_SCHEMA: string }, extra: E) {

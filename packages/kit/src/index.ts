@@ -12,6 +12,7 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './redis-token-bucket.js';
 export * from './sms-relay.js';
+export * from './wechat.js';
 export * from './bounded-map.js';
 export * from './token-revocations.js';
 export * from './events.js';

@@ -1,6 +1,6 @@
 // Gateway configuration.
 import { z } from 'zod';
-import { configTypes, corsOriginsVar, localAddresses, serviceConfigShape } from '@lc/kit';
+import { configTypes, corsOriginsVar, localAddresses, serviceConfigShape, weChatConfigVars } from '@lc/kit';
 
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -34,6 +34,11 @@ export const configShape = serviceConfigShape(
     SMS_SENDER: configTypes.requiredInProduction(z.enum(['http-relay']).optional(), 'naming a real SMS sender (http-relay, with SMS_RELAY_URL and SMS_RELAY_SECRET)'),
     SMS_RELAY_URL: configTypes.url(['http:', 'https:']).optional(),
     SMS_RELAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Buyers link WeChat (for template-message notices) through the Official Account's OAuth; on
+    // only with the app's id and secret and the page WeChat returns to (registered with WeChat as
+    // an authorized domain, normally the buyer's orders page). Set all or none.
+    ...weChatConfigVars,
+    WECHAT_OAUTH_REDIRECT_URL: configTypes.httpsInProduction(configTypes.url(['http:', 'https:']).optional()),
     // The dev login mints tokens for seeded users and any buyer-<n>; production refuses to start
     // with it on, and leaves it off when unset.
     DEV_LOGIN: configTypes.devOnlyFlag(),

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
+import { BoundedMap, ConfigError, corsAllowList, RedisTokenBuckets, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, WeChatOAuth, weChatSettingsOf, type Logger } from '@lc/kit';
 import { FulfillmentServiceClient, GroupBuyServiceClient, InventoryServiceClient, LeaderCustomerServiceClient, LeaderDashboardServiceClient, LeaderOnboardingServiceClient, LeaderServiceClient, ShareLinkServiceClient, StockLedgerServiceClient, LiveRoomServiceClient, NoticeServiceClient, IdentityServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys } from '@lc/contracts';
 import { Auth } from './adapters/auth.js';
 import { IdentityStore } from './adapters/identity-store.js';
@@ -33,6 +33,8 @@ import { shareLinkRoutes } from './routes/share-link-routes.js';
 import { groupBuyRoutes } from './routes/group-buy-routes.js';
 import { stockLedgerRoutes } from './routes/stock-ledger-routes.js';
 import { leaderDashboardRoutes } from './routes/leader-dashboard-routes.js';
+import { weChatLinkRoutes } from './routes/wechat-link-routes.js';
+import { WeChatLinkStates } from './adapters/wechat-link-states.js';
 
 const SALE_SKUS_MAX = 50_000;
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -56,6 +58,7 @@ const hourly = (runtime: ServiceRuntime, name: string, perHour: number) => new R
 export async function startGateway(config: GatewayConfig, logger?: Logger) {
   const corsOrigins = corsAllowList(config);
   checkSmsSettings(config);
+  const weChat = weChatSettingsOf(config, { WECHAT_OAUTH_REDIRECT_URL: config.WECHAT_OAUTH_REDIRECT_URL });
   // Redis holds the per-buyer order rate shared with the other gateway pods and the live room;
   // auto-pipelined, as the rate check sits on the order hot path.
   // Postgres holds identity (the gateway's own schema); nothing it writes needs the outbox.
@@ -154,11 +157,13 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   });
   shareLinkRoutes(app, { auth, shareLinks, customers, liveRoom, inventory, fulfillment, identity });
   stockLedgerRoutes(app, { auth, ledger: stockLedger });
+  const linking = weChat && { oauth: new WeChatOAuth(weChat), states: new WeChatLinkStates(runtime.redis!, config.REDIS_PREFIX, config.JWT_SECRET), redirectUrl: config.WECHAT_OAUTH_REDIRECT_URL! };
+  weChatLinkRoutes(app, { auth, store: identity, linking });
   leaderDashboardRoutes(app, { auth, dashboard: leaderDashboard });
   const webDir = config.WEB_DIR ?? defaultWebDir;
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
 
-  // Other services (live-room's SMS notices) read users' phones here: the gateway owns identity.
+  // Other services (live-room's SMS and WeChat notices) read users' phones and openids here: the gateway owns identity.
   await runtime.start([{ definition: IdentityServiceService, implementation: identityRpc(identity, runtime.logger) }]);
   return { runtime, soldOut, saleSkus, identity };
 }

@@ -207,6 +207,17 @@ const TABLE: Row[] = [
   { route: 'POST /api/v1/leader/share-links', who: 'leader-1', path: () => '/api/v1/leader/share-links', body: () => ({ ttlHours: 0 }), expect: [400], why: 'bad lifetime' },
   { route: 'GET /api/v1/me/leader', who: 'leader-1', path: () => '/api/v1/me/leader', expect: [403], why: 'role' },
   { route: 'GET /api/v1/me/leader', who: 'buyer-2', path: () => '/api/v1/me/leader', expect: [200], shows: (b) => assert.equal(b.leader, null), why: 'own binding only (buyer-1 belongs to leader-1)' },
+  // WeChat linking: a buyer's own link only (the user is always the token's); off in this
+  // platform, so a buyer gets 404 for the OAuth steps and never reaches WeChat.
+  { route: 'GET /api/v1/me/wechat', who: null, path: () => '/api/v1/me/wechat', expect: [401], why: 'signed-in only' },
+  { route: 'GET /api/v1/me/wechat', who: 'leader-1', path: () => '/api/v1/me/wechat', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/me/wechat/authorize', who: 'driver-1', path: () => '/api/v1/me/wechat/authorize', expect: [403], why: 'role' },
+  { route: 'GET /api/v1/me/wechat/authorize', who: 'buyer-2', path: () => '/api/v1/me/wechat/authorize', expect: [404], why: 'WeChat is not configured' },
+  { route: 'POST /api/v1/me/wechat/link', who: null, path: () => '/api/v1/me/wechat/link', body: () => ({ code: 'abc', state: 'f'.repeat(64) }), expect: [401], why: 'signed-in only' },
+  { route: 'POST /api/v1/me/wechat/link', who: 'warehouse-1', path: () => '/api/v1/me/wechat/link', body: () => ({ code: 'abc', state: 'f'.repeat(64) }), expect: [403], why: 'role' },
+  { route: 'POST /api/v1/me/wechat/link', who: 'buyer-2', path: () => '/api/v1/me/wechat/link', body: () => ({ code: 'abc', state: 'f'.repeat(64) }), expect: [404], why: 'WeChat is not configured' },
+  { route: 'DELETE /api/v1/me/wechat', who: null, path: () => '/api/v1/me/wechat', expect: [401], why: 'signed-in only' },
+  { route: 'DELETE /api/v1/me/wechat', who: 'admin-1', path: () => '/api/v1/me/wechat', expect: [403], why: 'role' },
   // Stock ledger: warehouse staff of their own warehouse and admins; a POST without its
   // Idempotency-Key never gets as far as the warehouse check, so those rows refuse by role.
   { route: 'POST /api/v1/stock/receipts', who: 'leader-1', path: () => '/api/v1/stock/receipts', body: (f) => ({ skuId: f.sku1, qty: 5, batch: 'b1' }), expect: [403], why: 'role' },

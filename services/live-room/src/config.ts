@@ -1,7 +1,8 @@
 // Live-room service configuration: sessions, the socket.io room rules, and the mediasoup SFU.
 import os from 'node:os';
 import { z } from 'zod';
-import { configTypes, corsOriginsVar, localAddresses, serviceConfigShape } from '@lc/kit';
+import { configTypes, corsOriginsVar, localAddresses, serviceConfigShape, weChatConfigVars } from '@lc/kit';
+import { PLACEHOLDER_SMS_SIGNATURE } from './domain/sms-templates.js';
 
 export const configShape = serviceConfigShape(
   { HTTP_PORT: 8081, GRPC_PORT: 50051, DB_SCHEMA: 'live_room' },
@@ -16,6 +17,18 @@ export const configShape = serviceConfigShape(
     GATEWAY_ADDR: z.string().default('127.0.0.1:50050'),
     NOTICE_SMS_RELAY_URL: configTypes.url(['http:', 'https:']).optional(),
     NOTICE_SMS_RELAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // The sender signature heading every text, as registered with the carriers (【…】); the
+    // development placeholder is refused in production while SMS notices are on.
+    NOTICE_SMS_SIGNATURE: z.string().regex(/^【[^【】\s]{2,16}】$/, 'must be a sender signature in 【】, 2 to 16 characters inside').default(PLACEHOLDER_SMS_SIGNATURE),
+    // WeChat template-message notices: on only with the Official Account's id and secret and the
+    // template's id (set all or none); buyers link their openid at the gateway. WECHAT_NOTICE_URL
+    // is what a tap on the message opens (the buyer's orders page).
+    ...weChatConfigVars,
+    WECHAT_NOTICE_TEMPLATE_ID: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/, 'must be a WeChat template id').optional(),
+    WECHAT_NOTICE_URL: configTypes.httpsInProduction(configTypes.url(['http:', 'https:']).optional()),
+    // Sends to paid channels (SMS, WeChat) in flight at once on one pod: a large failed group buy
+    // notifies its buyers side by side, without flooding the relay or WeChat.
+    NOTICE_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     // Same secret and default as the gateway's: the gateway issues the tokens sockets present.
     JWT_SECRET: configTypes.secret('dev-only-jwt-secret-change-me-0123456789', 32),
     // Must match the gateway's: a token living longer than this is refused at the handshake.

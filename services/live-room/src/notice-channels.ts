@@ -1,7 +1,7 @@
 // How a new notice reaches its user besides the inbox row itself: in-app (the socket push to the
-// user's open pages) always, SMS when the deployment names a relay (adapters/sms-channel, which
-// keeps its own delivery record, since texts cost money and must not repeat); a WeChat
-// template-message channel would implement the same interface.
+// user's open pages) always; SMS (adapters/sms-channel) and WeChat template messages
+// (adapters/wechat-channel) when the deployment configures them, each keeping a delivery record
+// (adapters/claimed-channel), since those cost money and must not repeat.
 import type { NoticeView } from '@lc/contracts';
 
 export interface NoticeChannel {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { ConfigError, corsAllowList, HttpSmsRelay, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, type Logger } from '@lc/kit';
+import { ConfigError, corsAllowList, HttpSmsRelay, originAllowed, RpcClient, ServiceRuntime, TOKEN_CLOCK_SKEW_SECONDS, TokenRevocations, WeChatMessages, weChatSettingsOf, type Logger } from '@lc/kit';
 import { FulfillmentServiceClient, IdentityServiceClient, InventoryServiceClient, LiveRoomServiceService, NoticeServiceService, OrderServiceClient, batchedOrderPlacement, orderRateLimit, PlacedKeys, SoldOutBoard } from '@lc/contracts';
 import type { LiveRoomConfig } from './config.js';
 import { parseBlockedWords } from './domain/chat-rules.js';
@@ -15,6 +15,8 @@ import { startOrderFeed } from './adapters/order-feed.js';
 import { InAppChannel } from './adapters/in-app-channel.js';
 import { NoticeDeliveryStore } from './adapters/notice-delivery-store.js';
 import { SmsNoticeChannel } from './adapters/sms-channel.js';
+import { WeChatNoticeChannel } from './adapters/wechat-channel.js';
+import { PLACEHOLDER_SMS_SIGNATURE } from './domain/sms-templates.js';
 import type { NoticeChannel } from './notice-channels.js';
 import { consumeNoticeEvents } from './adapters/notice-consumer.js';
 import { NoticeStore } from './adapters/notice-store.js';
@@ -41,8 +43,9 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
 
 export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   const corsOrigins = corsAllowList(config);
-  // Before anything starts: a half-configured SMS relay is a deployment mistake, not a runtime one.
+  // Before anything starts: a half-configured channel is a deployment mistake, not a runtime one.
   smsRelaySettings(config);
+  weChatNoticeSettings(config);
   const runtime = await ServiceRuntime.create({ name: 'live-room', config, migrationsDir, redis: true, nats: true, ...(logger ? { logger } : {}) });
   const log = runtime.logger;
   const podId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -97,7 +100,7 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   signalling.start();
   const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log, (change) => soldOut.apply(change));
   const stopOrders = startOrderFeed(io, runtime.bus!, log);
-  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), smsChannels(runtime, config, log), log);
+  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), externalChannels(runtime, config, log), log, config.NOTICE_DELIVERY_CONCURRENCY);
   for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
   runtime.onStopTakingWork('socket feeds', () => {
     stopStock();
@@ -117,22 +120,40 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   return { runtime, io, podId, media: mediaSupply.cluster, mediaSupply, notices, soldOut };
 }
 
-/** The SMS relay when the deployment names one (URL and secret both); half a setting refuses to start. */
+/**
+ * The SMS relay when the deployment names one (URL and secret both); half a setting refuses to
+ * start, and so does production texting under the development sender signature.
+ */
 function smsRelaySettings(config: LiveRoomConfig): { url: string; secret: string } | undefined {
   const { NOTICE_SMS_RELAY_URL: url, NOTICE_SMS_RELAY_SECRET: secret } = config;
-  if (url && secret) return { url, secret };
-  if (url || secret) throw new ConfigError(['NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both (SMS notices on) or neither (off)']);
-  return undefined;
+  if (!url && !secret) return undefined;
+  if (!url || !secret) throw new ConfigError(['NOTICE_SMS_RELAY_URL and NOTICE_SMS_RELAY_SECRET: set both (SMS notices on) or neither (off)']);
+  if (config.NODE_ENV === 'production' && config.NOTICE_SMS_SIGNATURE === PLACEHOLDER_SMS_SIGNATURE) {
+    throw new ConfigError([`NOTICE_SMS_SIGNATURE: must be the operator's registered sender signature in production, not the placeholder ${PLACEHOLDER_SMS_SIGNATURE}`]);
+  }
+  return { url, secret };
 }
 
-/** The SMS channel when the deployment names a relay; none otherwise. */
-function smsChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
+/** WeChat template messages when the deployment names the Official Account and the template. */
+function weChatNoticeSettings(config: LiveRoomConfig) {
+  return weChatSettingsOf(config, { WECHAT_NOTICE_TEMPLATE_ID: config.WECHAT_NOTICE_TEMPLATE_ID });
+}
+
+/** The channels outside the platform the deployment names (SMS, WeChat); none otherwise. */
+function externalChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
   const relay = smsRelaySettings(config);
-  if (!relay) return [];
-  const { url, secret } = relay;
+  const weChat = weChatNoticeSettings(config);
+  if (!relay && !weChat) return [];
   const identity = new RpcClient(IdentityServiceClient, config.GATEWAY_ADDR);
   runtime.onClose('identity client', () => identity.close());
-  return [new SmsNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, new HttpSmsRelay(url, secret, log), log)];
+  const deliveries = new NoticeDeliveryStore(runtime.pool!);
+  const channels: NoticeChannel[] = [];
+  if (relay) channels.push(new SmsNoticeChannel(deliveries, identity, new HttpSmsRelay(relay.url, relay.secret, log), log, config.NOTICE_SMS_SIGNATURE));
+  if (weChat) {
+    const messages = new WeChatMessages(weChat, runtime.redis!, config.REDIS_PREFIX, log);
+    channels.push(new WeChatNoticeChannel(deliveries, identity, messages, { id: config.WECHAT_NOTICE_TEMPLATE_ID!, url: config.WECHAT_NOTICE_URL }, log));
+  }
+  return channels;
 }
 
 async function startSocketServer(runtime: ServiceRuntime, config: LiveRoomConfig, corsOrigins: string[]): Promise<Server> {

@@ -12,12 +12,8 @@ import { Api, shareToken, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
 import { deliverWave } from '../../../test-support/delivery.js';
 import { DATABASE_URL } from '../../../test-support/isolation.js';
-import { NOTICE_CONSUMERS } from '../src/adapters/notice-consumer.js';
+import { orderEvent, settled as settledAll } from './notice-events.js';
 import { next, sleep, startPlatform, type Platform } from './harness.js';
-
-const orderEvent = (orderId: string, buyerId: string, status: string, extra: Record<string, unknown> = {}) => ({
-  orderId, buyerId, leaderId: 'leader-1', liveSessionId: '', flashSaleId: '', skuId: 'sku-x', warehouseId: 'wh-1', qty: 1, totalFen: 2990, status, atMs: Date.now(), ...extra,
-});
 
 describe('notification inbox', { timeout: 240_000 }, () => {
   let p: Platform;
@@ -30,16 +26,7 @@ describe('notification inbox', { timeout: 240_000 }, () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body as { notifications: NoticeView[]; unreadCount: number; nextCursor: string | null };
   };
-  /** Waits until every inbox consumer has handled (and acked) everything published so far. */
-  async function settled() {
-    const jsm = await bus.nc.jetstreamManager();
-    for (const [durable, { stream }] of Object.entries(NOTICE_CONSUMERS)) {
-      await poll(`${durable} to catch up`, async () => {
-        const info = await jsm.consumers.info(bus.streamName(stream), `${bus.prefix}_${durable}`);
-        return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-      }, 30_000);
-    }
-  }
+  const settled = () => settledAll(bus);
 
   before(async () => {
     p = await startPlatform({ pods: 2 });

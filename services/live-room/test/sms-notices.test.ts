@@ -5,37 +5,48 @@
 // recorded, not thrown; a user without a phone gets nothing; bad GetContacts input is refused.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { ConfigError, HttpSmsRelay, isDomainError, parseConfig, RpcClient, type EventBus } from '@lc/kit';
 import { IdentityServiceClient, type NoticeView } from '@lc/contracts';
 import { Api, shareToken, stockProduct } from '../../../test-support/api.js';
 import { poll } from '../../../test-support/poll.js';
-import { NOTICE_CONSUMERS } from '../src/adapters/notice-consumer.js';
 import { NoticeDeliveryStore } from '../src/adapters/notice-delivery-store.js';
 import { SmsNoticeChannel } from '../src/adapters/sms-channel.js';
+import { PLACEHOLDER_SMS_SIGNATURE } from '../src/domain/sms-templates.js';
 import { configShape } from '../src/config.js';
 import { startLiveRoom } from '../src/service.js';
 import { startPlatform, type Platform } from './harness.js';
+import { deliveryOf, insertNotice, noticeView, orderEvent, settled as settledAll } from './notice-events.js';
 
 const RELAY_SECRET = 'test-relay-secret-0123456789abcdef-xyz';
+// Sends in flight at once per pod (NOTICE_DELIVERY_CONCURRENCY), below the default so the bound is this test's.
+const CONCURRENCY = 4;
 
 interface Received {
   to: string;
   text: string;
 }
 
-/** The operator's relay: takes signed `{to, text}` posts; answers 500 for phones in `failing`. */
+/**
+ * The operator's relay: takes signed `{to, text}` posts; answers 500 for phones in `failing`, each
+ * answer after `delayMs`, and counts the most requests it had in flight at once.
+ */
 async function startRelay() {
   const received: Received[] = [];
   const badSignatures: string[] = [];
   const failing = new Set<string>();
+  const load = { delayMs: 0, inFlight: 0, maxInFlight: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
+    load.inFlight++;
+    load.maxInFlight = Math.max(load.maxInFlight, load.inFlight);
+    res.on('finish', () => load.inFlight--);
     req.setEncoding('utf8');
     req.on('data', (d: string) => (body += d));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (load.delayMs) await new Promise((resolve) => setTimeout(resolve, load.delayMs));
       const timestamp = String(req.headers['x-lc-timestamp'] ?? '');
       const given = Buffer.from(String(req.headers['x-lc-signature'] ?? ''), 'hex');
       const expected = createHmac('sha256', RELAY_SECRET).update(`${timestamp}.${body}`).digest();
@@ -54,12 +65,8 @@ async function startRelay() {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/send`;
-  return { url, received, badSignatures, failing, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, received, badSignatures, failing, load, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
-
-const orderEvent = (orderId: string, buyerId: string, status: string, extra: Record<string, unknown> = {}) => ({
-  orderId, buyerId, leaderId: 'leader-1', liveSessionId: '', flashSaleId: '', skuId: 'sku-x', warehouseId: 'wh-1', qty: 1, totalFen: 2990, status, atMs: Date.now(), ...extra,
-});
 
 let phoneSeq = 0;
 const newPhone = () => `137${String(Date.now() % 1e5).padStart(5, '0')}${String(phoneSeq++).padStart(3, '0')}`;
@@ -72,16 +79,7 @@ describe('SMS notices', { timeout: 300_000 }, () => {
   const publish = (subject: string, payload: unknown) => bus.publish(subject, payload, randomUUID());
   const to = (phone: string) => relay.received.filter((m) => m.to === `+86${phone}`);
 
-  /** Waits until every inbox consumer has handled (and acked) everything published so far. */
-  async function settled() {
-    const jsm = await bus.nc.jetstreamManager();
-    for (const [durable, { stream }] of Object.entries(NOTICE_CONSUMERS)) {
-      await poll(`${durable} to catch up`, async () => {
-        const info = await jsm.consumers.info(bus.streamName(stream), `${bus.prefix}_${durable}`);
-        return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-      }, 30_000);
-    }
-  }
+  const settled = () => settledAll(bus);
 
   /** A buyer who signed up by phone with a code from the development inbox. */
   async function phoneBuyer(): Promise<{ phone: string; api: Api }> {
@@ -98,18 +96,11 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     return { phone, api };
   }
 
-  /** The SMS delivery record of the user's notice from `sourceKey` (undefined: none). */
-  async function delivery(userId: string, sourceKey: string) {
-    const { rows } = await p.pods[0]!.runtime.pool!.query<{ status: string; detail: string | null }>(
-      `SELECT d.status, d.detail FROM notice_deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.user_id = $1 AND n.source_key = $2 AND d.channel = 'sms'`,
-      [userId, sourceKey],
-    );
-    return rows[0];
-  }
+  const delivery = (userId: string, sourceKey: string) => deliveryOf(p.pods[0]!.runtime.pool!, 'sms', userId, sourceKey);
 
   before(async () => {
     relay = await startRelay();
-    p = await startPlatform({ pods: 2, env: { NOTICE_SMS_RELAY_URL: relay.url, NOTICE_SMS_RELAY_SECRET: RELAY_SECRET } });
+    p = await startPlatform({ pods: 2, env: { NOTICE_SMS_RELAY_URL: relay.url, NOTICE_SMS_RELAY_SECRET: RELAY_SECRET, NOTICE_DELIVERY_CONCURRENCY: String(CONCURRENCY) } });
     bus = p.core.order.runtime.bus!;
     identity = new RpcClient(IdentityServiceClient, `127.0.0.1:${p.core.gateway.runtime.grpcPort}`);
   });
@@ -141,7 +132,7 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     // Two pods handing the same new notice to their channel at once: one claim wins.
     const refund = inbox.find((n) => n.kind === 'REFUND_ISSUED')!;
     const group = { ...refund, id: await newNoticeId(api.userId, 'GROUP_BUY_FAILED'), kind: 'GROUP_BUY_FAILED' as const };
-    const channels = p.pods.map((pod) => new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger));
+    const channels = p.pods.map((pod) => new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, PLACEHOLDER_SMS_SIGNATURE));
     await Promise.all(channels.map((c) => c.deliver(api.userId, group)));
     await Promise.all(channels.map((c) => c.deliver(api.userId, group)));
     const texts = to(phone).map((m) => m.text);
@@ -150,10 +141,9 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     assert.deepEqual(relay.badSignatures, []);
   });
 
-  /** A real inbox row of `userId` (deliveries reference notices), recorded as the inbox does. */
   async function newNoticeId(userId: string, kind: string): Promise<string> {
     const id = randomUUID();
-    await p.pods[0]!.runtime.pool!.query(`INSERT INTO notices (id, user_id, source_key, kind, title, body) VALUES ($1, $2, $3, $4, 't', 'b')`, [id, userId, `test:${id}`, kind]);
+    await insertNotice(p.pods[0]!.runtime.pool!, id, userId, kind);
     return id;
   }
 
@@ -223,10 +213,51 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     }
   });
 
+  it('sms - a large failed group buy texts every buyer exactly once, never more than NOTICE_DELIVERY_CONCURRENCY at a time', async () => {
+    const buyers = Array.from({ length: 24 }, () => ({ id: `gb-${randomUUID().slice(0, 8)}`, phone: `+86${newPhone()}` }));
+    await p.core.gateway.identity.ensureUsers(buyers.map((b) => ({ ...b, role: 'buyer' as const, name: b.id })), 'admin');
+    relay.load.delayMs = 150;
+    relay.load.maxInFlight = 0;
+    const failed = { groupBuyId: randomUUID(), title: '车厘子 Cherries', orderIds: buyers.map(() => randomUUID()), buyerIds: buyers.map((b) => b.id) };
+    const started = Date.now();
+    try {
+      await publish('order.group_buy.failed', failed);
+      await poll('every buyer texted', async () => (buyers.every((b) => relay.received.some((m) => m.to === b.phone)) ? true : undefined), 60_000);
+      const elapsed = Date.now() - started;
+      await publish('order.group_buy.failed', failed);
+      await settled();
+      for (const b of buyers) assert.equal(relay.received.filter((m) => m.to === b.phone).length, 1, b.id);
+      assert.ok(relay.load.maxInFlight <= CONCURRENCY, `at most ${CONCURRENCY} in flight, saw ${relay.load.maxInFlight}`);
+      // Side by side rather than one after another: 24 sends of 150 ms each would take 3.6 s in a row.
+      assert.ok(relay.load.maxInFlight > 1, `sent side by side, saw ${relay.load.maxInFlight} at most`);
+      assert.ok(elapsed < 24 * 150, `took ${elapsed} ms`);
+    } finally {
+      relay.load.delayMs = 0;
+    }
+  });
+
+  it('sms - the sender signature is configuration; production refuses the placeholder while SMS is on', async () => {
+    const { phone, api } = await phoneBuyer();
+    const pod = p.pods[0]!;
+    const signed = new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, '【鲜果社区】');
+    await signed.deliver(api.userId, noticeView(await newNoticeId(api.userId, 'GROUP_BUY_FAILED'), 'GROUP_BUY_FAILED'));
+    assert.match(to(phone)[0]!.text, /^【鲜果社区】您参加的拼团未成团/);
+
+    const base = { ...p.iso.env('live-room-prod'), MEDIA_ENABLED: 'false' };
+    assert.equal(parseConfig(configShape, base).NOTICE_SMS_SIGNATURE, PLACEHOLDER_SMS_SIGNATURE, 'development keeps the placeholder');
+    for (const bad of ['直播团购', '【】', '【a b】']) assert.throws(() => parseConfig(configShape, { ...base, NOTICE_SMS_SIGNATURE: bad }), /NOTICE_SMS_SIGNATURE: must be a sender signature/);
+    const production = { ...base, NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), CORS_ORIGINS: 'https://shop.example.com', NOTICE_SMS_RELAY_URL: relay.url, NOTICE_SMS_RELAY_SECRET: RELAY_SECRET };
+    await assert.rejects(startLiveRoom(parseConfig(configShape, production)), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /NOTICE_SMS_SIGNATURE: must be the operator's registered sender signature in production/);
+      return true;
+    });
+  });
+
   it('identity gRPC - only existing users’ phones, 1 to 100 distinct ids; bad input is refused', async () => {
     const { phone, api } = await phoneBuyer();
     const get = (userIds: string[]) => identity.call((c) => c.getContacts, { userIds });
-    assert.deepEqual((await get([api.userId, 'buyer-9301', 'nobody-at-all'])).contacts, [{ userId: api.userId, phone: `+86${phone}` }]);
+    assert.deepEqual((await get([api.userId, 'buyer-9301', 'nobody-at-all'])).contacts, [{ userId: api.userId, phone: `+86${phone}`, wechatOpenid: '' }]);
     assert.equal((await get(Array.from({ length: 100 }, (_, i) => (i ? `nobody-${i}` : api.userId)))).contacts.length, 1);
     for (const [userIds, problem] of [
       [[], /^userIds: from 1 to 100/],

@@ -63,10 +63,43 @@ export class IdentityStore {
     return rows[0] && userOf(rows[0]);
   }
 
-  /** The phones of those of `ids` that are users with a phone (others are left out). */
-  async phonesOf(ids: string[]): Promise<{ userId: string; phone: string }[]> {
-    const { rows } = await this.pool.query<{ id: string; phone: string }>('SELECT id, phone FROM users WHERE id = ANY($1::text[]) AND phone IS NOT NULL ORDER BY id', [ids]);
-    return rows.map((r) => ({ userId: r.id, phone: r.phone }));
+  /** How to reach those of `ids` that have a phone or a linked WeChat (others are left out). */
+  async contactsOf(ids: string[]): Promise<{ userId: string; phone: string; wechatOpenid: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; phone: string | null; openid: string | null }>(
+      `SELECT COALESCE(u.id, w.user_id) AS id, u.phone, w.openid
+         FROM (SELECT id, phone FROM users WHERE id = ANY($1::text[]) AND phone IS NOT NULL) u
+         FULL JOIN (SELECT user_id, openid FROM wechat_links WHERE user_id = ANY($1::text[])) w ON w.user_id = u.id
+        ORDER BY 1`,
+      [ids],
+    );
+    return rows.map((r) => ({ userId: r.id, phone: r.phone ?? '', wechatOpenid: r.openid ?? '' }));
+  }
+
+  // --- WeChat links ---
+
+  /** Links (or re-links) `userId` to `openid`; CONFLICT when that WeChat is another user's. */
+  async linkWeChat(userId: string, openid: string): Promise<Date> {
+    try {
+      const { rows } = await this.pool.query<{ linked_at: Date }>(
+        `INSERT INTO wechat_links (user_id, openid) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET openid = EXCLUDED.openid, linked_at = now() RETURNING linked_at`,
+        [userId, openid],
+      );
+      return rows[0]!.linked_at;
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new DomainError('CONFLICT', 'this WeChat account is already linked to another account');
+      throw err;
+    }
+  }
+
+  async unlinkWeChat(userId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('DELETE FROM wechat_links WHERE user_id = $1', [userId]);
+    return rowCount === 1;
+  }
+
+  async weChatLinkOf(userId: string): Promise<{ linkedAt: Date } | undefined> {
+    const { rows } = await this.pool.query<{ linked_at: Date }>('SELECT linked_at FROM wechat_links WHERE user_id = $1', [userId]);
+    return rows[0] && { linkedAt: rows[0].linked_at };
   }
 
   /** The demo's people, with their phones; existing rows are left as they are. */

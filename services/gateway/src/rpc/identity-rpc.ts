@@ -1,5 +1,5 @@
 // IdentityService gRPC: what other services may learn about users from the gateway, which owns
-// them. Only reaching data (phones) for ids the caller already holds (a notice's user); no lookup
+// them. Only reaching data (phones, linked WeChat openids) for ids the caller already holds (a notice's user); no lookup
 // by phone and no listing, so a caller cannot enumerate people.
 import { DomainError, unaryService, type Logger } from '@lc/kit';
 import type { IdentityServiceServer } from '@lc/contracts';
@@ -16,7 +16,7 @@ export function identityRpc(store: IdentityStore, logger: Logger) {
         if (!ids.length || ids.length > MAX_CONTACT_IDS) throw new DomainError('INVALID_ARGUMENT', `userIds: from 1 to ${MAX_CONTACT_IDS} user ids`);
         if (!ids.every((id) => id.length >= 1 && id.length <= 128)) throw new DomainError('INVALID_ARGUMENT', 'userIds: each must be 1 to 128 characters');
         if (new Set(ids).size !== ids.length) throw new DomainError('INVALID_ARGUMENT', 'userIds: each id at most once');
-        return { contacts: await store.phonesOf(ids) };
+        return { contacts: await store.contactsOf(ids) };
       },
     },
     logger,
