@@ -133,6 +133,12 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
     const unlinked = await api.request('DELETE', '/api/v1/me/wechat');
     assert.deepEqual(unlinked.body, { available: true, linked: false, linkedAt: null });
     assert.equal(await contactOf(api.userId), undefined);
+
+    // Two tabs posting the same state at once: one links, the other is refused.
+    const raced = await authorize(api);
+    const answers = await Promise.all(['o_tab_one', 'o_tab_two'].map((o) => api.post('/api/v1/me/wechat/link', { code: wechat.authorize(o), state: raced })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400], JSON.stringify(answers.map((a) => a.body)));
+    assert.match((await contactOf(api.userId))!.wechatOpenid, /^o_tab_(one|two)$/);
     wechat.assertClean();
 
     async function linkedBuyerWith(code: string) {
