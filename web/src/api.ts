@@ -193,6 +193,10 @@ export class Api {
     return this.call((token) => request<T>('PUT', `/api/v1${path}`, token, body));
   }
 
+  del<T = unknown>(path: string): Promise<T> {
+    return this.call((token) => request<T>('DELETE', `/api/v1${path}`, token));
+  }
+
   /** A refused access token (signed out elsewhere) gets one renewal, which sends a signed-out person to sign in. */
   private async call<T>(send: (token: string) => Promise<T>): Promise<T> {
     try {

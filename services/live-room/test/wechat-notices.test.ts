@@ -133,6 +133,12 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
     const unlinked = await api.request('DELETE', '/api/v1/me/wechat');
     assert.deepEqual(unlinked.body, { available: true, linked: false, linkedAt: null });
     assert.equal(await contactOf(api.userId), undefined);
+
+    // Two tabs posting the same state at once: one links, the other is refused.
+    const raced = await authorize(api);
+    const answers = await Promise.all(['o_tab_one', 'o_tab_two'].map((o) => api.post('/api/v1/me/wechat/link', { code: wechat.authorize(o), state: raced })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400], JSON.stringify(answers.map((a) => a.body)));
+    assert.match((await contactOf(api.userId))!.wechatOpenid, /^o_tab_(one|two)$/);
     wechat.assertClean();
 
     async function linkedBuyerWith(code: string) {
@@ -185,11 +191,12 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
     wechat.assertClean();
   });
 
+  type Runtime = Platform['pods'][number]['runtime'];
+  /** A WeChat client as a pod builds it, on that pod's Redis (under `prefix`: the pods' own by default). */
+  const messagesOn = (runtime: Runtime, prefix = runtime.config.REDIS_PREFIX) => new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, runtime.redis!, prefix, runtime.logger);
   /** A channel as a pod builds it, on that pod's Postgres and Redis. */
-  function channelOf(runtime: Platform['pods'][number]['runtime']) {
-    const messages = new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, runtime.redis!, runtime.config.REDIS_PREFIX, runtime.logger);
-    return new WeChatNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, messages, { id: TEMPLATE_ID, url: REDIRECT }, runtime.logger);
-  }
+  const channelOf = (runtime: Runtime, templateId = TEMPLATE_ID) =>
+    new WeChatNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, messagesOn(runtime), { id: templateId, url: REDIRECT }, runtime.logger);
 
   it('notices - a token WeChat calls stale (40001, 42001) is refreshed once and the message goes out once', async () => {
     const { api, openid } = await linkedBuyer();
@@ -207,7 +214,7 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
 
     // No token cached yet (a fresh prefix), ten sends at once from two pods: one fetch, the rest wait for it.
     const prefix = `${p.pods[0]!.runtime.config.REDIS_PREFIX}cold-${randomUUID().slice(0, 8)}:`;
-    const senders = p.pods.map((pod) => new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, pod.runtime.redis!, prefix, pod.runtime.logger));
+    const senders = p.pods.map((pod) => messagesOn(pod.runtime, prefix));
     const tokensBefore = wechat.tokenRequests.length;
     const data = { character_string1: 'x', phrase2: '已退款', thing3: 'y' };
     await Promise.all(Array.from({ length: 10 }, (_, i) => senders[i % 2]!.sendTemplate({ openid, templateId: TEMPLATE_ID, data })));
@@ -238,13 +245,7 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
 
     // A template id WeChat does not know: refused with an errcode, recorded, the event still handled.
     const pod = p.pods[0]!.runtime;
-    const wrong = new WeChatNoticeChannel(
-      new NoticeDeliveryStore(pod.pool!),
-      identity,
-      new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, pod.redis!, pod.config.REDIS_PREFIX, pod.logger),
-      { id: 'tmpl_nobody_picked_this' },
-      pod.logger,
-    );
+    const wrong = channelOf(pod, 'tmpl_nobody_picked_this');
     wechat.unsubscribed.delete(openid);
     const id = randomUUID();
     await insertNotice(pod.pool!, id, api.userId, 'REFUND_ISSUED');

@@ -7,6 +7,7 @@ import { Api, buyerIdForThisBrowser, describeError } from '../api.js';
 import { OrderCard } from '../components/order-timeline.js';
 import { PickupPointPicker, describePoint } from '../components/pickup-point-picker.js';
 import { MyLeaderCard } from '../components/my-leader.js';
+import { WeChatLinkCard } from '../components/wechat-link.js';
 import { pinMap } from '../components/route-map.js';
 import { mountInbox } from '../components/inbox-bell.js';
 import { byId, fill, h, toast } from '../dom.js';
@@ -36,12 +37,14 @@ async function main(): Promise<void> {
   byId('picker').replaceWith(picker.element);
   const myLeader = new MyLeaderCard(api);
   byId('my-leader').replaceWith(myLeader.element);
+  const weChat = new WeChatLinkCard(api);
+  byId('wechat-link').replaceWith(weChat.element);
   byId('refresh').addEventListener('click', () => void refresh());
   setInterval(() => {
     for (const { card } of cards.values()) card.tick(Date.now());
   }, 1000);
   setInterval(() => void refresh(), 5000);
-  await Promise.all([picker.load(), myLeader.load(), refresh()]);
+  await Promise.all([picker.load(), myLeader.load(), weChat.load(), refresh()]);
 }
 
 async function refresh(): Promise<void> {

@@ -44,3 +44,11 @@ export interface DevInboxMessage {
 export interface AdminCreatedUser extends SignedInUser {
   phone: string;
 }
+
+/** GET /me/wechat (and what linking and unlinking answer): the buyer's WeChat link for notices. */
+export interface WeChatLinkView {
+  /** Whether this deployment links WeChat at all (the Official Account is configured). */
+  available: boolean;
+  linked: boolean;
+  linkedAt: string | null;
+}

@@ -41,6 +41,8 @@ export class WeChatLinkStates {
     const nonce = state.slice(0, NONCE_BYTES * 2);
     const given = Buffer.from(state.slice(NONCE_BYTES * 2));
     if (!timingSafeEqual(given, Buffer.from(this.sign(userId, nonce)))) return false;
-    return (await this.redis.getdel(this.redisKey(nonce))) === userId;
+    // GET and DEL in one transaction: two requests with the same state cannot both read it.
+    const results = await this.redis.multi().get(this.redisKey(nonce)).del(this.redisKey(nonce)).exec();
+    return results?.[0]?.[1] === userId;
   }
 }

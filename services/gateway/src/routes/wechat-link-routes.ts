@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, WeChatApiError, type WeChatOAuth } from '@lc/kit';
+import type { WeChatLinkView } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import type { IdentityStore } from '../adapters/identity-store.js';
 import type { WeChatLinkStates } from '../adapters/wechat-link-states.js';
@@ -30,7 +31,7 @@ export function weChatLinkRoutes(app: FastifyInstance, deps: { auth: Auth; store
     return deps.linking;
   };
 
-  async function weChatLinkStatusHandler(request: FastifyRequest) {
+  async function weChatLinkStatusHandler(request: FastifyRequest): Promise<WeChatLinkView> {
     const link = await store.weChatLinkOf(currentUser(request).id);
     return { available: deps.linking !== undefined, linked: link !== undefined, linkedAt: link?.linkedAt.toISOString() ?? null };
   }
@@ -41,7 +42,7 @@ export function weChatLinkRoutes(app: FastifyInstance, deps: { auth: Auth; store
     return { url: linking.oauth.authorizeUrl(linking.redirectUrl, state) };
   }
 
-  async function weChatLinkHandler(request: FastifyRequest) {
+  async function weChatLinkHandler(request: FastifyRequest): Promise<WeChatLinkView> {
     const linking = linkingOrRefuse();
     const body = parse(linkBody, request.body);
     const userId = currentUser(request).id;
@@ -60,7 +61,7 @@ export function weChatLinkRoutes(app: FastifyInstance, deps: { auth: Auth; store
     return { available: true, linked: true, linkedAt: linkedAt.toISOString() };
   }
 
-  async function weChatUnlinkHandler(request: FastifyRequest) {
+  async function weChatUnlinkHandler(request: FastifyRequest): Promise<WeChatLinkView> {
     await store.unlinkWeChat(currentUser(request).id);
     return { available: deps.linking !== undefined, linked: false, linkedAt: null };
   }
