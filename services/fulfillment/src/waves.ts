@@ -3,13 +3,13 @@
 // per pickup point with a label and a pickup code; packing a bag publishes fulfillment.packed.
 import { randomUUID } from 'node:crypto';
 import { DomainError, enqueueEvent, inTransaction, type Logger, type Pool, type PoolClient } from '@lc/kit';
-import type { Bag, PickupPoint, Wave } from '@lc/contracts';
 import type { BagStore } from './adapters/bag-store.js';
 import type { DeliveryStore } from './adapters/delivery-store.js';
 import type { WarehouseStore } from './adapters/warehouse-store.js';
 import type { OrderToBag, WaveStore } from './adapters/wave-store.js';
 import { isUuid } from './domain/ids.js';
-import { addDays, cutoffInstant, deliveryDateFor, isLocalDate } from './domain/local-time.js';
+import { addDays, isLocalDate, type Bag, type PickupPoint, type Wave } from '@lc/contracts';
+import { cutoffInstant, deliveryDateFor } from './domain/local-time.js';
 import { bagLabel, buildPickLists, pickListsCsv, pickListsHtml, type PickList } from './domain/pick-list.js';
 import { derivePickupCode, pickupCodeHash } from './domain/pickup-code.js';
 import { FULFILLMENT_EVENTS, fulfillmentMsgId, type DeferredEvent, type OrderEvent, type PackedEvent } from './events.js';

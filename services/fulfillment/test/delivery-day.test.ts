@@ -1,7 +1,8 @@
 // Delivery days and cut-offs in the warehouse's zone, and the pure helpers around them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutoffInstant, deliveryDateFor, isTimeZone, zonedToUtc } from '../src/domain/local-time.js';
+import { zonedToUtc } from '@lc/contracts';
+import { cutoffInstant, deliveryDateFor, isTimeZone } from '../src/domain/local-time.js';
 import { vehicleProblems } from '../src/domain/warehouse-rules.js';
 import { etasFrom } from '../src/domain/route-planning.js';
 import { pickListsCsv, buildPickLists } from '../src/domain/pick-list.js';

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Api, createFlashSale, shopper, stockProduct } from '../../../test-support/api.js';
 import { coreWithStock } from '../../../test-support/stock.js';
-import { todayIn } from '../src/domain/stock-ledger.js';
+import { localDate } from '@lc/contracts';
 
 const DEFAULT_LEVEL = 5;
 
 describe('stock ledger', () => {
   const ctx = coreWithStock({ inventory: { LOW_STOCK_DEFAULT_LEVEL: String(DEFAULT_LEVEL) } });
   const staff = () => Api.login(ctx.core.url, 'warehouse-1');
-  const today = () => todayIn('Asia/Shanghai', Date.now());
+  const today = () => localDate(Date.now(), 'Asia/Shanghai');
   const daysFromToday = (days: number) => new Date(Date.parse(`${today()}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
   const newSku = async (initialStock: number) =>

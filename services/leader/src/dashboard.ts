@@ -2,13 +2,13 @@
 // and each refund once, whatever replays), and a read puts together the periods, the daily line,
 // SKU rankings, commission from the ledger and the tier's progress, in the leader's zone.
 import { DomainError, type Pool } from '@lc/kit';
-import type { Actor } from '@lc/contracts';
 import { DashboardStore, type PeriodFigures } from './adapters/dashboard-store.js';
 import type { LeaderRow } from './adapters/leader-store.js';
 import type { Clock } from './domain/clock.js';
 import type { Tier } from './domain/commission.js';
 import { DAILY_DAYS, periodsOf, rankSkus, SLOW_LOOKBACK_DAYS, tierProgress, type Period } from './domain/dashboard.js';
-import { addDays, localDate, monthOf } from './domain/local-time.js';
+import { addDays, localDate, type Actor } from '@lc/contracts';
+import { monthOf } from './domain/months.js';
 import type { ConsumedOrderSubject, OrderEvent } from './events.js';
 import { checkLeaderAccess, type Leaders } from './leaders.js';
 import type { Ledger } from './ledger.js';

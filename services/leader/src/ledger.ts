@@ -8,7 +8,7 @@ import type { LedgerStore } from './adapters/ledger-store.js';
 import type { TierStore } from './adapters/tier-store.js';
 import { LEADER_ACCOUNTS, PLATFORM_COMMISSION, leaderAccount } from './domain/accounts.js';
 import { clawback, commissionFen, rateFor, type RateTable, type Tier } from './domain/commission.js';
-import { localDate } from './domain/local-time.js';
+import { localDate } from '@lc/contracts';
 import type { ConsumedOrderSubject, OrderEvent } from './events.js';
 import type { Leaders } from './leaders.js';
 

@@ -10,7 +10,7 @@ import { tryLockLeaderMoney } from './adapters/leader-lock.js';
 import type { LedgerStore, EntryRow } from './adapters/ledger-store.js';
 import type { StatementRow, StatementStore } from './adapters/statement-store.js';
 import { leaderAccount } from './domain/accounts.js';
-import { addDays, isDate, localDate } from './domain/local-time.js';
+import { addDays, isLocalDate, localDate } from '@lc/contracts';
 import type { Leaders } from './leaders.js';
 
 /** A statement line's amount as the leader sees it: + confirmed commission, − clawback. */
@@ -89,13 +89,13 @@ export class Settlement {
 
   list(leaderId: string, opts: { from?: string; to?: string; limit: number }) {
     for (const [name, v] of Object.entries({ from: opts.from, to: opts.to })) {
-      if (v && !isDate(v)) throw new DomainError('INVALID_ARGUMENT', `${name} must be a date YYYY-MM-DD`);
+      if (v && !isLocalDate(v)) throw new DomainError('INVALID_ARGUMENT', `${name} must be a date YYYY-MM-DD`);
     }
     return this.statements.list(leaderId, opts);
   }
 
   async get(leaderId: string, date: string): Promise<{ statement: StatementRow; lines: EntryRow[] }> {
-    if (!isDate(date)) throw new DomainError('INVALID_ARGUMENT', 'date must be a date YYYY-MM-DD');
+    if (!isLocalDate(date)) throw new DomainError('INVALID_ARGUMENT', 'date must be a date YYYY-MM-DD');
     const statement = await this.statements.byDate(leaderId, date);
     if (!statement) throw new DomainError('NOT_FOUND', `no statement for ${date}`);
     return { statement, lines: await this.statements.lines(statement.id) };

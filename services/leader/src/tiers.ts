@@ -7,7 +7,8 @@ import type { LeaderRow } from './adapters/leader-store.js';
 import type { LedgerStore } from './adapters/ledger-store.js';
 import type { TierEvaluationRow, TierStore } from './adapters/tier-store.js';
 import type { Clock } from './domain/clock.js';
-import { addDays, daysBetween, isMonth, localDate, monthOf, monthRange, previousMonth } from './domain/local-time.js';
+import { addDays, daysBetween, localDate } from '@lc/contracts';
+import { isMonth, monthOf, monthRange, previousMonth } from './domain/months.js';
 import { evaluateTier, nps, type TierFigures } from './domain/tiers.js';
 import type { Leaders } from './leaders.js';
 

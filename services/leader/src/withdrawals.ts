@@ -10,7 +10,7 @@ import type { PayoutProvider } from './adapters/payout-provider.js';
 import type { WithdrawalRow, WithdrawalStore } from './adapters/withdrawal-store.js';
 import { PLATFORM_PAYOUTS, leaderAccount } from './domain/accounts.js';
 import type { Clock } from './domain/clock.js';
-import { localDate } from './domain/local-time.js';
+import { localDate } from '@lc/contracts';
 import type { Leaders } from './leaders.js';
 
 export class Withdrawals {

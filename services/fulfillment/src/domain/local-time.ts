@@ -1,8 +1,8 @@
 // Wall-clock time in a warehouse's IANA zone: delivery days, cut-offs and receiving hours are
-// local, storage is UTC. Conversions go through Intl so DST and odd offsets come out right.
+// local, storage is UTC. Dates and zone conversions are @lc/contracts' local-date.
+import { addDays, isTimeZone as isIanaZone, localParts, zonedToUtc } from '@lc/contracts';
 
 const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isLocalTime(value: string): boolean {
   return HHMM.test(value);
@@ -15,63 +15,9 @@ export function minutesOf(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+/** A warehouse's zone: a region (Asia/Shanghai) or UTC, not an abbreviation Intl also takes (EST). */
 export function isTimeZone(zone: string): boolean {
-  if (!zone || !zone.includes('/') && zone !== 'UTC') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function isLocalDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The local calendar date and seconds after local midnight of an instant. */
-export function localParts(atMs: number, zone: string): { date: string; secondOfDay: number } {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(atMs)).map((p) => [p.type, p.value]));
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    secondOfDay: Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second),
-  };
-}
-
-/** Offset of the zone from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
-function offsetAt(atMs: number, zone: string): number {
-  const { date, secondOfDay } = localParts(atMs, zone);
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  const asUtc = Date.UTC(y, mo - 1, d) + secondOfDay * 1000;
-  return asUtc - Math.floor(atMs / 1000) * 1000;
-}
-
-/** The UTC instant of `secondOfDay` seconds after local midnight of `date` in `zone`. */
-export function zonedToUtc(date: string, secondOfDay: number, zone: string): number {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, mo - 1, d) + secondOfDay * 1000;
-  // Two passes settle on the right offset either side of a DST change.
-  let guess = wall - offsetAt(wall, zone);
-  guess = wall - offsetAt(guess, zone);
-  return guess;
-}
-
-export function addDays(date: string, days: number): string {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d + days)).toISOString().slice(0, 10);
+  return (zone === 'UTC' || zone.includes('/')) && isIanaZone(zone);
 }
 
 /**

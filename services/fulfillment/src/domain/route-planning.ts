@@ -2,7 +2,8 @@
 // with their bag count and receiving hours, vehicles with capacity and shift) and the solver's
 // plan back into routes with UTC times and drivers. Solver time is seconds after local midnight
 // of the delivery day.
-import { minutesOf, zonedToUtc } from './local-time.js';
+import { zonedToUtc } from '@lc/contracts';
+import { minutesOf } from './local-time.js';
 import type { TravelMatrix } from './travel-times.js';
 import type { RoutePlan, VrptwProblem } from './vrptw/index.js';
 

@@ -1,25 +1,12 @@
 // Rules of the stock ledger (issue 16 point 6): what a receipt or an adjustment may say, how far
 // an adjustment moves the shelf, and when a SKU is low. Pure: the store applies the answers.
 
+import { isLocalDate } from '@lc/contracts';
+
 export const LEDGER_BOUNDS = { qty: 1_000_000, batch: 64, note: 200, expiryYears: 20 } as const;
 
 export type AdjustReason = 'DAMAGE' | 'COUNT';
 export const ADJUST_REASONS: readonly AdjustReason[] = ['DAMAGE', 'COUNT'];
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date written YYYY-MM-DD (2026-02-30 is not). */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
-
-/** Today's date in `zone`, YYYY-MM-DD (en-CA formats dates that way). */
-export function todayIn(zone: string, nowMs: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(nowMs);
-}
 
 function addYears(date: string, years: number): string {
   return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
@@ -42,7 +29,7 @@ const qtyProblem = (field: string, qty: number) =>
 export function receiptProblems(r: { qty: number; batch: string; expiresOn: string; note: string }, today: string): string[] {
   const problems = qtyProblem('qty', r.qty);
   if (r.expiresOn) {
-    if (!isCalendarDate(r.expiresOn)) problems.push(`expiresOn: ${r.expiresOn} is not a date (YYYY-MM-DD)`);
+    if (!isLocalDate(r.expiresOn)) problems.push(`expiresOn: ${r.expiresOn} is not a date (YYYY-MM-DD)`);
     else if (r.expiresOn < today) problems.push(`expiresOn: ${r.expiresOn} is already past (today is ${today})`);
     else if (r.expiresOn > addYears(today, LEDGER_BOUNDS.expiryYears)) problems.push(`expiresOn: ${r.expiresOn} is more than ${LEDGER_BOUNDS.expiryYears} years away`);
   }

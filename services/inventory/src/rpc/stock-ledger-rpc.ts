@@ -2,9 +2,9 @@
 // The gateway has checked who may act on the warehouse; inputs are checked again here, as the
 // service is the ledger's only writer.
 import { DomainError, unaryService, type Logger } from '@lc/kit';
-import type { StockBoardLevel, StockLedgerServiceServer, StockMovement } from '@lc/contracts';
+import { localDate, type StockBoardLevel, type StockLedgerServiceServer, type StockMovement } from '@lc/contracts';
 import type { BoardLevelRow, MovementRow, StockLedgerStore } from '../adapters/stock-ledger-store.js';
-import { adjustmentProblems, LEDGER_BOUNDS, receiptProblems, todayIn, type AdjustReason } from '../domain/stock-ledger.js';
+import { adjustmentProblems, LEDGER_BOUNDS, receiptProblems, type AdjustReason } from '../domain/stock-ledger.js';
 
 const MAX_PAGE = 200;
 
@@ -24,7 +24,7 @@ export function stockLedgerRpc(deps: { ledger: StockLedgerStore; zone: string; l
   return unaryService<StockLedgerServiceServer>(
     {
       async receiveStock(req) {
-        refuseIfAny(receiptProblems({ qty: req.qty, batch: req.batch, expiresOn: req.expiresOn, note: req.note }, todayIn(zone, now())));
+        refuseIfAny(receiptProblems({ qty: req.qty, batch: req.batch, expiresOn: req.expiresOn, note: req.note }, localDate(now(), zone)));
         await checkTarget(req);
         const recorded = await ledger.record({
           kind: 'RECEIPT',

@@ -1,7 +1,7 @@
 // The leader dashboard's rules: which local dates "today", "this week" and "this month" cover,
 // and what the next tier asks of this month's figures (the thresholds of domain/tiers.ts).
 import type { Tier } from './commission.js';
-import { addDays } from './local-time.js';
+import { addDays } from '@lc/contracts';
 import { GROWING_MIN_REPURCHASE, GROWING_MIN_SALES_FEN, MIN_RATINGS_FOR_NPS, STAR_MIN_NPS, STAR_MIN_SALES_FEN, type TierFigures } from './tiers.js';
 
 export type PeriodName = 'today' | 'week' | 'month';
