@@ -66,10 +66,23 @@ export class OrderStore {
 
   constructor(private readonly pool: Pool) {}
 
-  async byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
-    const { rows } = await this.pool.query(`${SELECT_WITH_TIMELINE} WHERE buyer_id = $1 AND idempotency_key = $2`, [buyerId, key]);
-    return rows[0] ? toOrder(rows[0]) : undefined;
+  /**
+   * The buyer's order under `key`. Every refusal in a flash sale's opening burst asks this (the
+   * key's first answer may have been an order), so lookups arriving together share one statement.
+   */
+  byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
+    return this.keyLookups.add({ buyerId, key });
   }
+
+  private readonly keyLookups = new Batcher<{ buyerId: string; key: string }, OrderRow | undefined>(async (asks) => {
+    const { rows } = await this.pool.query({
+      name: 'orders-by-key',
+      text: `${SELECT_WITH_TIMELINE} JOIN unnest($1::text[], $2::text[]) AS asked(buyer_id, idempotency_key) USING (buyer_id, idempotency_key)`,
+      values: [asks.map((a) => a.buyerId), asks.map((a) => a.key)],
+    });
+    const found = new Map(rows.map((r) => [`${r.buyer_id}\n${r.idempotency_key}`, toOrder(r)]));
+    return asks.map((a) => found.get(`${a.buyerId}\n${a.key}`));
+  }, { name: 'orders by key' });
 
   async byId(id: string): Promise<OrderRow | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
