@@ -89,19 +89,26 @@ export function burstPlan(opts: BurstOptions, runId: string): BurstAttempt[] {
 /**
  * CPU seconds of a path's processes between `start()` and `stop()`. Postgres backends are found
  * by application_name every 100 ms (a pool opens connections during the burst); a backend first
- * seen after the start counts from zero, since all its work happened within the window.
+ * seen after the start counts from zero, since all its work happened within the window. Backends
+ * are summed per application_name (less its path prefix), so the row shows whose statements
+ * Postgres spent its time on.
  */
 export function cpuMeter(db: pg.Pool, pids: Record<string, number | undefined>, pgApps: string[]) {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
+  const appOf = new Map<number, string>();
   let started = false;
   const sampleBackends = async () => {
-    const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name LIKE ANY($1::text[])`, [pgApps.map((a) => `${a}%`)]);
-    for (const { pid } of rows) {
+    const { rows } = await db.query<{ pid: number; application_name: string }>(`SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE ANY($1::text[])`, [
+      pgApps.map((a) => `${a}%`),
+    ]);
+    for (const { pid, application_name: app } of rows) {
       const c = threadCpuSeconds(pid);
       if (c === undefined) continue;
       if (!first.has(pid)) first.set(pid, started ? 0 : c);
       last.set(pid, c);
+      const prefix = pgApps.find((a) => app.startsWith(a)) ?? '';
+      appOf.set(pid, app.slice(prefix.length));
     }
   };
   const own = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? (threadCpuSeconds(pid) ?? 0) : 0]));
@@ -124,7 +131,10 @@ export function cpuMeter(db: pg.Pool, pids: Record<string, number | undefined>, 
       await sampleBackends();
       const out: Record<string, number> = {};
       for (const [k, v] of Object.entries(after)) out[k] = v - (before[k] ?? 0);
-      out.postgres = [...last].reduce((sum, [pid, c]) => sum + c - (first.get(pid) ?? c), 0);
+      for (const [pid, c] of last) {
+        const label = appOf.get(pid) ? `postgres (${appOf.get(pid)})` : 'postgres';
+        out[label] = (out[label] ?? 0) + c - (first.get(pid) ?? c);
+      }
       return out;
     },
   };

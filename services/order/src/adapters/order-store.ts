@@ -1,5 +1,6 @@
 // Postgres access for orders, their timeline and the buyer-leader binding. Every state
 // change writes its event to the outbox in the same transaction.
+import { createHash } from 'node:crypto';
 import { Batcher, enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
 import type { OrderCore } from '@lc/contracts';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
@@ -86,7 +87,7 @@ export class OrderStore {
 
   async byId(id: string): Promise<OrderRow | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const { rows } = await this.pool.query(`${SELECT_WITH_TIMELINE} WHERE id = $1`, [id]);
+    const { rows } = await this.pool.query({ name: 'order-by-id', text: `${SELECT_WITH_TIMELINE} WHERE id = $1`, values: [id] });
     return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
@@ -262,7 +263,10 @@ export class OrderStore {
          SELECT json_agg(${TIMELINE_ENTRY} ORDER BY t.at)
          FROM (SELECT status, at, note FROM order_timeline WHERE order_id = ${id} UNION ALL SELECT status, at, note FROM noted) t) AS timeline
        FROM moved`;
-    const { rows } = await this.pool.query(text, values);
+    // Prepared once per connection and shape (transition and what comes with it): a burst of
+    // payments would otherwise have Postgres parse and plan the same statement for each.
+    const name = `move-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    const { rows } = await this.pool.query({ name, text, values });
     return rows[0] ? toOrder(rows[0]) : undefined;
   }
 

@@ -60,13 +60,14 @@ export class PaymentStore {
    * any replica: exactly one insert wins, the others read the winner's row.
    */
   async openIntent(p: { id: string; orderId: string; provider: string }): Promise<{ payment: PaymentRow; created: boolean } | undefined> {
-    const inserted = await this.pool.query(
-      `INSERT INTO payments (id, order_id, provider, amount_fen, status)
+    const inserted = await this.pool.query({
+      name: 'open-intent',
+      text: `INSERT INTO payments (id, order_id, provider, amount_fen, status)
        SELECT $1, o.id, $3, o.total_fen, 'PENDING' FROM orders o WHERE o.id = $2 AND o.status = 'PENDING_PAYMENT'
        ON CONFLICT (order_id) WHERE status IN ('PENDING', 'SUCCEEDED') DO NOTHING
        RETURNING *`,
-      [p.id, p.orderId, p.provider],
-    );
+      values: [p.id, p.orderId, p.provider],
+    });
     if (inserted.rows[0]) return { payment: toPayment(inserted.rows[0]), created: true };
     const live = await this.liveOf(p.orderId);
     return live ? { payment: live, created: false } : undefined;
@@ -80,7 +81,11 @@ export class PaymentStore {
   /** A payment, with whether the provider callback `eventId` was recorded before (one round trip). */
   async forCallback(id: string, eventId: string): Promise<{ payment: PaymentRow; seen: boolean } | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const { rows } = await this.pool.query('SELECT p.*, EXISTS (SELECT 1 FROM payment_callbacks WHERE event_id = $2) AS seen FROM payments p WHERE p.id = $1', [id, eventId]);
+    const { rows } = await this.pool.query({
+      name: 'payment-for-callback',
+      text: 'SELECT p.*, EXISTS (SELECT 1 FROM payment_callbacks WHERE event_id = $2) AS seen FROM payments p WHERE p.id = $1',
+      values: [id, eventId],
+    });
     return rows[0] ? { payment: toPayment(rows[0]), seen: rows[0].seen === true } : undefined;
   }
 
