@@ -151,5 +151,24 @@ describe('orders api', () => {
     await poll('both events', async () => ((await events('order.paid', toPay.id)).length && (await events('order.cancelled', toCancel.id)).length ? true : undefined));
     assert.deepEqual([await events('order.paid', toPay.id), await events('order.cancelled', toCancel.id)], [['PAID'], ['CANCELLED']]);
   });
+
+  it('orders - a column added to orders and payments under the running service leaves its prepared reads and moves working', async () => {
+    const { flashSaleId } = await createFlashSale(leader, { quantity: 5, perBuyerLimit: 2 });
+    const pool = core.order.runtime.pool!;
+    const place = async (key: string) => (await bob.post('/api/v1/orders', { flashSaleId, qty: 1 }, { 'idempotency-key': key })).body as { id: string; buyerId: string };
+    // Every statement of the pay path prepared on the pool's connections first.
+    const first = await place('migrate-1');
+    assert.equal((await core.order.orders.pay(first.id, first.buyerId)).order.status, 'PAID');
+    // As a newer replica's migration would, while this one keeps its connections.
+    await pool.query('ALTER TABLE orders ADD COLUMN later_column text; ALTER TABLE payments ADD COLUMN later_column text');
+    try {
+      const second = await place('migrate-2');
+      const paid = await core.order.orders.pay(second.id, second.buyerId);
+      assert.deepEqual([paid.order.status, paid.order.timeline.map((t) => t.status)], ['PAID', ['PENDING_PAYMENT', 'PAID']]);
+      assert.equal((await core.order.orders.get(first.id, first.buyerId)).status, 'PAID');
+    } finally {
+      await pool.query('ALTER TABLE orders DROP COLUMN later_column; ALTER TABLE payments DROP COLUMN later_column');
+    }
+  });
 });
 

@@ -37,15 +37,20 @@ const SUBJECT: Partial<Record<OrderStatus, string>> = {
 /** An order row as written, with its `order.created` outbox values. */
 type NewOrderRecord = Omit<OrderRow, 'timeline' | 'createdAtMs' | 'groupBuyId'> & { groupBuyId: string | null; createdMs: number; subject: string; msgId: string; payload: string; trace: string };
 
-const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms,
-  (extract(epoch from created_at) * 1000)::bigint AS created_ms FROM orders o`;
+// What `toOrder` reads, named: the statements below are prepared once per connection, and a
+// prepared `o.*` fails ("cached plan must not change result type") once a migration adds a column
+// to orders under a running pod.
+const ORDER_COLUMNS = `o.id, o.buyer_id, o.leader_id, o.live_session_id, o.flash_sale_id, o.sku_id, o.warehouse_id, o.qty, o.unit_price_fen,
+  o.total_fen, o.pickup_point_id, o.group_buy_id, o.status, o.reservation_id, o.idempotency_key, o.request_hash,
+  (extract(epoch from o.payment_deadline) * 1000)::bigint AS deadline_ms, (extract(epoch from o.created_at) * 1000)::bigint AS created_ms`;
+
+const SELECT = `SELECT ${ORDER_COLUMNS} FROM orders o`;
 
 /** An entry of `order_timeline` (aliased `t`) as the JSON `toOrder` reads. */
 const TIMELINE_ENTRY = `json_build_object('status', t.status, 'atMs', (extract(epoch from t.at) * 1000)::bigint, 'note', t.note)`;
 
 /** Orders read with their timeline in the same statement, one round trip per read. */
-const SELECT_WITH_TIMELINE = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms,
-  (extract(epoch from created_at) * 1000)::bigint AS created_ms,
+const SELECT_WITH_TIMELINE = `SELECT ${ORDER_COLUMNS},
   (SELECT json_agg(${TIMELINE_ENTRY} ORDER BY t.at) FROM order_timeline t WHERE t.order_id = o.id) AS timeline FROM orders o`;
 
 /** Adds a statement parameter and answers its placeholder (`$n`). */
@@ -247,14 +252,14 @@ export class OrderStore {
     const gate = w.gate ? `gate AS (${w.gate(param)}),` : '';
     const text = `WITH ${gate}
        moved AS (
-         UPDATE orders SET status = ${param(to)}, updated_at = now()
-         WHERE id = ${id} AND status = ANY(${param(allowedFrom(t))}::text[])${w.gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''}
-         RETURNING *, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms, (extract(epoch from created_at) * 1000)::bigint AS created_ms),
+         UPDATE orders o SET status = ${param(to)}, updated_at = now()
+         WHERE o.id = ${id} AND o.status = ANY(${param(allowedFrom(t))}::text[])${w.gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''}
+         RETURNING ${ORDER_COLUMNS}),
        noted AS (
          INSERT INTO order_timeline (order_id, status, note, at)
          SELECT id, status, ${param(note)}, COALESCE(to_timestamp(${param(opts.atMs ?? null)}::float8 / 1000.0), clock_timestamp()) FROM moved
          ON CONFLICT DO NOTHING
-         RETURNING *),
+         RETURNING status, at, note),
        queued AS (
          INSERT INTO outbox (subject, msg_id, payload, trace) SELECT ${param(subject)}, ${param(msgId)}, ${param(payload)}::jsonb, ${param(trace)}::jsonb FROM moved)
        ${(w.also?.(param) ?? []).map((cte) => `, ${cte}`).join('\n')}

@@ -37,6 +37,12 @@ export interface ReconciliationRow {
   sinceMs: number;
 }
 
+/**
+ * What `toPayment` reads, named: prepared statements return these, and a prepared `*` fails once
+ * a migration adds a column under a running pod.
+ */
+const PAYMENT_COLUMNS = 'id, order_id, provider, amount_fen, status';
+
 /** An id no payment has: "no exception" for the pending intents an order's move closes. */
 const NO_PAYMENT = '00000000-0000-0000-0000-000000000000';
 
@@ -65,7 +71,7 @@ export class PaymentStore {
       text: `INSERT INTO payments (id, order_id, provider, amount_fen, status)
        SELECT $1, o.id, $3, o.total_fen, 'PENDING' FROM orders o WHERE o.id = $2 AND o.status = 'PENDING_PAYMENT'
        ON CONFLICT (order_id) WHERE status IN ('PENDING', 'SUCCEEDED') DO NOTHING
-       RETURNING *`,
+       RETURNING ${PAYMENT_COLUMNS}`,
       values: [p.id, p.orderId, p.provider],
     });
     if (inserted.rows[0]) return { payment: toPayment(inserted.rows[0]), created: true };
@@ -83,7 +89,7 @@ export class PaymentStore {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     const { rows } = await this.pool.query({
       name: 'payment-for-callback',
-      text: 'SELECT p.*, EXISTS (SELECT 1 FROM payment_callbacks WHERE event_id = $2) AS seen FROM payments p WHERE p.id = $1',
+      text: `SELECT ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payment_callbacks WHERE event_id = $2) AS seen FROM payments WHERE id = $1`,
       values: [id, eventId],
     });
     return rows[0] ? { payment: toPayment(rows[0]), seen: rows[0].seen === true } : undefined;
