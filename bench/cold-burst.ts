@@ -3,11 +3,12 @@
 // model: each is sent on its schedule whether or not earlier ones answered) on a fresh pool; every
 // winner pays at once, except a share who cancel (their units go back on sale). Latency is counted
 // from each request's scheduled send time, so a load generator that falls behind cannot hide a
-// slow answer. CPU is read per process from /proc/<pid>/stat: the path's own processes, its Redis
-// and NATS (the bench's own servers) and the Postgres backends its connections use (told apart by
-// application_name), so other work on a shared machine is not charged to the path.
-import { readFileSync } from 'node:fs';
+// slow answer. CPU is read per thread in nanoseconds (process-cpu.ts), the same way for every path:
+// the path's own processes, its Redis and NATS (the bench's own servers) and the Postgres backends
+// its connections use (told apart by application_name), so other work on a shared machine is not
+// charged to the path.
 import pg from 'pg';
+import { threadCpuSeconds } from './process-cpu.js';
 
 export interface BurstOptions {
   buyers: number;
@@ -85,36 +86,32 @@ export function burstPlan(opts: BurstOptions, runId: string): BurstAttempt[] {
   }));
 }
 
-const TICKS_PER_SECOND = 100;
-function cpuOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * CPU seconds of a path's processes between `start()` and `stop()`. Postgres backends are found
  * by application_name every 100 ms (a pool opens connections during the burst); a backend first
- * seen after the start counts from zero, since all its work happened within the window.
+ * seen after the start counts from zero, since all its work happened within the window. Backends
+ * are summed per application_name (less its path prefix), so the row shows whose statements
+ * Postgres spent its time on.
  */
 export function cpuMeter(db: pg.Pool, pids: Record<string, number | undefined>, pgApps: string[]) {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
+  const appOf = new Map<number, string>();
   let started = false;
   const sampleBackends = async () => {
-    const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name LIKE ANY($1::text[])`, [pgApps.map((a) => `${a}%`)]);
-    for (const { pid } of rows) {
-      const c = cpuOf(pid);
+    const { rows } = await db.query<{ pid: number; application_name: string }>(`SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE ANY($1::text[])`, [
+      pgApps.map((a) => `${a}%`),
+    ]);
+    for (const { pid, application_name: app } of rows) {
+      const c = threadCpuSeconds(pid);
       if (c === undefined) continue;
       if (!first.has(pid)) first.set(pid, started ? 0 : c);
       last.set(pid, c);
+      const prefix = pgApps.find((a) => app.startsWith(a)) ?? '';
+      appOf.set(pid, app.slice(prefix.length));
     }
   };
-  const own = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? (cpuOf(pid) ?? 0) : 0]));
+  const own = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? (threadCpuSeconds(pid) ?? 0) : 0]));
   let before: Record<string, number> = {};
   let timer: NodeJS.Timeout | undefined;
   let sampling: Promise<void> = Promise.resolve();
@@ -134,7 +131,10 @@ export function cpuMeter(db: pg.Pool, pids: Record<string, number | undefined>, 
       await sampleBackends();
       const out: Record<string, number> = {};
       for (const [k, v] of Object.entries(after)) out[k] = v - (before[k] ?? 0);
-      out.postgres = [...last].reduce((sum, [pid, c]) => sum + c - (first.get(pid) ?? c), 0);
+      for (const [pid, c] of last) {
+        const label = appOf.get(pid) ? `postgres (${appOf.get(pid)})` : 'postgres';
+        out[label] = (out[label] ?? 0) + c - (first.get(pid) ?? c);
+      }
       return out;
     },
   };

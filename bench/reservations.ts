@@ -211,7 +211,7 @@ async function main() {
               const units = await sums(`SELECT status, SUM(qty)::int AS units FROM ${orderSchema}.orders WHERE flash_sale_id = $1 GROUP BY status`, [sale.flashSaleId]);
               return { quantity: pool.quantity, held: pool.held, sold: pool.sold, paidUnits: units('PAID'), pendingUnits: units('PENDING_PAYMENT') };
             },
-            pids: { gateway: gateway.child.pid, order: order.child.pid, inventory: inventory.child.pid, fulfillment: fulfillment.child.pid, ...cpuLabels },
+            pids: { gateway: gateway.child.pid, order: order.child.pid, inventory: inventory.child.pid, fulfillment: fulfillment.child.pid, 'live-room': liveRoom.child.pid, ...cpuLabels },
             pgApps: [`${iso.id}-`],
           },
         ],

@@ -33,9 +33,9 @@ export function startTelemetry(serviceName: string, endpoint = process.env.OTEL_
       ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }), exportIntervalMillis: 10_000 })]
       : [],
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz',
-      }),
+      // Outgoing requests only: incoming ones get their server span, at half the cost, from the
+      // kit's HTTP server (http-server.ts), which every service serves through.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),

@@ -46,4 +46,27 @@ describe('telemetry without an OTLP endpoint', () => {
     assert.notEqual(own.trace_id, served.trace_id);
     assert.equal(own.passedOn.traceparent, `00-${own.trace_id}-${own.span_id}-00`);
   });
+
+  it('continues a caller\'s trace through the kit\'s HTTP server, and starts one for a request without', async () => {
+    const server = `
+import { createHttpServer, createLogger, captureTraceContext } from '@lc/kit';
+const app = createHttpServer({ logger: createLogger('probe', 'warn'), readiness: [] });
+app.post('/api/v1/orders', async () => captureTraceContext());
+await app.listen({ port: 0, host: '127.0.0.1' });
+const url = 'http://127.0.0.1:' + app.server.address().port + '/api/v1/orders';
+const post = (headers) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' }).then((r) => r.json());
+console.log(JSON.stringify({ traced: await post({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }), own: await post({}) }));
+await app.close();
+`;
+    const env = { ...process.env };
+    delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    const { stdout } = await run(process.execPath, ['--import', '@lc/kit/telemetry-register', '--input-type=module', '-e', server], { cwd: join(import.meta.dirname, '..'), env });
+    const { traced, own } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { traced: { traceparent?: string }; own: { traceparent?: string } };
+    // The handler runs in a server span of the caller's trace: what it calls is passed the trace on.
+    const [, traceId, spanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(traced.traceparent ?? '') ?? [];
+    assert.equal(traceId, '0af7651916cd43dd8448eb211c80319c', JSON.stringify(traced));
+    assert.notEqual(spanId, 'b7ad6b7169203331');
+    assert.match(own.traceparent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    assert.ok(!own.traceparent!.includes('0af7651916cd43dd8448eb211c80319c'));
+  });
 });

@@ -1,7 +1,7 @@
 // Placing, paying, cancelling and expiring orders. The inventory reservation's state decides
 // races between paying and cancelling: whoever settles the hold first wins.
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, type Logger, type PoolClient } from '@lc/kit';
+import { DomainError, type Logger } from '@lc/kit';
 import { BOUNDS, ReserveOutcome, isOrderQty, pickupPointRefusal, saleRefusalOf, type PickupPointRef, type SaleRefusal } from '@lc/contracts';
 import type { InventoryClient } from './adapters/inventory-client.js';
 import type { PickupChoiceStore } from './adapters/pickup-choice-store.js';
@@ -244,7 +244,7 @@ export class Orders {
       // A payment confirmed the hold first and is being applied.
       throw new DomainError('INVALID_STATE', 'the order is being paid and can no longer be cancelled');
     }
-    return (await this.store.apply(order.id, 'cancel', 'cancelled by buyer', closeIntents(order.id))) ?? this.get(orderId, buyerId);
+    return (await this.store.move(order, 'cancel', 'cancelled by buyer', PaymentStore.closesIntents(order.id))) ?? this.get(orderId, buyerId);
   }
 
   /**
@@ -256,7 +256,7 @@ export class Orders {
     // RELEASED also when inventory's own sweeper or an earlier try got there first; CONFIRMED
     // means a payment is being applied and wins.
     if (status !== 'RELEASED') return false;
-    await this.store.apply(order.id, 'expire', reason, closeIntents(order.id));
+    await this.store.move(order, 'expire', reason, PaymentStore.closesIntents(order.id));
     return true;
   }
 
@@ -279,12 +279,4 @@ function deliveryRefusal(point: PickupPointRef | undefined, warehouseId: string)
     });
   }
   return undefined;
-}
-
-/** An order leaving PENDING_PAYMENT unpaid closes its pending intents in the same transaction. */
-function closeIntents(orderId: string) {
-  return async (client: PoolClient) => {
-    await PaymentStore.expirePending(client, orderId);
-    return true;
-  };
 }

@@ -63,11 +63,12 @@ export class Payments {
   async handleCallback(body: string, signature: string): Promise<{ order: OrderRow; duplicate: boolean }> {
     if (!verifySignature(body, signature, this.webhookSecret)) throw new DomainError('INVALID_SIGNATURE', 'signature does not match the body');
     const callback = parseCallback(body);
-    const payment = await this.store.byId(callback.paymentId);
-    if (!payment || payment.orderId !== callback.orderId) throw new DomainError('NOT_FOUND', `no payment ${callback.paymentId}`);
+    const found = await this.store.forCallback(callback.paymentId, callback.eventId);
+    if (!found || found.payment.orderId !== callback.orderId) throw new DomainError('NOT_FOUND', `no payment ${callback.paymentId}`);
+    const { payment, seen } = found;
     if (payment.amountFen !== callback.amountFen) throw new DomainError('INVALID_ARGUMENT', 'amountFen: does not match the payment');
     const order = (await this.orders.byId(payment.orderId))!;
-    if (await this.store.callbackSeen(callback.eventId)) return { order, duplicate: true };
+    if (seen) return { order, duplicate: true };
 
     if (callback.status === 'FAILED') {
       const changed = await this.store.inTransaction(async (client) => {
@@ -87,17 +88,11 @@ export class Payments {
     }
 
     if (order.status === 'PENDING_PAYMENT' && (await this.inventory.confirm(order.reservationId))) {
-      let claimed: boolean | undefined;
-      const paid = await this.orders.apply(order.id, 'pay', `payment ${payment.id}`, async (client) => {
-        claimed = await PaymentStore.claimCallback(client, callback.eventId, payment.id, 'SUCCEEDED');
-        if (!claimed) return false;
-        // Any other pending intent can no longer pay this order; if it captures later, it is refunded.
-        await PaymentStore.expirePending(client, order.id, payment.id);
-        return PaymentStore.setStatus(client, payment.id, 'SUCCEEDED', ['PENDING', 'FAILED', 'EXPIRED']);
-      });
+      const paid = await this.orders.move(order, 'pay', `payment ${payment.id}`, PaymentStore.capturePays(order.id, payment.id, callback.eventId));
       if (paid) return { order: paid, duplicate: false };
-      if (claimed === false) return { order: (await this.orders.byId(order.id))!, duplicate: true };
-      // Otherwise the order moved on while we confirmed: the money cannot be used.
+      // Nothing was written: the callback was recorded meanwhile (the refund path's claim then
+      // fails and answers duplicate), or the order or payment moved on while we confirmed, and
+      // the money cannot be used.
     }
     return this.refundCapture(payment, callback.eventId);
   }

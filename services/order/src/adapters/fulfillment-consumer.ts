@@ -37,7 +37,7 @@ export function consumeDeliverySteps(bus: EventBus, store: OrderStore, logger: L
       const verdict = deliveryStepVerdict(order.status, step.transition);
       if (verdict === 'duplicate') return;
       if (verdict === 'wait') throw new StepNotYetApplicable(`${meta.subject} before the previous step for ${order.id}`);
-      await store.apply(order.id, step.transition, step.note(event), undefined, event.atMs);
+      await store.move(order, step.transition, step.note(event), {}, { atMs: event.atMs });
     },
   });
 }

@@ -1,5 +1,6 @@
 // Postgres access for orders, their timeline and the buyer-leader binding. Every state
 // change writes its event to the outbox in the same transaction.
+import { createHash } from 'node:crypto';
 import { Batcher, enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
 import type { OrderCore } from '@lc/contracts';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
@@ -36,8 +37,35 @@ const SUBJECT: Partial<Record<OrderStatus, string>> = {
 /** An order row as written, with its `order.created` outbox values. */
 type NewOrderRecord = Omit<OrderRow, 'timeline' | 'createdAtMs' | 'groupBuyId'> & { groupBuyId: string | null; createdMs: number; subject: string; msgId: string; payload: string; trace: string };
 
-const SELECT = `SELECT o.*, (extract(epoch from payment_deadline) * 1000)::bigint AS deadline_ms,
-  (extract(epoch from created_at) * 1000)::bigint AS created_ms FROM orders o`;
+// What `toOrder` reads, named: the statements below are prepared once per connection, and a
+// prepared `o.*` fails ("cached plan must not change result type") once a migration adds a column
+// to orders under a running pod.
+const ORDER_COLUMNS = `o.id, o.buyer_id, o.leader_id, o.live_session_id, o.flash_sale_id, o.sku_id, o.warehouse_id, o.qty, o.unit_price_fen,
+  o.total_fen, o.pickup_point_id, o.group_buy_id, o.status, o.reservation_id, o.idempotency_key, o.request_hash,
+  (extract(epoch from o.payment_deadline) * 1000)::bigint AS deadline_ms, (extract(epoch from o.created_at) * 1000)::bigint AS created_ms`;
+
+const SELECT = `SELECT ${ORDER_COLUMNS} FROM orders o`;
+
+/** An entry of `order_timeline` (aliased `t`) as the JSON `toOrder` reads. */
+const TIMELINE_ENTRY = `json_build_object('status', t.status, 'atMs', (extract(epoch from t.at) * 1000)::bigint, 'note', t.note)`;
+
+/** Orders read with their timeline in the same statement, one round trip per read. */
+const SELECT_WITH_TIMELINE = `SELECT ${ORDER_COLUMNS},
+  (SELECT json_agg(${TIMELINE_ENTRY} ORDER BY t.at) FROM order_timeline t WHERE t.order_id = o.id) AS timeline FROM orders o`;
+
+/** Adds a statement parameter and answers its placeholder (`$n`). */
+export type Param = (value: unknown) => string;
+
+/** What a one-statement move adds to the order's own update, timeline entry and event. */
+export interface MoveWith {
+  /**
+   * A query the move waits on: the order moves only if it yields a row. Its locks (FOR UPDATE)
+   * are taken before the order's.
+   */
+  gate?: (param: Param) => string;
+  /** Named CTEs (`name AS (…)`) written only if the order moved: each reads `moved`. */
+  also?: (param: Param) => string[];
+}
 
 export class OrderStore {
   private readonly leaders = new Map<string, string>();
@@ -51,20 +79,33 @@ export class OrderStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
-    const { rows } = await this.pool.query(`${SELECT} WHERE buyer_id = $1 AND idempotency_key = $2`, [buyerId, key]);
-    return rows[0] ? this.withTimeline(toOrder(rows[0])) : undefined;
+  /**
+   * The buyer's order under `key`. Every refusal in a flash sale's opening burst asks this (the
+   * key's first answer may have been an order), so lookups arriving together share one statement.
+   */
+  byKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
+    return this.keyLookups.add({ buyerId, key });
   }
+
+  private readonly keyLookups = new Batcher<{ buyerId: string; key: string }, OrderRow | undefined>(async (asks) => {
+    const { rows } = await this.pool.query({
+      name: 'orders-by-key',
+      text: `${SELECT_WITH_TIMELINE} JOIN unnest($1::text[], $2::text[]) AS asked(buyer_id, idempotency_key) USING (buyer_id, idempotency_key)`,
+      values: [asks.map((a) => a.buyerId), asks.map((a) => a.key)],
+    });
+    const found = new Map(rows.map((r) => [`${r.buyer_id}\n${r.idempotency_key}`, toOrder(r)]));
+    return asks.map((a) => found.get(`${a.buyerId}\n${a.key}`));
+  }, { name: 'orders by key' });
 
   async byId(id: string): Promise<OrderRow | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const { rows } = await this.pool.query(`${SELECT} WHERE id = $1`, [id]);
-    return rows[0] ? this.withTimeline(toOrder(rows[0])) : undefined;
+    const { rows } = await this.pool.query({ name: 'order-by-id', text: `${SELECT_WITH_TIMELINE} WHERE id = $1`, values: [id] });
+    return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
   async ofBuyer(buyerId: string, limit: number): Promise<OrderRow[]> {
-    const { rows } = await this.pool.query(`${SELECT} WHERE buyer_id = $1 ORDER BY created_at DESC LIMIT $2`, [buyerId, limit]);
-    return Promise.all(rows.map((r) => this.withTimeline(toOrder(r))));
+    const { rows } = await this.pool.query(`${SELECT_WITH_TIMELINE} WHERE buyer_id = $1 ORDER BY created_at DESC LIMIT $2`, [buyerId, limit]);
+    return rows.map(toOrder);
   }
 
   async unpaidPastDeadline(limit = 200): Promise<OrderRow[]> {
@@ -200,7 +241,45 @@ export class OrderStore {
       if (e instanceof Abort) return undefined;
       throw e;
     });
-    return changed ? this.withTimeline(changed) : undefined;
+    return changed ? this.byId(orderId) : undefined;
+  }
+
+  /**
+   * `apply` as one statement, for moves whose extra writes are SQL: the order's update, its
+   * timeline entry, its event and `w.also` commit together in one round trip, or (the order not
+   * in a source state, or `w.gate` empty) nothing is written. `order` is the order as read: only
+   * its status ever changes, so its event is built from it. Undefined if refused.
+   */
+  async move(order: OrderRow, t: Transition, note: string, w: MoveWith = {}, opts: { atMs?: number; eventFields?: Record<string, unknown> } = {}): Promise<OrderRow | undefined> {
+    const to = targetOf(t);
+    const values: unknown[] = [];
+    const param: Param = (value) => `$${values.push(value)}`;
+    const [subject, msgId, payload, trace] = outboxValues(SUBJECT[to]!, { ...toEvent({ ...order, status: to }), ...opts.eventFields }, `order:${order.id}:${to}`);
+    const id = param(order.id);
+    const gate = w.gate ? `gate AS (${w.gate(param)}),` : '';
+    const text = `WITH ${gate}
+       moved AS (
+         UPDATE orders o SET status = ${param(to)}, updated_at = now()
+         WHERE o.id = ${id} AND o.status = ANY(${param(allowedFrom(t))}::text[])${w.gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''}
+         RETURNING ${ORDER_COLUMNS}),
+       noted AS (
+         INSERT INTO order_timeline (order_id, status, note, at)
+         SELECT id, status, ${param(note)}, COALESCE(to_timestamp(${param(opts.atMs ?? null)}::float8 / 1000.0), clock_timestamp()) FROM moved
+         ON CONFLICT DO NOTHING
+         RETURNING status, at, note),
+       queued AS (
+         INSERT INTO outbox (subject, msg_id, payload, trace) SELECT ${param(subject)}, ${param(msgId)}, ${param(payload)}::jsonb, ${param(trace)}::jsonb FROM moved)
+       ${(w.also?.(param) ?? []).map((cte) => `, ${cte}`).join('\n')}
+       SELECT moved.*, (
+         -- The statement's own entry is not in its snapshot of the table, hence the union.
+         SELECT json_agg(${TIMELINE_ENTRY} ORDER BY t.at)
+         FROM (SELECT status, at, note FROM order_timeline WHERE order_id = ${id} UNION ALL SELECT status, at, note FROM noted) t) AS timeline
+       FROM moved`;
+    // Prepared once per connection and shape (transition and what comes with it): a burst of
+    // payments would otherwise have Postgres parse and plan the same statement for each.
+    const name = `move-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    const { rows } = await this.pool.query({ name, text, values });
+    return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
   /**
@@ -245,14 +324,6 @@ export class OrderStore {
       [orderId, status, note, atMs ?? null],
     );
   }
-
-  private async withTimeline(order: OrderRow): Promise<OrderRow> {
-    const { rows } = await this.pool.query<{ status: OrderStatus; at_ms: string; note: string }>(
-      'SELECT status, (extract(epoch from at) * 1000)::bigint AS at_ms, note FROM order_timeline WHERE order_id = $1 ORDER BY at',
-      [order.id],
-    );
-    return { ...order, timeline: rows.map((r) => ({ status: r.status, atMs: Number(r.at_ms), note: r.note })) };
-  }
 }
 
 class Abort extends Error {}
@@ -296,6 +367,6 @@ function toOrder(r: any): OrderRow {
     idempotencyKey: r.idempotency_key,
     requestHash: r.request_hash,
     createdAtMs: Number(r.created_ms),
-    timeline: [],
+    timeline: ((r.timeline ?? []) as { status: OrderStatus; atMs: number | string; note: string }[]).map((e) => ({ status: e.status, atMs: Number(e.atMs), note: e.note })),
   };
 }

@@ -1,6 +1,7 @@
 // Postgres access for payment intents, provider callbacks and refunds. Statements that must
 // commit with an order's state change take the transaction's client.
 import { inTransaction, type Pool, type PoolClient } from '@lc/kit';
+import type { MoveWith } from './order-store.js';
 
 export type PaymentStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED' | 'CAPTURED' | 'REFUNDED';
 export type RefundStatus = 'REQUESTED' | 'SUCCEEDED' | 'FAILED';
@@ -36,6 +37,19 @@ export interface ReconciliationRow {
   sinceMs: number;
 }
 
+/**
+ * What `toPayment` reads, named: prepared statements return these, and a prepared `*` fails once
+ * a migration adds a column under a running pod.
+ */
+const PAYMENT_COLUMNS = 'id, order_id, provider, amount_fen, status';
+
+/** An id no payment has: "no exception" for the pending intents an order's move closes. */
+const NO_PAYMENT = '00000000-0000-0000-0000-000000000000';
+
+/** The order's pending intents but one close, if the order moved (a CTE of OrderStore.move). */
+const expirePendingCte = (orderId: string, exceptPaymentId: string) =>
+  `expired AS (UPDATE payments SET status = 'EXPIRED', settled_at = now() WHERE order_id = ${orderId}::uuid AND status = 'PENDING' AND id <> ${exceptPaymentId}::uuid AND EXISTS (SELECT 1 FROM moved))`;
+
 /** Order statuses that mean the order counts as paid for. */
 const PAID_ORDER_STATUSES = ['PAID', 'PACKED', 'OUT_FOR_DELIVERY', 'READY_FOR_PICKUP', 'PICKED_UP'];
 
@@ -52,13 +66,14 @@ export class PaymentStore {
    * any replica: exactly one insert wins, the others read the winner's row.
    */
   async openIntent(p: { id: string; orderId: string; provider: string }): Promise<{ payment: PaymentRow; created: boolean } | undefined> {
-    const inserted = await this.pool.query(
-      `INSERT INTO payments (id, order_id, provider, amount_fen, status)
+    const inserted = await this.pool.query({
+      name: 'open-intent',
+      text: `INSERT INTO payments (id, order_id, provider, amount_fen, status)
        SELECT $1, o.id, $3, o.total_fen, 'PENDING' FROM orders o WHERE o.id = $2 AND o.status = 'PENDING_PAYMENT'
        ON CONFLICT (order_id) WHERE status IN ('PENDING', 'SUCCEEDED') DO NOTHING
-       RETURNING *`,
-      [p.id, p.orderId, p.provider],
-    );
+       RETURNING ${PAYMENT_COLUMNS}`,
+      values: [p.id, p.orderId, p.provider],
+    });
     if (inserted.rows[0]) return { payment: toPayment(inserted.rows[0]), created: true };
     const live = await this.liveOf(p.orderId);
     return live ? { payment: live, created: false } : undefined;
@@ -69,15 +84,15 @@ export class PaymentStore {
     return rows[0] ? toPayment(rows[0]) : undefined;
   }
 
-  async byId(id: string): Promise<PaymentRow | undefined> {
+  /** A payment, with whether the provider callback `eventId` was recorded before (one round trip). */
+  async forCallback(id: string, eventId: string): Promise<{ payment: PaymentRow; seen: boolean } | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const { rows } = await this.pool.query('SELECT * FROM payments WHERE id = $1', [id]);
-    return rows[0] ? toPayment(rows[0]) : undefined;
-  }
-
-  async callbackSeen(eventId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM payment_callbacks WHERE event_id = $1', [eventId]);
-    return rowCount === 1;
+    const { rows } = await this.pool.query({
+      name: 'payment-for-callback',
+      text: `SELECT ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payment_callbacks WHERE event_id = $2) AS seen FROM payments WHERE id = $1`,
+      values: [id, eventId],
+    });
+    return rows[0] ? { payment: toPayment(rows[0]), seen: rows[0].seen === true } : undefined;
   }
 
   /** Records a provider callback once; false when it had been recorded before. */
@@ -92,9 +107,34 @@ export class PaymentStore {
     return r.rowCount === 1;
   }
 
-  /** Closes the order's pending intents (the order is leaving PENDING_PAYMENT without them). */
-  static async expirePending(client: PoolClient, orderId: string, exceptPaymentId = '00000000-0000-0000-0000-000000000000'): Promise<void> {
-    await client.query(`UPDATE payments SET status = 'EXPIRED', settled_at = now() WHERE order_id = $1 AND status = 'PENDING' AND id <> $2`, [orderId, exceptPaymentId]);
+  /**
+   * What an order leaving PENDING_PAYMENT unpaid also writes, in the same statement
+   * (OrderStore.move): its pending intents close.
+   */
+  static closesIntents(orderId: string): MoveWith {
+    return { also: (param) => [expirePendingCte(param(orderId), param(NO_PAYMENT))] };
+  }
+
+  /**
+   * What a capture of `paymentId` writes with the order's move to PAID, in the same statement
+   * (OrderStore.move): the callback is recorded once, the payment succeeds and the order's other
+   * pending intents close (if they capture later, they are refunded). The move waits on the
+   * payment's row lock, taken only while the payment can still pay and the callback is unseen, so
+   * nothing can change the payment between the check and the writes; otherwise nothing is written.
+   */
+  static capturePays(orderId: string, paymentId: string, eventId: string): MoveWith {
+    return {
+      gate: (param) => `SELECT id FROM payments WHERE id = ${param(paymentId)} AND status = ANY(${param(['PENDING', 'FAILED', 'EXPIRED'])}::text[])
+        AND NOT EXISTS (SELECT 1 FROM payment_callbacks WHERE event_id = ${param(eventId)}) FOR UPDATE`,
+      also: (param) => {
+        const [order, payment, event] = [param(orderId), param(paymentId), param(eventId)];
+        return [
+          `claimed AS (INSERT INTO payment_callbacks (event_id, payment_id, status) SELECT ${event}, ${payment}, 'SUCCEEDED' FROM moved ON CONFLICT DO NOTHING)`,
+          expirePendingCte(order, payment),
+          `settled AS (UPDATE payments SET status = 'SUCCEEDED', settled_at = now() WHERE id = ${payment} AND EXISTS (SELECT 1 FROM moved))`,
+        ];
+      },
+    };
   }
 
   /** Locks the payment (serialising its refunds) and answers what its refunds not failed add up to. */
