@@ -254,7 +254,7 @@ export class OrderStore {
     const to = targetOf(t);
     const values: unknown[] = [];
     const param: Param = (value) => `$${values.push(value)}`;
-    const [subject, msgId, payload, trace] = outboxValues(SUBJECT[to]!, { ...toEvent({ ...order, status: to }), ...opts.eventFields }, `order:${order.id}:${to}`);
+    const [subject, msgId, payload, trace] = outboxValues(SUBJECT[to]!, { ...toEvent({ ...order, status: to }, opts.atMs ?? this.clock()), ...opts.eventFields }, `order:${order.id}:${to}`);
     const id = param(order.id);
     const gate = w.gate ? `gate AS (${w.gate(param)}),` : '';
     const text = `WITH ${gate}
