@@ -132,7 +132,7 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     // Two pods handing the same new notice to their channel at once: one claim wins.
     const refund = inbox.find((n) => n.kind === 'REFUND_ISSUED')!;
     const group = { ...refund, id: await newNoticeId(api.userId, 'GROUP_BUY_FAILED'), kind: 'GROUP_BUY_FAILED' as const };
-    const channels = p.pods.map((pod) => new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, PLACEHOLDER_SMS_SIGNATURE));
+    const channels = p.pods.map((pod) => new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!, 60_000), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, PLACEHOLDER_SMS_SIGNATURE));
     await Promise.all(channels.map((c) => c.deliver(api.userId, group)));
     await Promise.all(channels.map((c) => c.deliver(api.userId, group)));
     const texts = to(phone).map((m) => m.text);
@@ -239,7 +239,7 @@ describe('SMS notices', { timeout: 300_000 }, () => {
   it('sms - the sender signature is configuration; production refuses the placeholder while SMS is on', async () => {
     const { phone, api } = await phoneBuyer();
     const pod = p.pods[0]!;
-    const signed = new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, '【鲜果社区】');
+    const signed = new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!, 60_000), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, '【鲜果社区】');
     await signed.deliver(api.userId, noticeView(await newNoticeId(api.userId, 'GROUP_BUY_FAILED'), 'GROUP_BUY_FAILED'));
     assert.match(to(phone)[0]!.text, /^【鲜果社区】您参加的拼团未成团/);
 

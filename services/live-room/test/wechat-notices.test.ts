@@ -196,7 +196,7 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
   const messagesOn = (runtime: Runtime, prefix = runtime.config.REDIS_PREFIX) => new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, runtime.redis!, prefix, runtime.logger);
   /** A channel as a pod builds it, on that pod's Postgres and Redis. */
   const channelOf = (runtime: Runtime, templateId = TEMPLATE_ID) =>
-    new WeChatNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, messagesOn(runtime), { id: templateId, url: REDIRECT }, runtime.logger);
+    new WeChatNoticeChannel(new NoticeDeliveryStore(runtime.pool!, 60_000), identity, messagesOn(runtime), { id: templateId, url: REDIRECT }, runtime.logger);
 
   it('notices - a token WeChat calls stale (40001, 42001) is refreshed once and the message goes out once', async () => {
     const { api, openid } = await linkedBuyer();
