@@ -330,7 +330,7 @@ describe("chart - every service", () => {
     for (const name of serviceNames) assert.equal(envVar(forService(defaults, "Deployment", name), "WECHAT_APP_SECRET"), undefined, `${name}: off by default`);
     const liveRoomConfig = configOf(defaults, forService(defaults, "Deployment", "live-room"));
     assert.equal(liveRoomConfig.NOTICE_DELIVERY_CONCURRENCY, "8");
-    assert.deepEqual([liveRoomConfig.NOTICE_DELIVERY_LEASE_MS, liveRoomConfig.NOTICE_RECOVERY_INTERVAL_MS, liveRoomConfig.NOTICE_RECOVERY_MAX_AGE_MS], ["60000", "15000", "7200000"]);
+    assert.deepEqual([liveRoomConfig.NOTICE_DELIVERY_LEASE_MS, liveRoomConfig.NOTICE_RECOVERY_INTERVAL_MS, liveRoomConfig.NOTICE_RECOVERY_MAX_AGE_MS], ["30000", "15000", "7200000"]);
     const without = (key: string) => wechat.filter((_, i) => !wechat[i + 1]?.startsWith(key) && !wechat[i]!.startsWith(key));
     assert.match(await helmFails(without("secrets.wechatAppSecret")), /secrets.wechatAppSecret is required with config.wechat.appId/);
     assert.match(await helmFails(without("config.wechat.oauthRedirectUrl")), /config.wechat.oauthRedirectUrl is required/);

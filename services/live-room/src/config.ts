@@ -29,10 +29,9 @@ export const configShape = serviceConfigShape(
     // Sends to paid channels (SMS, WeChat) in flight at once on one pod: a large failed group buy
     // notifies its buyers side by side, without flooding the relay or WeChat.
     NOTICE_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-    // A delivery claimed but not finished this long after was left by a pod that died: another pod
-    // sends it. Keep it well above a send's own bounds (3 s contact lookup + 5 s relay or WeChat
-    // timeout), or a slow but living pod's send is sent again.
-    NOTICE_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    // A delivery claim not renewed for this long (its pod renews it every third of this while
+    // sending) was left by a pod that died: another pod sends it.
+    NOTICE_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
     // How often each pod looks for deliveries a dead pod left (0 off), and how far back: an older
     // notice stays in the inbox only, as a text about a parcel hours late does more harm than good.
     NOTICE_RECOVERY_INTERVAL_MS: z.coerce.number().int().nonnegative().default(15_000),

@@ -14,7 +14,7 @@ import type { ExternalNoticeChannel, NoticeChannel } from './notice-channels.js'
 export interface ExternalDelivery {
   /** Sends in flight at once on this pod, over every event being handled. */
   concurrency: number;
-  /** A claim 'sending' longer than this was left by a dead pod (see NoticeDeliveryStore). */
+  /** A claim not renewed for this long was left by a dead pod (see NoticeDeliveryStore). */
   leaseMs: number;
   /** Notices older than this are not sent any more when recovered. */
   maxAgeMs: number;
@@ -33,7 +33,7 @@ export class Notices {
     private readonly inApp: InAppChannel,
     private readonly external: readonly ExternalNoticeChannel[],
     private readonly logger: Logger,
-    private readonly delivery: ExternalDelivery = { concurrency: 8, leaseMs: 60_000, maxAgeMs: 2 * 3600_000 },
+    private readonly delivery: ExternalDelivery = { concurrency: 8, leaseMs: 30_000, maxAgeMs: 2 * 3600_000 },
   ) {
     this.externalSends = pLimit(delivery.concurrency);
   }

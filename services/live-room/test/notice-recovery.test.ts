@@ -15,27 +15,29 @@ import type { EventBus, Pool } from '@lc/kit';
 import { poll } from '../../../test-support/poll.js';
 import { spawnService, type ServiceProcess } from '../../../test-support/platform.js';
 import { startPlatform, type Platform } from './harness.js';
-import { settled } from './notice-events.js';
+import { orderEvent, settled } from './notice-events.js';
 
 const RELAY_SECRET = 'test-relay-secret-0123456789abcdef-xyz';
 const LEASE_MS = 3000;
 
-/** The operator's relay, reduced to what this test counts: which phones got a text. */
+/** The operator's relay, reduced to what this test counts: which phones got a text; `slowMs` delays the answer to a phone. */
 async function startRelay() {
   const to: string[] = [];
+  const slowMs = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => (body += d));
     req.on('end', () => {
-      to.push((JSON.parse(body) as { to: string }).to);
-      res.writeHead(202).end();
+      const phone = (JSON.parse(body) as { to: string }).to;
+      to.push(phone);
+      setTimeout(() => res.writeHead(202).end(), slowMs.get(phone) ?? 0);
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/send`;
-  return { url, to, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, to, slowMs, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** A gateway that takes connections and never answers. */
@@ -136,5 +138,25 @@ describe('notice delivery recovery', { timeout: 300_000 }, () => {
       { status: 'sent', attempt: 1, n: 10 },
       { status: 'sent', attempt: 2, n: 2 },
     ]);
+  });
+
+  it('recovery - a send slower than the lease is not taken over: its living pod renews the claim', async () => {
+    const buyer = { id: `rs-${randomUUID().slice(0, 8)}`, phone: `+86136${String(Date.now() % 1e8).padStart(8, '0')}` };
+    await p.core.gateway.identity.ensureUsers([{ ...buyer, role: 'buyer', name: buyer.id }], 'admin');
+    // Longer than the lease, within the relay client's 5 s timeout.
+    relay.slowMs.set(buyer.phone, LEASE_MS + 1000);
+    const orderId = randomUUID();
+    await bus.publish('order.refunded', orderEvent(orderId, buyer.id, 'REFUNDED', { paymentId: 'pay-slow', refundFen: 800 }), randomUUID());
+    const status = async () =>
+      (
+        await pool.query<{ status: string; attempt: number }>(
+          `SELECT d.status, d.attempt FROM ${schema()}.notice_deliveries d JOIN ${schema()}.notices n ON n.id = d.notice_id WHERE n.user_id = $1 AND d.channel = 'sms'`,
+          [buyer.id],
+        )
+      ).rows[0];
+    // Both survivors sweep every 500 ms throughout the slow send.
+    await poll('the slow text ended', async () => ((await status())?.status ?? 'sending') !== 'sending' || undefined, 30_000);
+    assert.deepEqual(await status(), { status: 'sent', attempt: 1 });
+    assert.equal(relay.to.filter((t) => t === buyer.phone).length, 1);
   });
 });

@@ -41,7 +41,23 @@ export abstract class ClaimedNoticeChannel<M> implements ExternalNoticeChannel {
     if (message === undefined) return;
     const claim = await this.deliveries.claim(notice.id, this.name);
     if (!claim) return;
-    const finish = (status: DeliveryOutcome, detail?: string) => this.deliveries.finish(claim, status, detail);
+    // Renewed while this pod works on it (a WeChat send may wait on a token refresh twice), so only
+    // a pod that died loses it; a renewal that finds it taken over can only be logged, as the send
+    // cannot be called back.
+    const renewal = setInterval(() => {
+      this.deliveries.extend(claim).then(
+        (held) => held || this.logger.warn({ noticeId: notice.id, channel: this.name }, 'notice delivery claim taken over while sending'),
+        (err: unknown) => this.logger.warn({ err: (err as Error).message, noticeId: notice.id, channel: this.name }, 'notice delivery claim not renewed'),
+      );
+    }, Math.max(100, Math.floor(this.deliveries.leaseMs / 3)));
+    try {
+      await this.sendClaimed(userId, notice, message, (status, detail) => this.deliveries.finish(claim, status, detail));
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async sendClaimed(userId: string, notice: NoticeView, message: M, finish: (status: DeliveryOutcome, detail?: string) => Promise<void>): Promise<void> {
     let contact: Contact | undefined;
     try {
       const { contacts } = await this.identity.call((c) => c.getContacts, { userIds: [userId] }, { idempotent: true });

@@ -1,7 +1,8 @@
 // Postgres record of notices sent through paid channels: a claim before sending (the unique key
-// makes it at most once over redeliveries and pods), then the outcome. A claim still 'sending'
-// after the lease was left by a pod that died: the next claim takes it over (one pod wins: the
-// upsert's condition is checked against the row as the winner left it).
+// makes it at most once over redeliveries and pods), then the outcome. The holder renews the claim
+// while it sends; one still 'sending' and not renewed for a lease was left by a pod that died, and
+// the next claim takes it over (one pod wins: the upsert's condition is checked against the row as
+// the winner left it).
 import type { Pool } from '@lc/kit';
 
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped';
@@ -16,7 +17,7 @@ export interface DeliveryClaim {
 export class NoticeDeliveryStore {
   constructor(
     private readonly pool: Pool,
-    /** How long a claim may stay 'sending' before it counts as abandoned (well above a send's timeouts). */
+    /** How long a claim may stay 'sending' unrenewed before it counts as abandoned (see ClaimedNoticeChannel). */
     readonly leaseMs: number,
   ) {}
 
@@ -30,6 +31,16 @@ export class NoticeDeliveryStore {
       [noticeId, channel, this.leaseMs],
     );
     return rows[0] ? { noticeId, channel, attempt: rows[0].attempt } : undefined;
+  }
+
+  /** Renews a held claim's lease; false when it is no longer this attempt's. */
+  async extend(claim: DeliveryClaim): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`UPDATE notice_deliveries SET updated_at = now() WHERE notice_id = $1 AND channel = $2 AND attempt = $3 AND status = 'sending'`, [
+      claim.noticeId,
+      claim.channel,
+      claim.attempt,
+    ]);
+    return rowCount === 1;
   }
 
   async finish(claim: DeliveryClaim, status: DeliveryOutcome, detail?: string): Promise<void> {
