@@ -107,21 +107,8 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
     maxAgeMs: config.NOTICE_RECOVERY_MAX_AGE_MS,
   });
   for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
-  // One pass at a time per pod; pods may overlap (every send is claimed).
-  let recovering: Promise<unknown> | undefined;
-  const recovery =
-    external.length && config.NOTICE_RECOVERY_INTERVAL_MS
-      ? setInterval(() => {
-          recovering ??= notices
-            .recoverDeliveries()
-            .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'notice delivery recovery pass failed'))
-            .finally(() => (recovering = undefined));
-        }, config.NOTICE_RECOVERY_INTERVAL_MS)
-      : undefined;
-  runtime.onStopTakingWork('notice delivery recovery', async () => {
-    clearInterval(recovery);
-    await recovering;
-  });
+  // Pods may overlap: every send is claimed.
+  if (external.length) runtime.every('notice delivery recovery', config.NOTICE_RECOVERY_INTERVAL_MS, () => notices.recoverDeliveries());
   runtime.onStopTakingWork('socket feeds', () => {
     stopStock();
     stopOrders();
