@@ -20,8 +20,9 @@ export interface ExternalDelivery {
   maxAgeMs: number;
 }
 
-/** Owed notices looked at per query while recovering. */
+/** Owed notices looked at per query while recovering, and queries per channel in one pass. */
 const RECOVERY_PAGE = 100;
+const RECOVERY_PAGES_PER_PASS = 10;
 
 export class Notices {
   /** One budget per pod for every send to a paid channel, over all events being handled. */
@@ -75,7 +76,8 @@ export class Notices {
   async recoverDeliveries(): Promise<number> {
     let handed = 0;
     for (const channel of this.external) {
-      for (;;) {
+      // Bounded: a notice whose claim keeps failing (Postgres briefly away) is owed again next page.
+      for (let page = 0; page < RECOVERY_PAGES_PER_PASS; page++) {
         // Younger than a lease: the pod that recorded it may still be working through its batch.
         const owed = await this.store.owed(channel.name, channel.kinds, { leaseMs: this.delivery.leaseMs, maxAgeMs: this.delivery.maxAgeMs, minAgeMs: this.delivery.leaseMs, limit: RECOVERY_PAGE });
         await this.sendOwed(channel, owed);
