@@ -328,7 +328,9 @@ describe("chart - every service", () => {
       assert.equal(envVar(d, "WECHAT_APP_SECRET"), undefined, name);
     }
     for (const name of serviceNames) assert.equal(envVar(forService(defaults, "Deployment", name), "WECHAT_APP_SECRET"), undefined, `${name}: off by default`);
-    assert.equal(configOf(defaults, forService(defaults, "Deployment", "live-room")).NOTICE_DELIVERY_CONCURRENCY, "8");
+    const liveRoomConfig = configOf(defaults, forService(defaults, "Deployment", "live-room"));
+    assert.equal(liveRoomConfig.NOTICE_DELIVERY_CONCURRENCY, "8");
+    assert.deepEqual([liveRoomConfig.NOTICE_DELIVERY_LEASE_MS, liveRoomConfig.NOTICE_RECOVERY_INTERVAL_MS, liveRoomConfig.NOTICE_RECOVERY_MAX_AGE_MS], ["30000", "15000", "7200000"]);
     const without = (key: string) => wechat.filter((_, i) => !wechat[i + 1]?.startsWith(key) && !wechat[i]!.startsWith(key));
     assert.match(await helmFails(without("secrets.wechatAppSecret")), /secrets.wechatAppSecret is required with config.wechat.appId/);
     assert.match(await helmFails(without("config.wechat.oauthRedirectUrl")), /config.wechat.oauthRedirectUrl is required/);
@@ -336,6 +338,7 @@ describe("chart - every service", () => {
     assert.match(await helmFails(["--set", "config.wechat.appId=not-an-app-id"]), /schema/);
     assert.match(await helmFails([...wechat, "--set", "secrets.wechatAppSecret=short"]), /schema/);
     assert.match(await helmFails(["--set", "config.noticeDeliveryConcurrency=0"]), /schema/);
+    assert.match(await helmFails(["--set", "config.noticeDeliveryLeaseMs=5000"]), /schema/);
   });
 
   test("chart - config and secret checksums on the pod template roll only the changed service", async () => {

@@ -154,6 +154,9 @@ NOTICE_SMS_SIGNATURE: {{ $root.Values.config.noticeSmsSignature | quote }}
 {{- end }}
 {{- if eq .name "live-room" }}
 NOTICE_DELIVERY_CONCURRENCY: {{ $root.Values.config.noticeDeliveryConcurrency | quote }}
+NOTICE_DELIVERY_LEASE_MS: {{ $root.Values.config.noticeDeliveryLeaseMs | int64 | quote }}
+NOTICE_RECOVERY_INTERVAL_MS: {{ $root.Values.config.noticeRecoveryIntervalMs | int64 | quote }}
+NOTICE_RECOVERY_MAX_AGE_MS: {{ $root.Values.config.noticeRecoveryMaxAgeMs | int64 | quote }}
 {{- end }}
 {{- with $root.Values.config.wechat }}
 {{- if and .appId (has $.name (list "gateway" "live-room")) }}

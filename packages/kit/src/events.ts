@@ -41,6 +41,9 @@ export interface RetryDelay {
 }
 const DEFAULT_RETRY_DELAY: RetryDelay = { firstMs: 1000, maxMs: 10_000 };
 
+/** How long the server waits for an ack before it hands a message to another consumer. */
+const DEFAULT_ACK_WAIT_MS = 30_000;
+
 /** DomainErrors that say "not now" (a peer or backing service out of reach) rather than "never". */
 const RETRIED_CODES = new Set<ErrorCode>(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL']);
 
@@ -49,6 +52,7 @@ interface ConsumerContext {
   durable: string;
   maxDeliver: number;
   retryDelay: RetryDelay;
+  ackWaitMs: number;
 }
 
 export class EventBus {
@@ -167,6 +171,8 @@ export class EventBus {
      * run one after another, in stream order. Without it, one message at a time.
      */
     parallel?: { max: number; key: (event: T, subject: string) => string };
+    /** Ack wait (default 30 s); a message being handled is kept alive past it, see {@link keepAlive}. */
+    ackWaitMs?: number;
   }): Promise<EventConsumer> {
     const jsm = await this.nc.jetstreamManager();
     const stream = this.streamName(options.stream);
@@ -178,7 +184,7 @@ export class EventBus {
       // The NATS here (2.9) knows one filter subject per consumer; with several, the consumer
       // takes the whole stream and the handler skips the rest.
       ...(options.subjects.length === 1 ? { filter_subject: this.subject(options.subjects[0]!) } : {}),
-      ack_wait: 30 * 1_000_000_000,
+      ack_wait: (options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS) * 1_000_000,
       // The server redelivers without limit: this side counts deliveries and ends each message
       // only once it is safely in the dead-letter stream, so a failed dead-letter publish (or a
       // crash on the last delivery) cannot make the server drop it.
@@ -194,13 +200,14 @@ export class EventBus {
       durable: options.durable,
       maxDeliver: options.maxDeliver ?? DEFAULT_MAX_DELIVER,
       retryDelay: options.retryDelay ?? DEFAULT_RETRY_DELAY,
+      ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
     };
     const { parallel } = options;
     const done = (async () => {
       if (!parallel) {
         for await (const msg of messages) {
           if (options.subjects.length > 1 && !matches(msg.subject)) msg.ack();
-          else await this.handle(msg, options.handler, context);
+          else await keepAlive(msg, context.ackWaitMs, () => this.handle(msg, options.handler, context));
         }
         return;
       }
@@ -221,7 +228,9 @@ export class EventBus {
         } catch {
           // unparsable: handle() dead-letters it
         }
-        const run: Promise<void> = (chains.get(key) ?? Promise.resolve()).then(() => this.handle(msg, options.handler, context));
+        // Kept alive from here: waiting behind its key counts against the ack wait too.
+        const before = chains.get(key) ?? Promise.resolve();
+        const run: Promise<void> = keepAlive(msg, context.ackWaitMs, () => before.then(() => this.handle(msg, options.handler, context)));
         chains.set(key, run);
         inFlight.add(run);
         void run.finally(() => {
@@ -315,6 +324,21 @@ export class EventBus {
     if (this.nc.isClosed()) return;
     await this.nc.drain();
     await this.nc.closed();
+  }
+}
+
+/**
+ * Runs `work` on `msg` while telling the server every third of the ack wait that it is still being
+ * worked on (`+WPI` resets the timer), so a long handler (a notice fan-out to hundreds of buyers)
+ * is not handed to another pod halfway and run twice. A pod that dies stops telling, and the
+ * message is redelivered one ack wait later.
+ */
+async function keepAlive(msg: JsMsg, ackWaitMs: number, work: () => Promise<void>): Promise<void> {
+  const heartbeat = setInterval(() => msg.working(), Math.max(50, Math.floor(ackWaitMs / 3)));
+  try {
+    await work();
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

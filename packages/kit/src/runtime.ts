@@ -88,6 +88,25 @@ export class ServiceRuntime {
     this.earlySteps.push([name, run]);
   }
 
+  /**
+   * Runs `pass` every `intervalMs` (0: never), one pass at a time on this replica (replicas may
+   * overlap, so a pass must claim what it works on); a failed pass is logged and the next one runs
+   * as usual. Stopped, and the running pass awaited, when the service stops taking work.
+   */
+  every(name: string, intervalMs: number, pass: () => Promise<unknown>): void {
+    if (!intervalMs) return;
+    let running: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      running ??= pass()
+        .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, `${name} pass failed`))
+        .finally(() => (running = undefined));
+    }, intervalMs);
+    this.onStopTakingWork(name, async () => {
+      clearInterval(timer);
+      await running;
+    });
+  }
+
   /** Work to close after in-flight requests finished (e.g. clients of other services). */
   onClose(name: string, run: () => Promise<void> | void): void {
     this.extraSteps.push([name, run]);

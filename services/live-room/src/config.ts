@@ -29,6 +29,13 @@ export const configShape = serviceConfigShape(
     // Sends to paid channels (SMS, WeChat) in flight at once on one pod: a large failed group buy
     // notifies its buyers side by side, without flooding the relay or WeChat.
     NOTICE_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    // A delivery claim not renewed for this long (its pod renews it every third of this while
+    // sending) was left by a pod that died: another pod sends it.
+    NOTICE_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+    // How often each pod looks for deliveries a dead pod left (0 off), and how far back: an older
+    // notice stays in the inbox only, as a text about a parcel hours late does more harm than good.
+    NOTICE_RECOVERY_INTERVAL_MS: z.coerce.number().int().nonnegative().default(15_000),
+    NOTICE_RECOVERY_MAX_AGE_MS: z.coerce.number().int().min(60_000).default(2 * 3600_000),
     // Same secret and default as the gateway's: the gateway issues the tokens sockets present.
     JWT_SECRET: configTypes.secret('dev-only-jwt-secret-change-me-0123456789', 32),
     // Must match the gateway's: a token living longer than this is refused at the handshake.

@@ -8,7 +8,21 @@ import { noticesFor } from './domain/notice-rules.js';
 import type { NoticeStore } from './adapters/notice-store.js';
 import type { PickupCodeLookup } from './adapters/pickup-code-lookup.js';
 import type { InAppChannel } from './adapters/in-app-channel.js';
-import type { NoticeChannel } from './notice-channels.js';
+import type { ExternalNoticeChannel, NoticeChannel } from './notice-channels.js';
+
+/** How the inbox hands notices to channels outside the platform. */
+export interface ExternalDelivery {
+  /** Sends in flight at once on this pod, over every event being handled. */
+  concurrency: number;
+  /** A claim not renewed for this long was left by a dead pod (see NoticeDeliveryStore). */
+  leaseMs: number;
+  /** Notices older than this are not sent any more when recovered. */
+  maxAgeMs: number;
+}
+
+/** Owed notices looked at per query while recovering, and queries per channel in one pass. */
+const RECOVERY_PAGE = 100;
+const RECOVERY_PAGES_PER_PASS = 10;
 
 export class Notices {
   /** One budget per pod for every send to a paid channel, over all events being handled. */
@@ -18,33 +32,75 @@ export class Notices {
     private readonly store: NoticeStore,
     private readonly pickupCodes: PickupCodeLookup,
     private readonly inApp: InAppChannel,
-    private readonly otherChannels: readonly NoticeChannel[],
+    private readonly external: readonly ExternalNoticeChannel[],
     private readonly logger: Logger,
-    externalConcurrency = 8,
+    private readonly delivery: ExternalDelivery = { concurrency: 8, leaseMs: 30_000, maxAgeMs: 2 * 3600_000 },
   ) {
-    this.externalSends = pLimit(externalConcurrency);
+    this.externalSends = pLimit(delivery.concurrency);
   }
 
   /**
    * An event from the bus: records its notices (none on a replay) and delivers the new ones. The
    * in-app push goes out as each notice is recorded; sends to other channels (an HTTP round trip
    * each, hundreds for a failed group buy) run side by side within the pod's budget, and the event
-   * is handled once they all ended.
+   * is handled once they all ended. An event handled before (its pod may have died before acking)
+   * also sends what the channels still owe for the notices it recorded then.
    */
   async fromEvent(subject: string, payload: unknown): Promise<void> {
-    const created = await this.store.record(noticesFor(subject, payload));
+    const drafts = noticesFor(subject, payload);
+    const created = await this.store.record(drafts);
     const sends: Promise<void>[] = [];
     for (const notice of created) {
       const [view] = await this.withPickupCodes(notice.userId, [notice]);
       const unread = await this.store.unreadCount(notice.userId);
       const json = noticeJson(view!);
       await this.deliverVia(this.inApp, notice.userId, json, unread);
-      for (const channel of this.otherChannels) sends.push(this.externalSends(() => this.deliverVia(channel, notice.userId, json, unread)));
+      for (const channel of this.external) sends.push(this.externalSends(() => this.deliverVia(channel, notice.userId, json)));
+    }
+    if (created.length < drafts.length) {
+      const fresh = new Set(created.map((n) => n.id));
+      const sources = drafts.map((d) => ({ userId: d.userId, sourceKey: d.sourceKey }));
+      for (const channel of this.external) {
+        const owed = await this.store.owed(channel.name, channel.kinds, { leaseMs: this.delivery.leaseMs, maxAgeMs: this.delivery.maxAgeMs, sources, limit: drafts.length });
+        sends.push(this.sendOwed(channel, owed.filter((n) => !fresh.has(n.id))));
+      }
     }
     await Promise.all(sends);
   }
 
-  private async deliverVia(channel: NoticeChannel, userId: string, notice: NoticeView, unread: number): Promise<void> {
+  /**
+   * Sends what the channels owe for recent notices that no event will bring back: recorded by a
+   * pod that died before sending, or claimed by one that died before finishing. Safe on every pod
+   * at once (each send is claimed); returns how many notices were handed to a channel.
+   */
+  async recoverDeliveries(): Promise<number> {
+    let handed = 0;
+    for (const channel of this.external) {
+      // Bounded: a notice whose claim keeps failing (Postgres briefly away) is owed again next page.
+      for (let page = 0; page < RECOVERY_PAGES_PER_PASS; page++) {
+        // Younger than a lease: the pod that recorded it may still be working through its batch.
+        const owed = await this.store.owed(channel.name, channel.kinds, { leaseMs: this.delivery.leaseMs, maxAgeMs: this.delivery.maxAgeMs, minAgeMs: this.delivery.leaseMs, limit: RECOVERY_PAGE });
+        await this.sendOwed(channel, owed);
+        handed += owed.length;
+        if (owed.length < RECOVERY_PAGE) break;
+      }
+    }
+    if (handed) this.logger.info({ handed }, 'unfinished notice deliveries recovered');
+    return handed;
+  }
+
+  private async sendOwed(channel: ExternalNoticeChannel, owed: Notice[]): Promise<void> {
+    await Promise.all(
+      owed.map((notice) =>
+        this.externalSends(async () => {
+          const [view] = await this.withPickupCodes(notice.userId, [notice]);
+          await this.deliverVia(channel, notice.userId, noticeJson(view!));
+        }),
+      ),
+    );
+  }
+
+  private async deliverVia(channel: NoticeChannel, userId: string, notice: NoticeView, unread = 0): Promise<void> {
     // The inbox row is the durable record: a channel that fails is logged, not retried here.
     await channel.deliver(userId, notice, unread).catch((err: unknown) => this.logger.warn({ err, channel: channel.name, kind: notice.kind }, 'notice not delivered'));
   }

@@ -17,7 +17,7 @@ import { NoticeDeliveryStore } from './adapters/notice-delivery-store.js';
 import { SmsNoticeChannel } from './adapters/sms-channel.js';
 import { WeChatNoticeChannel } from './adapters/wechat-channel.js';
 import { PLACEHOLDER_SMS_SIGNATURE } from './domain/sms-templates.js';
-import type { NoticeChannel } from './notice-channels.js';
+import type { ExternalNoticeChannel } from './notice-channels.js';
 import { consumeNoticeEvents } from './adapters/notice-consumer.js';
 import { NoticeStore } from './adapters/notice-store.js';
 import { PickupCodeLookup } from './adapters/pickup-code-lookup.js';
@@ -100,8 +100,15 @@ export async function startLiveRoom(config: LiveRoomConfig, logger?: Logger) {
   signalling.start();
   const stopStock = startStockFeed(io, runtime.bus!, config.STOCK_UPDATE_INTERVAL_MS, log, (change) => soldOut.apply(change));
   const stopOrders = startOrderFeed(io, runtime.bus!, log);
-  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), externalChannels(runtime, config, log), log, config.NOTICE_DELIVERY_CONCURRENCY);
+  const external = externalChannels(runtime, config, log);
+  const notices = new Notices(new NoticeStore(runtime.pool!), new PickupCodeLookup(fulfillment, log), new InAppChannel(io), external, log, {
+    concurrency: config.NOTICE_DELIVERY_CONCURRENCY,
+    leaseMs: config.NOTICE_DELIVERY_LEASE_MS,
+    maxAgeMs: config.NOTICE_RECOVERY_MAX_AGE_MS,
+  });
   for (const consumer of await consumeNoticeEvents(runtime.bus!, notices)) runtime.addConsumer(consumer);
+  // Pods may overlap: every send is claimed.
+  if (external.length) runtime.every('notice delivery recovery', config.NOTICE_RECOVERY_INTERVAL_MS, () => notices.recoverDeliveries());
   runtime.onStopTakingWork('socket feeds', () => {
     stopStock();
     stopOrders();
@@ -140,14 +147,14 @@ function weChatNoticeSettings(config: LiveRoomConfig) {
 }
 
 /** The channels outside the platform the deployment names (SMS, WeChat); none otherwise. */
-function externalChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): NoticeChannel[] {
+function externalChannels(runtime: ServiceRuntime, config: LiveRoomConfig, log: Logger): ExternalNoticeChannel[] {
   const relay = smsRelaySettings(config);
   const weChat = weChatNoticeSettings(config);
   if (!relay && !weChat) return [];
   const identity = new RpcClient(IdentityServiceClient, config.GATEWAY_ADDR);
   runtime.onClose('identity client', () => identity.close());
-  const deliveries = new NoticeDeliveryStore(runtime.pool!);
-  const channels: NoticeChannel[] = [];
+  const deliveries = new NoticeDeliveryStore(runtime.pool!, config.NOTICE_DELIVERY_LEASE_MS);
+  const channels: ExternalNoticeChannel[] = [];
   if (relay) channels.push(new SmsNoticeChannel(deliveries, identity, new HttpSmsRelay(relay.url, relay.secret, log), log, config.NOTICE_SMS_SIGNATURE));
   if (weChat) {
     const messages = new WeChatMessages(weChat, runtime.redis!, config.REDIS_PREFIX, log);

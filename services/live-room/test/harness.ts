@@ -24,31 +24,38 @@ export async function startPlatform(opts: { pods?: number; media?: boolean; env?
   // The gateway reaches the first pod's gRPC (live-session routes), so its port is chosen first.
   const firstPodGrpc = await freePort();
   const core = await startCore(iso, { ...opts.core, gateway: { LIVE_ROOM_ADDR: `127.0.0.1:${firstPodGrpc}`, ...opts.core?.gateway } });
+  const podEnv = async (i: number, env: Record<string, string> = {}): Promise<Record<string, string>> => ({
+    ...iso.env('live-room'),
+    INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
+    ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
+    ...(core.fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment.runtime.grpcPort}` } : {}),
+    ...(i === 0 ? { GRPC_PORT: String(firstPodGrpc) } : {}),
+    // The SMS notice channel (on when a test names a relay) reads phones from the gateway.
+    GATEWAY_ADDR: `127.0.0.1:${core.gateway.runtime.grpcPort}`,
+    MEDIA_ENABLED: opts.media ? 'true' : 'false',
+    MEDIASOUP_WORKERS: '1',
+    MEDIASOUP_RTC_PORT_BASE: String(await freePort()),
+    ...(opts.media ? { MEDIASOUP_WORKER_BIN: workerBinary() } : {}),
+    ...opts.env,
+    ...env,
+  });
   const pods: Pod[] = [];
-  for (let i = 0; i < (opts.pods ?? 1); i++) {
-    const env: Record<string, string> = {
-      ...iso.env('live-room'),
-      INVENTORY_ADDR: `127.0.0.1:${core.inventory.runtime.grpcPort}`,
-      ORDER_ADDR: `127.0.0.1:${core.order.runtime.grpcPort}`,
-      ...(core.fulfillment ? { FULFILLMENT_ADDR: `127.0.0.1:${core.fulfillment.runtime.grpcPort}` } : {}),
-      ...(i === 0 ? { GRPC_PORT: String(firstPodGrpc) } : {}),
-      // The SMS notice channel (on when a test names a relay) reads phones from the gateway.
-      GATEWAY_ADDR: `127.0.0.1:${core.gateway.runtime.grpcPort}`,
-      MEDIA_ENABLED: opts.media ? 'true' : 'false',
-      MEDIASOUP_WORKERS: '1',
-      MEDIASOUP_RTC_PORT_BASE: String(await freePort()),
-      ...(opts.media ? { MEDIASOUP_WORKER_BIN: workerBinary() } : {}),
-      ...opts.env,
-    };
-    const pod = await startLiveRoom(parseConfig(configShape, env));
+  /** Starts one more pod in this process (`env` over the platform's). */
+  const addPod = async (env: Record<string, string> = {}): Promise<Pod> => {
+    const pod = await startLiveRoom(parseConfig(configShape, await podEnv(pods.length, env)));
     pods.push({ ...pod, url: `http://127.0.0.1:${pod.runtime.httpPort}` });
-  }
-  const sessions = new RpcClient(LiveRoomServiceClient, `127.0.0.1:${pods[0]!.runtime.grpcPort}`);
+    return pods.at(-1)!;
+  };
+  for (let i = 0; i < (opts.pods ?? 1); i++) await addPod();
+  // With no pod yet (a test starting its own), the client waits for the first pod's port.
+  const sessions = new RpcClient(LiveRoomServiceClient, `127.0.0.1:${firstPodGrpc}`);
   const clients: Socket[] = [];
   return {
     iso,
     core,
     pods,
+    podEnv,
+    addPod,
     sessions,
     async token(userId: string): Promise<string> {
       const r = await fetch(`${core.url}/api/v1/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });

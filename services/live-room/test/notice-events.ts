@@ -30,8 +30,8 @@ export async function deliveryOf(pool: Pool, channel: string, userId: string, so
 }
 
 /** A real inbox row of `userId` (deliveries reference notices), recorded as the inbox does. */
-export async function insertNotice(pool: Pool, id: string, userId: string, kind: string): Promise<void> {
-  await pool.query(`INSERT INTO notices (id, user_id, source_key, kind, title, body) VALUES ($1, $2, $3, $4, 't', 'b')`, [id, userId, `test:${id}`, kind]);
+export async function insertNotice(pool: Pool, id: string, userId: string, kind: string, sourceKey = `test:${id}`, orderId: string | null = null): Promise<void> {
+  await pool.query(`INSERT INTO notices (id, user_id, source_key, kind, title, body, order_id) VALUES ($1, $2, $3, $4, 't', 'b', $5)`, [id, userId, sourceKey, kind, orderId]);
 }
 
 /** A notice as the inbox hands it to its channels. */

@@ -132,7 +132,7 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     // Two pods handing the same new notice to their channel at once: one claim wins.
     const refund = inbox.find((n) => n.kind === 'REFUND_ISSUED')!;
     const group = { ...refund, id: await newNoticeId(api.userId, 'GROUP_BUY_FAILED'), kind: 'GROUP_BUY_FAILED' as const };
-    const channels = p.pods.map((pod) => new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, PLACEHOLDER_SMS_SIGNATURE));
+    const channels = p.pods.map((pod) => new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!, 60_000), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, PLACEHOLDER_SMS_SIGNATURE));
     await Promise.all(channels.map((c) => c.deliver(api.userId, group)));
     await Promise.all(channels.map((c) => c.deliver(api.userId, group)));
     const texts = to(phone).map((m) => m.text);
@@ -146,6 +146,38 @@ describe('SMS notices', { timeout: 300_000 }, () => {
     await insertNotice(p.pods[0]!.runtime.pool!, id, userId, kind);
     return id;
   }
+
+  it('sms - a redelivered event sends what a dead pod left (unrecorded sends and stale claims) once, even on two pods at once; a live claim is left alone', async () => {
+    const { phone, api } = await phoneBuyer();
+    const pool = p.pods[0]!.runtime.pool!;
+    // The state a pod that died mid-event leaves: the notices recorded, then one never claimed,
+    // one claimed long ago (past the lease) and one claimed just now by a pod still sending it.
+    const orders = { unclaimed: randomUUID(), stale: randomUUID(), live: randomUUID() };
+    const events = Object.fromEntries(Object.entries(orders).map(([k, orderId]) => [k, orderEvent(orderId, api.userId, 'REFUNDED', { paymentId: `pay-${k}`, refundFen: 500 })]));
+    for (const orderId of Object.values(orders)) await insertNotice(pool, randomUUID(), api.userId, 'REFUND_ISSUED', `order.refunded:${orderId}`, orderId);
+    const claim = (orderId: string, age: string) =>
+      pool.query(`INSERT INTO notice_deliveries (notice_id, channel, status, updated_at) SELECT id, 'sms', 'sending', now() - $2::interval FROM notices WHERE source_key = $1`, [`order.refunded:${orderId}`, age]);
+    await claim(orders.stale, '10 minutes');
+    await claim(orders.live, '0 seconds');
+
+    // The same events handled by both pods at once (a redelivery racing a dead-letter replay).
+    for (const event of Object.values(events)) await Promise.all(p.pods.map((pod) => pod.notices.fromEvent('order.refunded', event)));
+    await publish('order.refunded', events.unclaimed);
+    await settled();
+    const texts = to(phone).map((m) => m.text);
+    assert.equal(texts.length, 2, JSON.stringify(texts));
+    for (const key of ['unclaimed', 'stale'] as const) assert.equal(texts.filter((t) => t.includes(orders[key].slice(0, 8))).length, 1, key);
+    assert.deepEqual(await delivery(api.userId, `order.refunded:${orders.unclaimed}`), { status: 'sent', detail: null });
+    assert.deepEqual(await delivery(api.userId, `order.refunded:${orders.stale}`), { status: 'sent', detail: null });
+    assert.deepEqual(await delivery(api.userId, `order.refunded:${orders.live}`), { status: 'sending', detail: null });
+    const { rows } = await pool.query<{ notice_id: string; attempt: number }>(`SELECT d.notice_id, d.attempt FROM notice_deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.source_key = $1`, [`order.refunded:${orders.stale}`]);
+    assert.deepEqual(rows.map((r) => r.attempt), [2], 'taken over once');
+    // The first holder's outcome arriving late (a pod that was only slow) changes nothing.
+    await new NoticeDeliveryStore(pool, 60_000).finish({ noticeId: rows[0]!.notice_id, channel: 'sms', attempt: 1 }, 'failed', 'late');
+    assert.deepEqual(await delivery(api.userId, `order.refunded:${orders.stale}`), { status: 'sent', detail: null });
+    const inbox = (await api.get('/api/v1/notifications')).body.notifications as NoticeView[];
+    assert.equal(inbox.length, 3, 'nothing recorded twice');
+  });
 
   it('sms - a relay answering 500 is recorded as failed and the event is still handled; a user without a phone gets nothing', async () => {
     const { phone, api } = await phoneBuyer();
@@ -239,7 +271,7 @@ describe('SMS notices', { timeout: 300_000 }, () => {
   it('sms - the sender signature is configuration; production refuses the placeholder while SMS is on', async () => {
     const { phone, api } = await phoneBuyer();
     const pod = p.pods[0]!;
-    const signed = new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, '【鲜果社区】');
+    const signed = new SmsNoticeChannel(new NoticeDeliveryStore(pod.runtime.pool!, 60_000), identity, new HttpSmsRelay(relay.url, RELAY_SECRET, pod.runtime.logger), pod.runtime.logger, '【鲜果社区】');
     await signed.deliver(api.userId, noticeView(await newNoticeId(api.userId, 'GROUP_BUY_FAILED'), 'GROUP_BUY_FAILED'));
     assert.match(to(phone)[0]!.text, /^【鲜果社区】您参加的拼团未成团/);
 

@@ -191,12 +191,29 @@ describe('WeChat linking and notices', { timeout: 300_000 }, () => {
     wechat.assertClean();
   });
 
+  it('notices - a WeChat send claimed by a pod that died is taken over once when its event comes again', async () => {
+    const { api, openid } = await linkedBuyer();
+    const pool = p.pods[0]!.runtime.pool!;
+    const orderId = randomUUID();
+    const sourceKey = `order.refunded:${orderId}`;
+    // What the dead pod left: the notice recorded and its WeChat send claimed 10 minutes ago.
+    await insertNotice(pool, randomUUID(), api.userId, 'REFUND_ISSUED', sourceKey, orderId);
+    await pool.query(`INSERT INTO notice_deliveries (notice_id, channel, status, updated_at) SELECT id, 'wechat', 'sending', now() - interval '10 minutes' FROM notices WHERE source_key = $1`, [sourceKey]);
+    const refunded = orderEvent(orderId, api.userId, 'REFUNDED', { paymentId: 'pay-dead', refundFen: 990 });
+    await Promise.all(p.pods.map((pod) => pod.notices.fromEvent('order.refunded', refunded)));
+    assert.equal(wechat.sentTo(openid).length, 1);
+    assert.deepEqual(await delivery(api.userId, sourceKey), { status: 'sent', detail: null });
+    const { rows } = await pool.query(`SELECT d.attempt FROM notice_deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.source_key = $1 AND d.channel = 'wechat'`, [sourceKey]);
+    assert.deepEqual(rows, [{ attempt: 2 }]);
+    wechat.assertClean();
+  });
+
   type Runtime = Platform['pods'][number]['runtime'];
   /** A WeChat client as a pod builds it, on that pod's Redis (under `prefix`: the pods' own by default). */
   const messagesOn = (runtime: Runtime, prefix = runtime.config.REDIS_PREFIX) => new WeChatMessages({ appId: APP_ID, appSecret: APP_SECRET, apiBase: wechat.base }, runtime.redis!, prefix, runtime.logger);
   /** A channel as a pod builds it, on that pod's Postgres and Redis. */
   const channelOf = (runtime: Runtime, templateId = TEMPLATE_ID) =>
-    new WeChatNoticeChannel(new NoticeDeliveryStore(runtime.pool!), identity, messagesOn(runtime), { id: templateId, url: REDIRECT }, runtime.logger);
+    new WeChatNoticeChannel(new NoticeDeliveryStore(runtime.pool!, 60_000), identity, messagesOn(runtime), { id: templateId, url: REDIRECT }, runtime.logger);
 
   it('notices - a token WeChat calls stale (40001, 42001) is refreshed once and the message goes out once', async () => {
     const { api, openid } = await linkedBuyer();

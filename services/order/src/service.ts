@@ -93,20 +93,8 @@ export async function startOrder(config: OrderConfig, logger?: Logger, opts: { c
     await escalating;
   });
 
-  // One pass at a time per replica; replicas may overlap (each step is a claim or idempotent).
-  let cutting: Promise<unknown> | undefined;
-  const cutoffs = config.GROUP_BUY_INTERVAL_MS
-    ? setInterval(() => {
-        cutting ??= groupBuys
-          .runDue()
-          .catch((err: unknown) => runtime.logger.warn({ err: (err as Error).message }, 'group-buy cut-off pass failed'))
-          .finally(() => (cutting = undefined));
-      }, config.GROUP_BUY_INTERVAL_MS)
-    : undefined;
-  runtime.onStopTakingWork('group-buy cut-offs', async () => {
-    clearInterval(cutoffs);
-    await cutting;
-  });
+  // Replicas may overlap: each step is a claim or idempotent.
+  runtime.every('group-buy cut-off', config.GROUP_BUY_INTERVAL_MS, () => groupBuys.runDue());
 
   await runtime.start([
     { definition: OrderServiceService, implementation: orderRpc(orders, payments, afterSales, new PlacedKeys(runtime.redis!, config.REDIS_PREFIX), config, runtime.logger) },

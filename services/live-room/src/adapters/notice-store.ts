@@ -59,6 +59,31 @@ export class NoticeStore {
     return rows.map(toNotice);
   }
 
+  /**
+   * Notices of `kinds` that `channel` still owes, oldest first: no delivery recorded, or a claim
+   * left 'sending' past the lease. Only notices younger than `maxAgeMs` (a text days late does more
+   * harm than good) and, when given, at least `minAgeMs` old (the pod that recorded them is likely
+   * still sending) or from `sources` (an event being handled again).
+   */
+  async owed(
+    channel: string,
+    kinds: readonly string[],
+    opts: { leaseMs: number; maxAgeMs: number; minAgeMs?: number; sources?: { userId: string; sourceKey: string }[]; limit: number },
+  ): Promise<Notice[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${columns.split(', ').map((c) => `n.${c}`).join(', ')} FROM notices n
+         LEFT JOIN notice_deliveries d ON d.notice_id = n.id AND d.channel = $1
+        WHERE n.kind = ANY($2::text[])
+          AND n.created_at > now() - make_interval(secs => $4::double precision / 1000)
+          AND ($5::double precision IS NULL OR n.created_at < now() - make_interval(secs => $5::double precision / 1000))
+          AND ($6::text[] IS NULL OR (n.user_id, n.source_key) IN (SELECT * FROM unnest($6::text[], $7::text[])))
+          AND (d.notice_id IS NULL OR (d.status = 'sending' AND d.updated_at < now() - make_interval(secs => $3::double precision / 1000)))
+        ORDER BY n.created_at LIMIT $8`,
+      [channel, kinds, opts.leaseMs, opts.maxAgeMs, opts.minAgeMs ?? null, opts.sources?.map((s) => s.userId) ?? null, opts.sources?.map((s) => s.sourceKey) ?? null, opts.limit],
+    );
+    return rows.map(toNotice);
+  }
+
   /** Newest first, `limit` after the cursor (a `seq`); the cursor of the next page when there is one. */
   async page(userId: string, opts: { limit: number; beforeSeq?: string; unreadOnly: boolean }): Promise<{ notices: Notice[]; nextCursor: string }> {
     const { rows } = await this.pool.query<Row>(
