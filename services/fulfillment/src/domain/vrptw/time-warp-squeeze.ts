@@ -141,11 +141,12 @@ export class TimeWarpSqueeze {
           const j = sol.posOf[w]!;
           const before = this.routePenalty[ra]! + this.routePenalty[rb]!;
           for (let kind = 0; kind < 5; kind++) {
-            this.build(a, i, b, j, kind);
+            this.buildA(a, i, b, j, kind);
             const lenA = this.lenA;
-            const lenB = this.lenB;
             const pa = penaltyOf(m, a, this.bufA, lenA);
             if (before - pa <= bestGain) continue;
+            this.buildB(a, i, b, j, kind);
+            const lenB = this.lenB;
             const pb = penaltyOf(m, b, this.bufB, lenB);
             const gain = before - pa - pb;
             if (gain > bestGain) {
@@ -179,19 +180,36 @@ export class TimeWarpSqueeze {
   }
 
   /**
-   * Builds the two routes after a move of u (position i of a) towards w (position j of b) into
-   * bufA and bufB, their lengths into lenA and lenB. kind 0: u after w; 1: u before w; 2: swap;
-   * 3: 2-opt* joining u -> w; 4: 2-opt* joining w -> u.
+   * Builds route a (into bufA, length lenA) or route b (bufB, lenB) as it would be after a move of
+   * u (position i of a) towards w (position j of b). kind 0: u after w; 1: u before w; 2: swap;
+   * 3: 2-opt* joining u -> w; 4: 2-opt* joining w -> u. Built one side at a time, so that a move
+   * whose first side alone already loses is dropped at half the cost.
    */
-  private build(a: Route, i: number, b: Route, j: number, kind: number): void {
+  private buildA(a: Route, i: number, b: Route, j: number, kind: number): void {
     const A = this.bufA;
-    const B = this.bufB;
     const an = a.nodes;
     const bn = b.nodes;
     let la = 0;
-    let lb = 0;
     if (kind <= 1) {
       for (let p = 1; p <= a.len; p++) if (p !== i) A[la++] = an[p]!;
+    } else if (kind === 2) {
+      for (let p = 1; p <= a.len; p++) A[la++] = p === i ? bn[j]! : an[p]!;
+    } else {
+      // a keeps 1..cutA and takes b from cutB + 1; b keeps 1..cutB and takes a from cutA + 1.
+      const cutA = kind === 3 ? i : i - 1;
+      const cutB = kind === 3 ? j - 1 : j;
+      for (let p = 1; p <= cutA; p++) A[la++] = an[p]!;
+      for (let p = cutB + 1; p <= b.len; p++) A[la++] = bn[p]!;
+    }
+    this.lenA = la;
+  }
+
+  private buildB(a: Route, i: number, b: Route, j: number, kind: number): void {
+    const B = this.bufB;
+    const an = a.nodes;
+    const bn = b.nodes;
+    let lb = 0;
+    if (kind <= 1) {
       const after = kind === 0 ? j : j - 1;
       if (after === 0) B[lb++] = an[i]!;
       for (let p = 1; p <= b.len; p++) {
@@ -199,18 +217,13 @@ export class TimeWarpSqueeze {
         if (p === after) B[lb++] = an[i]!;
       }
     } else if (kind === 2) {
-      for (let p = 1; p <= a.len; p++) A[la++] = p === i ? bn[j]! : an[p]!;
       for (let p = 1; p <= b.len; p++) B[lb++] = p === j ? an[i]! : bn[p]!;
     } else {
-      // a keeps 1..cutA and takes b from cutB + 1; b keeps 1..cutB and takes a from cutA + 1.
       const cutA = kind === 3 ? i : i - 1;
       const cutB = kind === 3 ? j - 1 : j;
-      for (let p = 1; p <= cutA; p++) A[la++] = an[p]!;
-      for (let p = cutB + 1; p <= b.len; p++) A[la++] = bn[p]!;
       for (let p = 1; p <= cutB; p++) B[lb++] = bn[p]!;
       for (let p = cutA + 1; p <= a.len; p++) B[lb++] = an[p]!;
     }
-    this.lenA = la;
     this.lenB = lb;
   }
 }
