@@ -9,6 +9,9 @@ import type { Random } from './random.js';
 import { BLINK_RATE, Ruin, sortForInsertion } from './ruin-recreate.js';
 import type { Solution } from './route-state.js';
 
+const STALL_FLOOR = 20_000;
+const STALL_FACTOR = 1;
+
 /** Returns the complete plan with the fewest vehicles seen (at worst `start`). */
 export function squeezeFleet(
   start: Solution,
@@ -33,8 +36,11 @@ export function squeezeFleet(
   };
   dropSmallestRoute(current);
   let curOut = current.unassignedCount();
+  let fewestOut = curOut;
+  const startIteration = counter.iterations;
+  let lastProgress = startIteration;
 
-  while (!phase.done()) {
+  while (!phase.done() && !stalled(counter.iterations - startIteration, counter.iterations - lastProgress)) {
     counter.iterations++;
     candidate.copyFrom(current);
     ruin.apply(candidate, rng);
@@ -49,6 +55,10 @@ export function squeezeFleet(
       current = candidate;
       candidate = tmp;
       curOut = out;
+      if (curOut < fewestOut) {
+        fewestOut = curOut;
+        lastProgress = counter.iterations;
+      }
     }
     if (curOut === 0) {
       best.copyFrom(current);
@@ -56,9 +66,21 @@ export function squeezeFleet(
       if (best.usedVehicles() <= lowerBound) break;
       dropSmallestRoute(current);
       curOut = current.unassignedCount();
+      fewestOut = curOut;
+      lastProgress = counter.iterations;
     }
   }
   return best;
+}
+
+/**
+ * Hands the rest of the budget to distance minimisation once the squeeze has gone as long without
+ * leaving fewer stops out as it had run before its last progress (and at least STALL_FLOOR):
+ * where the lower bound is out of reach (rc202: bound 2, best-known 3) it otherwise spent 45% of
+ * the budget on a route that cannot go.
+ */
+function stalled(ran: number, sinceProgress: number): boolean {
+  return sinceProgress > STALL_FLOOR && sinceProgress > STALL_FACTOR * (ran - sinceProgress);
 }
 
 /** Unassigns every customer of the used route with the fewest customers. */

@@ -178,7 +178,94 @@ export function perturb(sol: Solution, rng: Random, moves: number, neighbourhood
   return done;
 }
 
-/** First-improvement descent over the neighbour lists until no improving inter-route move is left. */
+const IMPROVEMENT = 1e-7;
+const sequence: { buf: Int32Array } = { buf: new Int32Array(0) };
+
+/**
+ * Is route a feasible once positions from..to hold seq[from..to] instead (same customers, so the
+ * load is unchanged)? Simulated from `from`; past `to` the cached latest starts decide at once.
+ */
+function reorderFeasible(m: Model, a: Route, seq: Int32Array, from: number, to: number): boolean {
+  const size = m.size;
+  let prev = a.nodes[from - 1]!;
+  let t = a.est[from - 1]!;
+  for (let k = from; k <= to; k++) {
+    const node = seq[k]!;
+    const arr = t + m.service[prev]! + m.travel[prev * size + node]!;
+    if (arr > m.due[node]! + EPS) return false;
+    const r = m.ready[node]!;
+    t = arr > r ? arr : r;
+    prev = node;
+  }
+  return t + m.service[prev]! + m.travel[prev * size + a.nodes[to + 1]!]! <= a.lst[to + 1]! + EPS;
+}
+
+function sequenceBuffer(sol: Solution): Int32Array {
+  if (sequence.buf.length < sol.model.n + 2) sequence.buf = new Int32Array(sol.model.n + 2);
+  return sequence.buf;
+}
+
+/** Moves the customer at position i of route r to sit right after position j (j != i, i - 1). Returns true if applied. */
+function tryIntraRelocate(sol: Solution, r: number, i: number, j: number): boolean {
+  const m = sol.model;
+  const a = sol.routes[r]!;
+  const nodes = a.nodes;
+  const u = nodes[i]!;
+  const gain = distAt(m, nodes[i - 1]!, u) + distAt(m, u, nodes[i + 1]!) - distAt(m, nodes[i - 1]!, nodes[i + 1]!);
+  const cost = distAt(m, nodes[j]!, u) + distAt(m, u, nodes[j + 1]!) - distAt(m, nodes[j]!, nodes[j + 1]!);
+  if (cost - gain >= -IMPROVEMENT) return false;
+  const seq = sequenceBuffer(sol);
+  let from: number;
+  let to: number;
+  if (j > i) {
+    from = i;
+    to = j;
+    for (let k = i; k < j; k++) seq[k] = nodes[k + 1]!;
+    seq[j] = u;
+  } else {
+    from = j + 1;
+    to = i;
+    seq[j + 1] = u;
+    for (let k = j + 2; k <= i; k++) seq[k] = nodes[k - 1]!;
+  }
+  if (!reorderFeasible(m, a, seq, from, to)) return false;
+  nodes.set(seq.subarray(from, to + 1), from);
+  sol.refreshRoute(r);
+  return true;
+}
+
+/** 2-opt inside route r: reverses positions i+1..j (i < j), joining nodes[i] to nodes[j]. Returns true if applied. */
+function tryIntraTwoOpt(sol: Solution, r: number, i: number, j: number): boolean {
+  const m = sol.model;
+  const a = sol.routes[r]!;
+  const nodes = a.nodes;
+  // Exact on asymmetric matrices too: the reversed edges inside the segment are counted.
+  let delta = distAt(m, nodes[i]!, nodes[j]!) + distAt(m, nodes[i + 1]!, nodes[j + 1]!)
+    - distAt(m, nodes[i]!, nodes[i + 1]!) - distAt(m, nodes[j]!, nodes[j + 1]!);
+  for (let k = i + 1; k < j; k++) delta += distAt(m, nodes[k + 1]!, nodes[k]!) - distAt(m, nodes[k]!, nodes[k + 1]!);
+  if (delta >= -IMPROVEMENT) return false;
+  const seq = sequenceBuffer(sol);
+  for (let k = i + 1; k <= j; k++) seq[k] = nodes[i + 1 + j - k]!;
+  if (!reorderFeasible(m, a, seq, i + 1, j)) return false;
+  nodes.set(seq.subarray(i + 1, j + 1), i + 1);
+  sol.refreshRoute(r);
+  return true;
+}
+
+/** Improving moves of u towards its neighbour w on the same route: relocate next to w, or 2-opt. */
+function improveIntra(sol: Solution, r: number, u: number, w: number): boolean {
+  const i = sol.posOf[u]!;
+  const j = sol.posOf[w]!;
+  if (j !== i - 1 && tryIntraRelocate(sol, r, i, j)) return true;
+  if (j - 1 !== i && j - 1 !== i - 1 && tryIntraRelocate(sol, r, i, j - 1)) return true;
+  return i < j ? tryIntraTwoOpt(sol, r, i, j) : tryIntraTwoOpt(sol, r, j, i);
+}
+
+/**
+ * First-improvement descent over the neighbour lists (granular: only moves that bring a stop next
+ * to one of its nearest neighbours) until no improving move is left: between routes relocate,
+ * swap and 2-opt*, inside a route relocate and 2-opt.
+ */
 export function descend(sol: Solution, rng: Random, neighbourhood: number, shouldStop: () => boolean): void {
   const m = sol.model;
   const order = Array.from(m.customers);
@@ -192,10 +279,14 @@ export function descend(sol: Solution, rng: Random, neighbourhood: number, shoul
         const w = m.neighbours[u * m.neighbourCount + k]!;
         const ru = sol.routeOf[u]!;
         const rw = sol.routeOf[w]!;
-        if (ru < 0 || rw < 0 || ru === rw) continue;
+        if (ru < 0 || rw < 0) continue;
+        if (ru === rw) {
+          if (improveIntra(sol, ru, u, w)) improved = true;
+          continue;
+        }
         for (let kind = 0; kind < 5; kind++) {
           const delta = evaluate(sol, kind, u, w);
-          if (delta < -1e-7) {
+          if (delta < -IMPROVEMENT) {
             apply(sol, kind, u, w);
             improved = true;
             break;

@@ -7,6 +7,7 @@ import { perturb } from './local-search.js';
 import type { Model } from './model.js';
 import type { Random } from './random.js';
 import { EPS } from './route-state.js';
+import { TimeWarpSqueeze } from './time-warp-squeeze.js';
 import type { Solution } from './route-state.js';
 
 const MAX_EJECTED = 5;
@@ -140,12 +141,13 @@ function emptyPool(
   onPoolSize: (size: number) => void,
 ): boolean {
   const routeOrder = sol.routes.map((_, r) => r);
+  const squeeze = new TimeWarpSqueeze(sol.model, sol);
   const scratch = new Int32Array(sol.model.n + 2);
   while (pool.length > 0) {
     if (phase.done()) return false;
     counter.iterations++;
     const v = pool.pop()!;
-    if (insertCheapest(sol, v)) {
+    if (insertCheapest(sol, v) || squeeze.run(sol, v)) {
       onPoolSize(pool.length);
       continue;
     }

@@ -117,11 +117,48 @@ export class Solution {
   /** Position of each node in its route (1-based). */
   readonly posOf: Int32Array;
 
+  /** Routes refreshed since the last takeTouched(), so a copy can be brought back in step cheaply. */
+  private readonly touchedMark: Uint8Array;
+  private touched: number[] = [];
+
   constructor(readonly model: Model) {
     this.routes = [];
     for (let v = 0; v < model.vehicleCount; v++) this.routes.push(new Route(model, v));
     this.routeOf = new Int32Array(model.size).fill(-1);
     this.posOf = new Int32Array(model.size);
+    this.touchedMark = new Uint8Array(model.vehicleCount);
+  }
+
+  /** Returns the routes refreshed since the last call and starts a new list. */
+  takeTouched(): number[] {
+    const out = this.touched;
+    this.touched = [];
+    for (const r of out) this.touchedMark[r] = 0;
+    return out;
+  }
+
+  /**
+   * Makes this equal to o when they differ only in `routes` and in where the customers of `moved`
+   * sit: O(changed routes) instead of a full copy, which on 1,000 stops and 250 vehicles dominated
+   * a ruin-and-recreate iteration.
+   */
+  syncFrom(o: Solution, routes: readonly number[], moved: ArrayLike<number>): void {
+    for (const r of routes) {
+      const route = this.routes[r]!;
+      route.copyFrom(o.routes[r]!);
+      const nodes = route.nodes;
+      for (let k = 1; k <= route.len; k++) {
+        const c = nodes[k]!;
+        this.routeOf[c] = r;
+        this.posOf[c] = k;
+      }
+    }
+    for (let i = 0; i < moved.length; i++) {
+      const c = moved[i]!;
+      this.routeOf[c] = o.routeOf[c]!;
+      this.posOf[c] = o.posOf[c]!;
+    }
+    this.takeTouched();
   }
 
   copyFrom(o: Solution): void {
@@ -138,6 +175,10 @@ export class Solution {
 
   /** Refreshes a route's caches and the position index of its customers. */
   refreshRoute(r: number): void {
+    if (this.touchedMark[r] === 0) {
+      this.touchedMark[r] = 1;
+      this.touched.push(r);
+    }
     const route = this.routes[r]!;
     route.refresh(this.model);
     const nodes = route.nodes;
