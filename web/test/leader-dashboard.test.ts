@@ -90,6 +90,9 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
     assert.equal(await dots.count(), 30);
     const onTheFirst = gmv(orders.filter((o) => shanghaiDate(o.paidAt) === '2026-04-01'));
     assert.equal(await page.locator('#daily-chart circle[data-date="2026-04-01"]').getAttribute('data-value'), String(onTheFirst));
+    const byDay = new Map<string, number>();
+    for (const o of orders) byDay.set(shanghaiDate(o.paidAt), (byDay.get(shanghaiDate(o.paidAt)) ?? 0) + o.totalFen);
+    assert.equal(await page.locator('#daily-chart text.peak').textContent(), yuan(Math.max(...byDay.values())), 'the line is labelled with its best day');
     // Bars: the month's units per SKU, best first, named from the catalog.
     const units = skus.map((id) => ({ id, units: month.filter((o) => o.skuId === id).reduce((s, o) => s + o.qty, 0) })).sort((a, b) => b.units - a.units || (a.id < b.id ? -1 : 1));
     assert.deepEqual(await page.locator('#top-chart rect.bar').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-value'))])), units.map((u) => [u.id, u.units]));
@@ -100,6 +103,18 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
 
     await page.click('#period-tabs [data-period="month"]');
     await page.screenshot({ path: join(artifacts, 'leader-dashboard.png'), fullPage: true });
+    await context.close();
+    assert.deepEqual(errors, []);
+  });
+
+  it('leader dashboard - a leader with no sales yet sees zeros, not a one-fen peak', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+    const page = await context.newPage();
+    collectErrors(page, errors);
+    await page.goto(`${core.url}/leader-dashboard.html?leader=leader-2`);
+    await page.locator('body[data-loaded="true"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#kpis [data-kpi="gmv"] .kpi-value').textContent(), '¥0.00');
+    assert.equal(await page.locator('#daily-chart text.peak').textContent(), '¥0.00');
     await context.close();
     assert.deepEqual(errors, []);
   });
