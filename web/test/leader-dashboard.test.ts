@@ -107,7 +107,7 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
-  it('leader dashboard - a leader with no sales yet sees zeros, not a one-fen peak', async () => {
+  it('leader dashboard - a leader with no sales yet sees zeros, not a one-fen peak; on a desktop the charts keep their text size', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     const page = await context.newPage();
     collectErrors(page, errors);
@@ -116,6 +116,17 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('#kpis [data-kpi="gmv"] .kpi-value').textContent(), '¥0.00');
     assert.equal(await page.locator('#daily-chart text.peak').textContent(), '¥0.00');
     await context.close();
+    // On a desktop screen the charts' text stays at reading size instead of scaling with the width.
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+    const wide = await desktop.newPage();
+    collectErrors(wide, errors);
+    await wide.goto(`${core.url}/leader-dashboard.html?leader=leader-1`);
+    await wide.locator('body[data-loaded="true"]').waitFor({ timeout: 30_000 });
+    for (const text of ['#daily-chart text.peak', '#top-chart text.bar-label']) {
+      const box = await wide.locator(text).first().boundingBox();
+      assert.ok(box && box.height < 24, `${text} is ${box?.height}px tall on a 1280px screen`);
+    }
+    await desktop.close();
     assert.deepEqual(errors, []);
   });
 });
