@@ -1,18 +1,19 @@
 // Seeds the demo through the public API, as the people in it would: a warehouse with two vans,
 // three leaders' pickup points and their approved applications, products stocked by the
 // warehouse's staff for leader-1, a live session, a flash sale and a group buy (开团). Skips what exists.
+import { io } from 'socket.io-client';
 const seedResult = (what, r) => {
   if (r.status === 201) return `seeded ${what}`;
   if (r.status === 409) return `${what} already there`;
   throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
 };
 
-export async function seedDemo(base, log = console.log) {
+export async function seedDemo(base, liveRoomUrl, log = console.log) {
   const login = async (userId) => {
     const r = await fetch(`${base}/api/v1/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
     if (!r.ok) throw new Error(`dev login ${userId}: ${r.status}`);
     const { token } = await r.json();
-    return async (method, path, body) => {
+    const call = async (method, path, body) => {
       const res = await fetch(`${base}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -21,6 +22,7 @@ export async function seedDemo(base, log = console.log) {
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : {} };
     };
+    return Object.assign(call, { token });
   };
   const admin = await login('admin-1');
   const leader = await login('leader-1');
@@ -106,7 +108,11 @@ export async function seedDemo(base, log = console.log) {
       holdSeconds: 900,
       endsAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
     });
-    log(sale.status === 201 ? `seeded flash sale ${sale.body.id} (100 units at ¥29.90, limit 2)` : `flash sale: ${sale.status}`);
+    if (sale.status !== 201) throw new Error(`flash sale: ${sale.status} ${JSON.stringify(sale.body)}`);
+    // A sale reaches the live room's buyers only once its leader starts it in the session, and the
+    // console only starts sales it creates itself: without this the seeded sale is never seen.
+    await startSaleInSession(liveRoomUrl, leader.token, session.id, sale.body.id);
+    log(`seeded flash sale ${sale.body.id} (100 units at ¥29.90, limit 2), running in the live session`);
   }
   // A group buy on the oranges, open for three days: the buyers' page shows its progress.
   const groupBuys = await leader('GET', '/api/v1/group-buys');
@@ -127,4 +133,17 @@ export async function seedDemo(base, log = console.log) {
     groupBuy = opened.body;
   }
   return { sessionId: session.id, groupBuyId: groupBuy?.id ?? '' };
+}
+
+/** As the session's leader over the live room's socket: joins the session and starts `flashSaleId` in it. */
+async function startSaleInSession(liveRoomUrl, token, sessionId, flashSaleId) {
+  const socket = io(liveRoomUrl, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
+  try {
+    for (const [event, payload] of [['session:join', { sessionId }], ['sale:start', { flashSaleId }]]) {
+      const ack = await socket.timeout(10_000).emitWithAck(event, payload);
+      if (!ack.ok) throw new Error(`${event}: ${ack.code} ${ack.message}`);
+    }
+  } finally {
+    socket.close();
+  }
 }

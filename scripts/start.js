@@ -96,7 +96,7 @@ async function main() {
   // Only now: the compilers would slow the services' start (instant when the worker is cached).
   if (buildWorker && !stopping) workerBuild = buildMediasoupWorkerInBackground();
   console.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding the demo…`);
-  const { sessionId, groupBuyId } = await seedDemo('http://127.0.0.1:8080');
+  const { sessionId, groupBuyId } = await seedDemo('http://127.0.0.1:8080', 'http://127.0.0.1:8081');
   console.log(`
   Buyer live room   http://localhost:8080/live.html?session=${sessionId}&leader=leader-1
   Buyer shop        http://localhost:8080/shop.html        (orders at list price)

@@ -133,8 +133,9 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
       assert.deepEqual(await lists.evaluateAll((ls) => ls.map((l) => (l as HTMLElement).dataset.pickupPointId)), ['pp-1', 'pp-2', 'pp-3']);
       for (const pp of ['pp-1', 'pp-2', 'pp-3']) {
         const list = page.locator(`.pick-list[data-pickup-point-id="${pp}"]`);
-        assert.match(await list.locator('.sku-totals').textContent() ?? '', /× 3 \(2 袋 bags\)/, `${pp}: one order of 1 and one of 2`);
+        assert.match(await list.locator('.sku-totals').textContent() ?? '', /^阳光玫瑰葡萄 Shine Muscat grapes · 1 box × 3 \(2 袋 bags\)$/, `${pp}: one order of 1 and one of 2, named for the picker`);
         assert.equal(await list.locator('tr[data-bag-id]').count(), 2);
+        assert.deepEqual(await list.locator('tr[data-bag-id] td.sku').allTextContents(), ['阳光玫瑰葡萄 Shine Muscat grapes · 1 box', '阳光玫瑰葡萄 Shine Muscat grapes · 1 box']);
       }
       await screenshot(page, 'warehouse-pick-lists.png');
 

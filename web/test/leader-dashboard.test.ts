@@ -90,6 +90,9 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
     assert.equal(await dots.count(), 30);
     const onTheFirst = gmv(orders.filter((o) => shanghaiDate(o.paidAt) === '2026-04-01'));
     assert.equal(await page.locator('#daily-chart circle[data-date="2026-04-01"]').getAttribute('data-value'), String(onTheFirst));
+    const byDay = new Map<string, number>();
+    for (const o of orders) byDay.set(shanghaiDate(o.paidAt), (byDay.get(shanghaiDate(o.paidAt)) ?? 0) + o.totalFen);
+    assert.equal(await page.locator('#daily-chart text.peak').textContent(), yuan(Math.max(...byDay.values())), 'the line is labelled with its best day');
     // Bars: the month's units per SKU, best first, named from the catalog.
     const units = skus.map((id) => ({ id, units: month.filter((o) => o.skuId === id).reduce((s, o) => s + o.qty, 0) })).sort((a, b) => b.units - a.units || (a.id < b.id ? -1 : 1));
     assert.deepEqual(await page.locator('#top-chart rect.bar').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-value'))])), units.map((u) => [u.id, u.units]));
@@ -101,6 +104,29 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
     await page.click('#period-tabs [data-period="month"]');
     await page.screenshot({ path: join(artifacts, 'leader-dashboard.png'), fullPage: true });
     await context.close();
+    assert.deepEqual(errors, []);
+  });
+
+  it('leader dashboard - a leader with no sales yet sees zeros, not a one-fen peak; on a desktop the charts keep their text size', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+    const page = await context.newPage();
+    collectErrors(page, errors);
+    await page.goto(`${core.url}/leader-dashboard.html?leader=leader-2`);
+    await page.locator('body[data-loaded="true"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#kpis [data-kpi="gmv"] .kpi-value').textContent(), '¥0.00');
+    assert.equal(await page.locator('#daily-chart text.peak').textContent(), '¥0.00');
+    await context.close();
+    // On a desktop screen the charts' text stays at reading size instead of scaling with the width.
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+    const wide = await desktop.newPage();
+    collectErrors(wide, errors);
+    await wide.goto(`${core.url}/leader-dashboard.html?leader=leader-1`);
+    await wide.locator('body[data-loaded="true"]').waitFor({ timeout: 30_000 });
+    for (const text of ['#daily-chart text.peak', '#top-chart text.bar-label']) {
+      const box = await wide.locator(text).first().boundingBox();
+      assert.ok(box && box.height < 24, `${text} is ${box?.height}px tall on a 1280px screen`);
+    }
+    await desktop.close();
     assert.deepEqual(errors, []);
   });
 });

@@ -21,13 +21,23 @@ export const BOUNDS = {
 
 export const id = (what: string) => z.string({ error: `${what} must be a string` }).min(1, `${what} is required`).max(BOUNDS.idLength);
 export const uuid = (what: string) => z.uuid({ error: `${what} must be a UUID` });
-export const fen = z.number({ error: 'must be an integer number of fen' }).int('must be an integer number of fen').min(BOUNDS.fen.min).max(BOUNDS.fen.max);
+// Each bound names itself: the schema-wide `error` would otherwise answer a negative or huge
+// whole number with "must be an integer".
+export const fen = z
+  .number({ error: 'must be an integer number of fen' })
+  .int('must be an integer number of fen')
+  .min(BOUNDS.fen.min, 'must not be negative')
+  .max(BOUNDS.fen.max, `must be at most ${BOUNDS.fen.max} fen`);
 export const qty = z
   .number({ error: 'qty must be an integer' })
   .int('qty must be an integer')
   .min(BOUNDS.qty.min, `qty must be at least ${BOUNDS.qty.min}`)
   .max(BOUNDS.qty.max, `qty must be at most ${BOUNDS.qty.max}`);
-export const poolQuantity = z.number({ error: 'quantity must be an integer' }).int('quantity must be an integer').min(BOUNDS.poolQuantity.min).max(BOUNDS.poolQuantity.max);
+export const poolQuantity = z
+  .number({ error: 'quantity must be an integer' })
+  .int('quantity must be an integer')
+  .min(BOUNDS.poolQuantity.min, `quantity must be at least ${BOUNDS.poolQuantity.min}`)
+  .max(BOUNDS.poolQuantity.max, `quantity must be at most ${BOUNDS.poolQuantity.max}`);
 export const holdSeconds = z.number().int().min(BOUNDS.holdSeconds.min).max(BOUNDS.holdSeconds.max);
 export const idempotencyKey = (what: string) =>
   z

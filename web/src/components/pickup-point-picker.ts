@@ -7,7 +7,8 @@ import { fill, h, toast } from '../dom.js';
 import type { MyPickupPointView, PickupPointChoiceView } from '@lc/contracts/views';
 
 export function describePoint(p: PickupPointChoiceView): string {
-  return `${p.name} · ${p.address} · ${p.opensAt}–${p.closesAt}`;
+  // A point may have no street address (the demo's have none): no empty piece between separators.
+  return [p.name, p.address, `${p.opensAt}–${p.closesAt}`].filter(Boolean).join(' · ');
 }
 
 export class PickupPointPicker {
@@ -99,7 +100,7 @@ export class PickupPointPicker {
         'div',
         { class: 'grow' },
         h('div', {}, h('strong', {}, p.name), ` · ${km}`),
-        h('div', { class: 'muted' }, `${p.address} · 营业 Open ${p.opensAt}–${p.closesAt}`),
+        h('div', { class: 'muted' }, [p.address, `营业 Open ${p.opensAt}–${p.closesAt}`].filter(Boolean).join(' · ')),
         h('div', { class: 'muted capacity' }, p.remainingCapacity > 0 ? `${p.deliveryDate} 还可收 ${p.remainingCapacity} 件 room for ${p.remainingCapacity} parcels` : `${p.deliveryDate} 已满，将顺延 full, later delivery`),
       ),
       choose,

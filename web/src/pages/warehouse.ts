@@ -6,7 +6,7 @@ import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
 import { stockLevels, type StockLevel } from '../components/stock-levels.js';
-import type { ProductProposalView as ProductProposal } from '@lc/contracts/views';
+import type { ProductProposalView as ProductProposal, ProductView } from '@lc/contracts/views';
 import { toFen } from '../catalog-labels.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, yuan } from '../format.js';
@@ -154,24 +154,27 @@ async function openWave(w: Wave): Promise<void> {
 async function refreshPickLists(): Promise<void> {
   if (!wave) return;
   try {
-    const { pickLists } = await api.get<{ pickLists: PickList[] }>(`/waves/${wave.id}/pick-lists`);
-    fill(byId('pick-lists'), ...pickLists.map(pickListView));
+    const [{ pickLists }, catalog] = await Promise.all([api.get<{ pickLists: PickList[] }>(`/waves/${wave.id}/pick-lists`), api.get<{ products: ProductView[] }>('/products')]);
+    // Pick lists carry SKU ids only; a picker needs the product and SKU names to find the goods.
+    const names = new Map(catalog.products.flatMap((p) => p.skus.map((s) => [s.id, `${p.name} · ${s.name}`] as const)));
+    const skuName = (skuId: string) => names.get(skuId) ?? `SKU ${skuId.slice(0, 8)}`;
+    fill(byId('pick-lists'), ...pickLists.map((l) => pickListView(l, skuName)));
     if (!pickLists.length) fill(byId('pick-lists'), h('div', { class: 'muted' }, '此波次没有订单 No orders in this wave'));
   } catch (e) {
     toast(describeError(e), 'error');
   }
 }
 
-function pickListView(list: PickList): HTMLElement {
+function pickListView(list: PickList, skuName: (skuId: string) => string): HTMLElement {
   return h(
     'div',
     { class: 'pick-list', 'data-pickup-point-id': list.pickupPointId },
     h('h3', {}, `${list.pickupPointName} `, h('span', { class: 'en' }, `${list.address} · ${list.leaderId}`)),
-    h('div', { class: 'muted sku-totals' }, list.skuTotals.map((t) => `SKU ${t.skuId.slice(0, 8)} × ${t.qty} (${t.bagCount} 袋 bags)`).join(' · ')),
+    h('div', { class: 'muted sku-totals' }, list.skuTotals.map((t) => `${skuName(t.skuId)} × ${t.qty} (${t.bagCount} 袋 bags)`).join(' · ')),
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, '标签 Label'), h('th', {}, '买家 Buyer'), h('th', {}, '件数 Qty'), h('th', {}, '状态 Status'), h('th', {}))),
+      h('thead', {}, h('tr', {}, h('th', {}, '标签 Label'), h('th', {}, '买家 Buyer'), h('th', {}, '商品 SKU'), h('th', {}, '件数 Qty'), h('th', {}, '状态 Status'), h('th', {}))),
       h(
         'tbody',
         {},
@@ -181,6 +184,7 @@ function pickListView(list: PickList): HTMLElement {
             { 'data-bag-id': b.id, 'data-status': b.status },
             h('td', {}, b.label),
             h('td', {}, b.buyerId),
+            h('td', { class: 'sku' }, skuName(b.skuId)),
             h('td', {}, String(b.qty)),
             h('td', {}, BAG_STATUS[b.status] ?? b.status),
             h('td', {}, b.status === 'PENDING' ? h('button', { class: 'small go pack', onclick: () => void pack(b.id) }, '打包完成 Packed') : ''),
