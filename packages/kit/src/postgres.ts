@@ -10,17 +10,43 @@ export type PoolClient = pg.PoolClient;
 // bigint counts (SUM, COUNT) arrive as strings by default; every count here fits a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function createPool(url: string, schema: string, max = 10): pg.Pool {
+/** Connections a flash-sale hot-path service keeps open: what a cold burst opened on demand (6–9). */
+export const HOT_PATH_CONNECTIONS = 8;
+
+export interface PoolSize {
+  max?: number;
+  /** Connections kept open however long they sit idle (see `openConnections`). */
+  keepOpen?: number;
+  /** How long a connection beyond `keepOpen` may sit idle before it is closed. */
+  idleTimeoutMs?: number;
+}
+
+export function createPool(url: string, schema: string, { max = 10, keepOpen = 0, idleTimeoutMs = 30_000 }: PoolSize = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    min: Math.min(keepOpen, max),
     options: `-c search_path=${schema},public`,
     connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: idleTimeoutMs,
   });
   // An idle client losing its connection (e.g. Postgres restart) must not crash the process.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * Opens `count` connections now and leaves them idle in the pool. A hot path's first second
+ * should not pay for connecting: in a cold flash-sale burst the order and inventory pools each
+ * opened 6–9 backends (fork, authentication, catalog caches) while the first buyers waited.
+ */
+export async function openConnections(pool: pg.Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  try {
+    await Promise.all(clients.map((c) => c.query('SELECT 1')));
+  } finally {
+    for (const c of clients) c.release();
+  }
 }
 
 export async function migrate(pool: pg.Pool, schema: string, dirs: string[], logger: Logger): Promise<void> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, type Logger } from './logger.js';
-import { createPool, migrate, type Pool } from './postgres.js';
+import { createPool, migrate, openConnections, type Pool } from './postgres.js';
 import { createRedis, type Redis } from './redis.js';
 import { EventBus, type EventConsumer } from './events.js';
 import { OutboxRelay } from './outbox.js';
@@ -31,6 +31,11 @@ export interface RuntimeOptions {
   nats?: boolean;
   /** Relay the outbox table to JetStream (default on with Postgres and NATS). */
   outbox?: boolean;
+  /**
+   * Postgres connections opened before the service says it is ready and kept open while idle,
+   * for services on the flash-sale hot path (the pool still grows to its maximum on demand).
+   */
+  keepConnections?: number;
 }
 
 export class ServiceRuntime {
@@ -65,8 +70,9 @@ export class ServiceRuntime {
     const logger = options.logger ?? createLogger(options.name, config.LOG_LEVEL);
     let pool: Pool | undefined;
     if (options.migrationsDir) {
-      pool = createPool(config.DATABASE_URL, config.DB_SCHEMA);
+      pool = createPool(config.DATABASE_URL, config.DB_SCHEMA, { keepOpen: options.keepConnections ?? 0 });
       await migrate(pool, config.DB_SCHEMA, [kitMigrations, options.migrationsDir], logger);
+      if (options.keepConnections) await openConnections(pool, options.keepConnections);
     }
     const redis = options.redis ? createRedis(config.REDIS_URL, logger, { autoPipelining: options.redisAutoPipelining ?? false }) : undefined;
     const bus = options.nats ? await EventBus.connect(config.NATS_URL, config.EVENT_PREFIX, logger, options.name) : undefined;

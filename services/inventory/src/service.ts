@@ -1,6 +1,6 @@
 // Inventory's composition: adapters, the reservation logic, the gRPC service and the sweeper.
 import { fileURLToPath } from 'node:url';
-import { ServiceRuntime, type Logger } from '@lc/kit';
+import { HOT_PATH_CONNECTIONS, ServiceRuntime, type Logger } from '@lc/kit';
 import { InventoryServiceService, StockLedgerServiceService } from '@lc/contracts';
 import { CatalogStore } from './adapters/catalog-store.js';
 import { HotPools } from './adapters/hot-pool.js';
@@ -16,7 +16,7 @@ import { stockLedgerRpc } from './rpc/stock-ledger-rpc.js';
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function startInventory(config: InventoryConfig, logger?: Logger) {
-  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, redisAutoPipelining: true, nats: true, outbox: false, ...(logger ? { logger } : {}) });
+  const runtime = await ServiceRuntime.create({ name: 'inventory', config, migrationsDir, redis: true, redisAutoPipelining: true, nats: true, outbox: false, keepConnections: HOT_PATH_CONNECTIONS, ...(logger ? { logger } : {}) });
   const catalog = new CatalogStore(runtime.pool!);
   const holds = new ReservationStore(runtime.pool!);
   const stock = new StockPublisher(runtime.bus!, runtime.logger);

@@ -1,7 +1,7 @@
 // Order service composition: store, inventory client, payment provider, gRPC, webhook, expiry
 // and refund retries.
 import { fileURLToPath } from 'node:url';
-import { RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
+import { HOT_PATH_CONNECTIONS, RpcClient, ServiceRuntime, type Logger } from '@lc/kit';
 import { FulfillmentServiceClient, GroupBuyServiceService, InventoryServiceClient, OrderServiceService, ShareLinkServiceService, PlacedKeys } from '@lc/contracts';
 import { InventoryClient } from './adapters/inventory-client.js';
 import { OrderStore } from './adapters/order-store.js';
@@ -33,7 +33,7 @@ export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.
  */
 export async function startOrder(config: OrderConfig, logger?: Logger, opts: { clock?: () => number; wrapProvider?: (p: PaymentProvider) => PaymentProvider } = {}) {
   // Redis holds the placed-keys marks front doors read on a sold-out pool (see PlacedKeys).
-  const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, redis: true, redisAutoPipelining: true, ...(logger ? { logger } : {}) });
+  const runtime = await ServiceRuntime.create({ name: 'order', config, migrationsDir, nats: true, redis: true, redisAutoPipelining: true, keepConnections: HOT_PATH_CONNECTIONS, ...(logger ? { logger } : {}) });
   // Warm: placements reach inventory from the first tap on.
   const inventory = new RpcClient(InventoryServiceClient, config.INVENTORY_ADDR).warm();
   runtime.onClose('inventory client', () => inventory.close());
