@@ -6,7 +6,7 @@ import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
 import { stockLevels, type StockLevel } from '../components/stock-levels.js';
-import type { ProductProposalView as ProductProposal, ProductView } from '@lc/contracts/views';
+import type { ProductProposalView as ProductProposal } from '@lc/contracts/views';
 import { toFen } from '../catalog-labels.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, yuan } from '../format.js';
@@ -181,9 +181,14 @@ async function loadPlan(w: Wave): Promise<void> {
 async function refreshPickLists(): Promise<void> {
   if (!wave) return;
   try {
-    const [{ pickLists }, catalog] = await Promise.all([api.get<{ pickLists: PickList[] }>(`/waves/${wave.id}/pick-lists`), api.get<{ products: ProductView[] }>('/products')]);
+    const w = wave;
+    const [{ pickLists }, stock] = await Promise.all([
+      api.get<{ pickLists: PickList[] }>(`/waves/${w.id}/pick-lists`),
+      api.get<{ levels: StockLevel[] }>(`/stock?warehouseId=${encodeURIComponent(w.warehouseId)}`),
+    ]);
     // Pick lists carry SKU ids only; a picker needs the product and SKU names to find the goods.
-    const names = new Map(catalog.products.flatMap((p) => p.skus.map((s) => [s.id, `${p.name} · ${s.name}`] as const)));
+    // Every SKU of the wave is stocked at its warehouse (the newest products alone would miss older ones).
+    const names = new Map(stock.levels.map((l) => [l.skuId, `${l.productName} · ${l.skuName}`] as const));
     const skuName = (skuId: string) => names.get(skuId) ?? `SKU ${skuId.slice(0, 8)}`;
     fill(byId('pick-lists'), ...pickLists.map((l) => pickListView(l, skuName)));
     if (!pickLists.length) fill(byId('pick-lists'), h('div', { class: 'muted' }, '此波次没有订单 No orders in this wave'));
