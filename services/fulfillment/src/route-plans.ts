@@ -168,6 +168,14 @@ export class RoutePlanner {
     return owner !== undefined;
   }
 
+  /** The wave's current plan with its routes as they stand; undefined when it was never planned. */
+  async ofWave(waveId: string): Promise<RoutePlan | undefined> {
+    // A PLANNING plan whose pod died ends first, so the finished plan before it is the current one.
+    await this.livePlan(waveId);
+    const planId = await this.stores.plans.currentOf(waveId);
+    return planId ? this.get(planId) : undefined;
+  }
+
   async get(planId: string): Promise<RoutePlan> {
     if (!isUuid(planId)) throw new DomainError('NOT_FOUND', `planId: no route plan ${planId}`);
     // A poller of a plan whose pod died sees it end instead of PLANNING forever.

@@ -1,14 +1,17 @@
-// Warehouse staff act only on their own warehouse: the warehouse a wave, bag, route plan or route
-// belongs to, checked before anything is read out or changed. Someone else's is "not found" to
-// them, so ids of other warehouses cannot be probed.
+// Warehouse staff act only on their own warehouse: the warehouse named, or the one a wave, bag,
+// route plan or route belongs to, checked before anything is read out or changed. Another
+// warehouse's is refused (FORBIDDEN, as the gateway refuses naming another warehouse and stock
+// does); an id nobody has is not found. Wave, bag, plan and route ids are random UUIDs, so telling
+// the two apart gives nothing worth hiding away, and staff who followed a wrong link learn that it
+// is not theirs rather than that it vanished.
 import { DomainError } from '@lc/kit';
 import type { Actor } from '@lc/contracts';
 import type { ScopedKind, WarehouseStore } from './adapters/warehouse-store.js';
 import { isUuid } from './domain/ids.js';
 
-export type Scoped = { wave: string } | { bag: string } | { plan: string } | { route: string };
+export type Scoped = { warehouse: string } | { wave: string } | { bag: string } | { plan: string } | { route: string };
 
-const LABEL = { wave: 'waveId: no wave', bag: 'bagId: no bag', plan: 'planId: no route plan', route: 'routeId: no route' } as const;
+const LABEL = { wave: 'waveId: wave', bag: 'bagId: bag', plan: 'planId: route plan', route: 'routeId: route' } as const;
 
 /** The actor, which must name a user and role; staff must also carry their warehouse. */
 export function staffActor(a: Actor | undefined): Actor {
@@ -18,11 +21,6 @@ export function staffActor(a: Actor | undefined): Actor {
   return a;
 }
 
-/** Refuses staff of another warehouse than the one named. */
-export function checkWarehouse(actor: Actor, warehouseId: string): void {
-  if (actor.role === 'warehouse' && actor.warehouseId !== warehouseId) throw new DomainError('NOT_FOUND', `warehouseId: no warehouse ${warehouseId}`);
-}
-
 export class StaffScope {
   constructor(private readonly store: WarehouseStore) {}
 
@@ -30,8 +28,10 @@ export class StaffScope {
   async check(actor: Actor, thing: Scoped): Promise<void> {
     if (actor.role !== 'warehouse') return;
     const [kind, id] = Object.entries(thing)[0] as [ScopedKind, string];
-    if (!isUuid(id)) return;
+    // Only warehouse ids are not UUIDs; a malformed id of the others is nobody's.
+    if (kind !== 'warehouse' && !isUuid(id)) return;
     const warehouseId = await this.store.warehouseOf(kind, id);
-    if (warehouseId && warehouseId !== actor.warehouseId) throw new DomainError('NOT_FOUND', `${LABEL[kind]} ${id}`);
+    if (!warehouseId || warehouseId === actor.warehouseId) return;
+    throw new DomainError('FORBIDDEN', kind === 'warehouse' ? `warehouseId: you work for ${actor.warehouseId}, not ${id}` : `${LABEL[kind]} ${id} belongs to another warehouse than yours (${actor.warehouseId})`);
   }
 }

@@ -10,7 +10,7 @@ import type { OrderToBag, WaveStore } from './adapters/wave-store.js';
 import { isUuid } from './domain/ids.js';
 import { addDays, isLocalDate, type Bag, type PickupPoint, type Wave } from '@lc/contracts';
 import { cutoffInstant, deliveryDateFor } from './domain/local-time.js';
-import { bagLabel, buildPickLists, pickListsCsv, pickListsHtml, type PickList } from './domain/pick-list.js';
+import { bagLabel, buildPickLists, pickListsCsv, pickListsHtml, type PickList, type SkuNames } from './domain/pick-list.js';
 import { derivePickupCode, pickupCodeHash } from './domain/pickup-code.js';
 import { FULFILLMENT_EVENTS, fulfillmentMsgId, type DeferredEvent, type OrderEvent, type PackedEvent } from './events.js';
 
@@ -185,12 +185,13 @@ export class Waves {
     return { wave, pickLists, unassignedOrderIds };
   }
 
-  async render(waveId: string, format: string): Promise<{ contentType: string; body: string }> {
+  /** Bags carry SKU ids only (order events name no product): the caller brings the names. */
+  async render(waveId: string, format: string, names: SkuNames = {}): Promise<{ contentType: string; body: string }> {
     if (format !== 'csv' && format !== 'html') throw new DomainError('INVALID_ARGUMENT', 'format: must be csv or html');
     const { wave, pickLists } = await this.pickLists(waveId);
     return format === 'csv'
-      ? { contentType: 'text/csv; charset=utf-8', body: pickListsCsv(pickLists) }
-      : { contentType: 'text/html; charset=utf-8', body: pickListsHtml(wave, pickLists) };
+      ? { contentType: 'text/csv; charset=utf-8', body: pickListsCsv(pickLists, names) }
+      : { contentType: 'text/html; charset=utf-8', body: pickListsHtml(wave, pickLists, names) };
   }
 
   /** Marks a bag packed once; packing it again answers the bag as it is and publishes nothing. */

@@ -5,7 +5,7 @@ import { zonedToUtc } from '@lc/contracts';
 import { cutoffInstant, deliveryDateFor, isTimeZone } from '../src/domain/local-time.js';
 import { vehicleProblems } from '../src/domain/warehouse-rules.js';
 import { etasFrom } from '../src/domain/route-planning.js';
-import { pickListsCsv, buildPickLists } from '../src/domain/pick-list.js';
+import { pickListsCsv, pickListsHtml, buildPickLists } from '../src/domain/pick-list.js';
 import { derivePickupCode, pickupCodeHash } from '../src/domain/pickup-code.js';
 
 describe('delivery day', () => {
@@ -59,6 +59,12 @@ describe('route helpers', () => {
     assert.deepEqual(lists[0]!.skuTotals, [{ skuId: 's1', qty: 2, bagCount: 1 }]);
     const csv = pickListsCsv([{ ...lists[0]!, pickupPointName: '=cmd|x, "y"' }]);
     assert.match(csv, /"'=cmd\|x, ""y"""/);
+    // Product names come from leaders' proposals: defused the same way, and HTML-escaped in print.
+    const named = pickListsCsv(lists, { s1: '=HYPERLINK("x") · 1 box' });
+    assert.match(named, /,"'=HYPERLINK\(""x""\) · 1 box",s1,/);
+    const html = pickListsHtml({ id: 'w', warehouseId: 'wh', deliveryDate: '2026-03-11' }, lists, { s1: '<b>葡萄</b> · 1 box' });
+    assert.match(html, /<td>&lt;b&gt;葡萄&lt;\/b&gt; · 1 box <small>s1<\/small><\/td>/);
+    assert.doesNotMatch(html, /<b>葡萄/);
   });
 
   it('pickup codes - six digits, re-derivable, hashed per pickup point', () => {

@@ -137,7 +137,7 @@ export async function startGateway(config: GatewayConfig, logger?: Logger) {
   catalogRoutes(app, { auth, inventory, fulfillment, liveRoom });
   proposalRoutes(app, { auth, inventory, fulfillment });
   liveSessionRoutes(app, { auth, liveRoom, inventory });
-  fulfillmentRoutes(app, { auth, fulfillment });
+  fulfillmentRoutes(app, { auth, fulfillment, inventory });
   pickupPointRoutes(app, { auth, fulfillment, orders });
   const placed = new PlacedKeys(runtime.redis!, config.REDIS_PREFIX);
   const orderRate = orderRateLimit(runtime.redis!, config.REDIS_PREFIX, config.ORDER_RATE_PER_SECOND, config.ORDER_RATE_BURST);

@@ -140,10 +140,24 @@ describe('fulfillment api', () => {
     }
     const csv = await staff.request('GET', `/api/v1/waves/${state.waveId}/pick-lists.csv`);
     assert.equal(csv.status, 200);
-    assert.equal(String(csv.body).trim().split('\r\n').length, 7);
+    const rows = String(csv.body).trim().split('\r\n');
+    assert.equal(rows.length, 7);
+    // Pickers read the product, not the SKU id: the names come from the warehouse's stock.
+    const product = rows[0]!.split(',').indexOf('product');
+    assert.ok(product >= 0, rows[0]);
+    for (const row of rows.slice(1)) assert.equal(row.split(',')[product], '阳光玫瑰葡萄 Shine Muscat grapes · 1 box');
     const print = await staff.request('GET', `/api/v1/waves/${state.waveId}/pick-lists/print`);
     assert.match(String(print.body), /分拣清单 Pick lists/);
     assert.match(String(print.body), /@media print/);
+    assert.equal(String(print.body).match(/<td>阳光玫瑰葡萄 Shine Muscat grapes · 1 box/g)?.length, 3 + 6, 'three SKU totals and six bags, each by name');
+    // Another warehouse's staff are refused the wave's lists (403); a wave nobody has is 404.
+    const foreign = await login('warehouse-2');
+    for (const path of ['pick-lists', 'pick-lists.csv', 'pick-lists/print']) {
+      const r = await foreign.request('GET', `/api/v1/waves/${state.waveId}/${path}`);
+      assert.equal(r.status, 403, `${path}: ${JSON.stringify(r.body)}`);
+      assert.equal((await staff.request('GET', `/api/v1/waves/00000000-0000-4000-8000-000000000000/${path}`)).status, 404, path);
+    }
+    assert.equal((await foreign.get('/api/v1/waves?warehouseId=wh-1')).status, 403);
     assert.equal((await (await login('driver-1')).get(`/api/v1/waves/${state.waveId}/pick-lists`)).status, 403);
   });
 
@@ -157,6 +171,11 @@ describe('fulfillment api', () => {
     });
     assert.equal(plan.status, 'DONE', JSON.stringify(plan));
     assert.deepEqual(plan.unserved, []);
+    // The console reads the wave's plan back after a reload: the same plan, routes and stops.
+    const current = await staff.get(`/api/v1/waves/${state.waveId}/route-plan`);
+    assert.equal(current.status, 200, JSON.stringify(current.body));
+    assert.equal(current.body.wave.id, state.waveId);
+    assert.deepEqual(current.body.plan, plan);
     assert.equal(plan.routes.length, 2, 'six bags in vans of four need two');
     assert.deepEqual(plan.routes.flatMap((r: any) => r.stops.map((s: any) => s.pickupPointId)).sort(), ['pp-1', 'pp-2', 'pp-3']);
     assert.deepEqual(plan.routes.map((r: any) => r.driverId).sort(), ['driver-1', 'driver-2']);
@@ -181,6 +200,36 @@ describe('fulfillment api', () => {
       assert.equal(d.body.status, 'DISPATCHED');
     }
     assert.equal((await staff.post(`/api/v1/waves/${state.waveId}/routes`, {})).status, 409, 'no re-planning once dispatched');
+    const after = (await staff.get(`/api/v1/waves/${state.waveId}/route-plan`)).body.plan;
+    assert.equal(after.id, plan.id);
+    assert.deepEqual(after.routes.map((r: any) => [r.id, r.status, r.driverId, r.vehicleId]), plan.routes.map((r: any) => [r.id, 'DISPATCHED', r.driverId, r.vehicleId]));
+    assert.ok(after.routes.every((r: any) => r.dispatchedAtMs > 0));
+    assert.deepEqual(after.routes.map((r: any) => r.stops.map((st: any) => [st.sequence, st.pickupPointName, st.lat, st.lng])), plan.routes.map((r: any) => r.stops.map((st: any) => [st.sequence, st.pickupPointName, st.lat, st.lng])));
+    assert.ok(after.routes.every((r: any) => r.stops.every((st: any) => st.pickupPointName.endsWith('自提点'))));
+  });
+
+  it('wave route plan - only the wave warehouse (403 for another), 404 for no wave, 400 for a bad id, null when never planned', async () => {
+    const staff = await login('warehouse-1');
+    const foreign = await (await login('warehouse-2')).get(`/api/v1/waves/${state.waveId}/route-plan`);
+    assert.equal(foreign.status, 403, JSON.stringify(foreign.body));
+    assert.match(foreign.body.message, /^waveId: wave .* another warehouse/);
+    assert.equal(foreign.body.plan, undefined, 'nothing of the plan in the refusal');
+    assert.equal((await (await login('driver-1')).get(`/api/v1/waves/${state.waveId}/route-plan`)).status, 403);
+    const admin = await (await login('admin-1')).get(`/api/v1/waves/${state.waveId}/route-plan`);
+    assert.equal(admin.status, 200);
+    assert.equal(admin.body.plan.waveId, state.waveId);
+    const missing = await staff.get('/api/v1/waves/00000000-0000-4000-8000-000000000000/route-plan');
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.message, /^waveId: no wave/);
+    const bad = await staff.get('/api/v1/waves/not-a-wave/route-plan');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /id must be a UUID/);
+    // A wave of another day, closed but never planned, has no plan yet.
+    const other = await staff.post('/api/v1/waves', { warehouseId: 'wh-1', deliveryDate: '2031-01-01' });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    const unplanned = await staff.get(`/api/v1/waves/${other.body.id}/route-plan`);
+    assert.equal(unplanned.status, 200);
+    assert.deepEqual(unplanned.body, { wave: other.body, plan: null });
   });
 
   it('driver - sees and moves only their own route; arrival makes parcels ready', async () => {

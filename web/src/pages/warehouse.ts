@@ -6,7 +6,7 @@ import { Api, describeError } from '../api.js';
 import { Progress } from '../components/progress.js';
 import { routeMap, statusLegend } from '../components/route-map.js';
 import { stockLevels, type StockLevel } from '../components/stock-levels.js';
-import type { ProductProposalView as ProductProposal, ProductView } from '@lc/contracts/views';
+import type { ProductProposalView as ProductProposal } from '@lc/contracts/views';
 import { toFen } from '../catalog-labels.js';
 import { byId, fill, h, param, toast } from '../dom.js';
 import { clockTime, yuan } from '../format.js';
@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   // Receiving, adjustments and the ledger (issue 16 point 6).
   const ledger = mountStockLedger(api, warehouseId, refreshStock);
   byId('warehouse-id').addEventListener('change', () => void ledger.refresh());
-  await Promise.all([refreshWaves(), refreshStock(), refreshProposals(), ledger.refresh()]);
+  const [waves] = await Promise.all([refreshWaves(), refreshStock(), refreshProposals(), ledger.refresh()]);
+  // A reload comes back to the wave that was open, with its plan as it stands (or still computing).
+  const reopen = waves.find((w) => w.id === param('wave'));
+  if (reopen) await openWave(reopen);
 }
 
 async function createProduct(e: Event): Promise<void> {
@@ -102,7 +105,7 @@ async function decide(p: ProductProposal, how: 'accept' | 'reject', reason = '')
 
 const warehouseId = () => byId<HTMLInputElement>('warehouse-id').value.trim();
 
-async function refreshWaves(): Promise<void> {
+async function refreshWaves(): Promise<Wave[]> {
   try {
     const { waves } = await api.get<{ waves: Wave[] }>(`/waves?warehouseId=${encodeURIComponent(warehouseId())}`);
     fill(
@@ -118,8 +121,10 @@ async function refreshWaves(): Promise<void> {
       ),
     );
     if (!waves.length) fill(byId('wave-list'), h('li', { class: 'muted' }, '暂无波次 No waves yet'));
+    return waves;
   } catch (e) {
     toast(describeError(e), 'error');
+    return [];
   }
 }
 
@@ -145,18 +150,45 @@ async function closeWave(e: Event): Promise<void> {
 
 async function openWave(w: Wave): Promise<void> {
   wave = w;
+  // The open wave lives in the address, so a reload (or a shared link) opens it again.
+  const url = new URL(location.href);
+  url.searchParams.set('wave', w.id);
+  history.replaceState(null, '', url);
   byId('wave-detail').classList.remove('hidden');
   byId('routes-card').classList.remove('hidden');
   byId('wave-title').textContent = `分拣清单 Pick lists · ${w.deliveryDate} · ${w.orderCount} 单 orders`;
-  await refreshPickLists();
+  await Promise.all([refreshPickLists(), loadPlan(w)]);
+}
+
+/** Shows the wave's current plan: its routes and their dispatch state, or its progress while it is computed. */
+async function loadPlan(w: Wave): Promise<void> {
+  clearInterval(followTimer);
+  followTimer = undefined;
+  watching++;
+  stopWatching();
+  fill(byId('route-map-slot'));
+  fill(byId('route-list'));
+  try {
+    const { plan } = await api.get<{ wave: Wave; plan: RoutePlan | null }>(`/waves/${w.id}/route-plan`);
+    if (!plan || wave?.id !== w.id) return;
+    if (plan.status === 'PLANNING') await watchPlan(plan);
+    else await showPlan(plan);
+  } catch (e) {
+    toast(describeError(e), 'error');
+  }
 }
 
 async function refreshPickLists(): Promise<void> {
   if (!wave) return;
   try {
-    const [{ pickLists }, catalog] = await Promise.all([api.get<{ pickLists: PickList[] }>(`/waves/${wave.id}/pick-lists`), api.get<{ products: ProductView[] }>('/products')]);
+    const w = wave;
+    const [{ pickLists }, stock] = await Promise.all([
+      api.get<{ pickLists: PickList[] }>(`/waves/${w.id}/pick-lists`),
+      api.get<{ levels: StockLevel[] }>(`/stock?warehouseId=${encodeURIComponent(w.warehouseId)}`),
+    ]);
     // Pick lists carry SKU ids only; a picker needs the product and SKU names to find the goods.
-    const names = new Map(catalog.products.flatMap((p) => p.skus.map((s) => [s.id, `${p.name} · ${s.name}`] as const)));
+    // Every SKU of the wave is stocked at its warehouse (the newest products alone would miss older ones).
+    const names = new Map(stock.levels.map((l) => [l.skuId, `${l.productName} · ${l.skuName}`] as const));
     const skuName = (skuId: string) => names.get(skuId) ?? `SKU ${skuId.slice(0, 8)}`;
     fill(byId('pick-lists'), ...pickLists.map((l) => pickListView(l, skuName)));
     if (!pickLists.length) fill(byId('pick-lists'), h('div', { class: 'muted' }, '此波次没有订单 No orders in this wave'));
@@ -220,6 +252,8 @@ async function download(path: string, type: string): Promise<void> {
 
 /** The plan being computed, which "finish now" ends with the best routes found so far. */
 let planning: string | undefined;
+/** Counts the plans the page has watched; only the latest one drives the progress bar. */
+let watching = 0;
 
 async function finishPlan(): Promise<void> {
   if (!planning) return;
@@ -236,40 +270,61 @@ async function finishPlan(): Promise<void> {
 
 async function planRoutes(): Promise<void> {
   if (!wave) return;
+  const timeLimitMs = Math.round(Number(byId<HTMLInputElement>('time-limit').value) * 1000);
+  // Busy from the click on, before the service answers that the plan has started.
+  byId<HTMLButtonElement>('plan').disabled = true;
+  progress.start('正在规划路线… Planning routes…');
+  let plan: RoutePlan;
+  try {
+    plan = await api.post<RoutePlan>(`/waves/${wave.id}/routes`, { timeLimitMs });
+  } catch (e) {
+    toast(describeError(e), 'error');
+    return stopWatching();
+  }
+  await watchPlan(plan).catch((e: unknown) => toast(describeError(e), 'error'));
+}
+
+/** Follows a plan until it is no longer PLANNING (just planned, or found so after a reload), then shows it. */
+async function watchPlan(first: RoutePlan): Promise<void> {
   const button = byId<HTMLButtonElement>('plan');
   const finish = byId<HTMLButtonElement>('finish-plan');
+  // Opening another wave starts watching its plan: this loop then stops and leaves the page to it.
+  const mine = ++watching;
   button.disabled = true;
-  const timeLimitMs = Math.round(Number(byId<HTMLInputElement>('time-limit').value) * 1000);
   progress.start('正在规划路线… Planning routes…');
-  const started = performance.now();
+  // A plan found running after a reload started before this page did.
+  const started = performance.now() - (first.progress?.elapsedMs ?? 0);
+  let plan = first;
   try {
-    let plan = await api.post<RoutePlan>(`/waves/${wave.id}/routes`, { timeLimitMs });
     planning = plan.id;
     finish.disabled = plan.finishRequested;
     finish.classList.toggle('hidden', plan.status !== 'PLANNING');
-    while (plan.status === 'PLANNING') {
+    while (plan.status === 'PLANNING' && watching === mine) {
       const p = plan.progress;
       // The solver reports only when its best plan improves, so the page's own clock moves the bar in between.
       const elapsedMs = Math.max(p?.elapsedMs ?? 0, performance.now() - started);
       progress.update(
-        `正在规划 Planning… ${(elapsedMs / 1000).toFixed(1)} / ${(timeLimitMs / 1000).toFixed(0)} s` +
+        `正在规划 Planning… ${(elapsedMs / 1000).toFixed(1)} / ${(plan.timeLimitMs / 1000).toFixed(0)} s` +
           (p?.vehicles ? ` · 最佳 best ${p.vehicles} 辆车 vehicles · ${(p.distance / 1000).toFixed(1)} km` : '') +
           (p?.phase ? ` · ${p.phase}` : ''),
-        elapsedMs / timeLimitMs,
+        elapsedMs / plan.timeLimitMs,
       );
       await new Promise((r) => setTimeout(r, 500));
-      plan = await api.get<RoutePlan>(`/route-plans/${plan.id}`);
+      if (watching === mine) plan = await api.get<RoutePlan>(`/route-plans/${plan.id}`);
     }
+    if (watching !== mine || wave?.id !== plan.waveId) return;
     if (plan.error) toast(`规划失败 Planning failed: ${plan.error}`, 'error');
     await showPlan(plan);
-  } catch (e) {
-    toast(describeError(e), 'error');
   } finally {
-    progress.done();
-    planning = undefined;
-    finish.classList.add('hidden');
-    button.disabled = false;
+    if (watching === mine) stopWatching();
   }
+}
+
+function stopWatching(): void {
+  progress.done();
+  planning = undefined;
+  byId('finish-plan').classList.add('hidden');
+  byId<HTMLButtonElement>('plan').disabled = false;
 }
 
 let depot: Warehouse | undefined;
@@ -298,6 +353,8 @@ async function showPlan(plan: RoutePlan): Promise<void> {
         r.status === 'PLANNED' ? h('button', { class: 'small primary dispatch', onclick: () => void dispatch(r.id, plan) }, '发车 Dispatch') : null,
       ),
     ),
+    // A plan that failed or was abandoned says why, after a reload as much as when it ended.
+    plan.error ? h('div', { class: 'plan-error', style: 'color: #b8262a' }, `${plan.status}: ${plan.error}`) : null,
     ...plan.unserved.map((u) => h('div', { class: 'unserved', style: 'color: #b8262a' }, `未能安排 Unserved: ${u.pickupPointId} — ${u.reason}${u.detail ? ` (${u.detail})` : ''}`)),
   );
   follow(plan);

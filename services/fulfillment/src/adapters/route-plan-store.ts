@@ -170,6 +170,19 @@ export class RoutePlanStore {
     };
   }
 
+  /**
+   * The wave's current plan: the one being computed, else the latest finished (its routes are the
+   * wave's), else the latest that failed or was abandoned (to show why).
+   */
+  async currentOf(waveId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM route_plans WHERE wave_id = $1
+       ORDER BY status = 'PLANNING' DESC, status = 'DONE' DESC, created_at DESC, id DESC LIMIT 1`,
+      [waveId],
+    );
+    return rows[0]?.id;
+  }
+
   async routeIds(planId: string): Promise<string[]> {
     const { rows } = await this.pool.query('SELECT id FROM routes WHERE plan_id = $1 ORDER BY vehicle_id, start_at', [planId]);
     return rows.map((r) => r.id);

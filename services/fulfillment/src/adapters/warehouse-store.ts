@@ -6,6 +6,7 @@ import type { Db } from './db.js';
 
 /** The things staff act on, and the warehouse each belongs to. */
 const WAREHOUSE_OF = {
+  warehouse: 'SELECT id AS warehouse_id FROM warehouses WHERE id = $1',
   wave: 'SELECT warehouse_id FROM waves WHERE id = $1',
   bag: 'SELECT w.warehouse_id FROM bags b JOIN waves w ON w.id = b.wave_id WHERE b.id = $1',
   plan: 'SELECT w.warehouse_id FROM route_plans p JOIN waves w ON w.id = p.wave_id WHERE p.id = $1',

@@ -64,27 +64,33 @@ function csvCell(v: string | number): string {
   return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function pickListsCsv(lists: PickList[]): string {
-  const rows: (string | number)[][] = [['pickup_point_id', 'pickup_point_name', 'bag_label', 'bag_id', 'order_id', 'sku_id', 'qty', 'status']];
-  for (const l of lists) for (const b of l.bags) rows.push([l.pickupPointId, l.pickupPointName, b.label, b.id, b.orderId, b.skuId, b.qty, b.status]);
+/** SKU id -> what a picker reads (product · SKU name); a SKU without one shows as its id. */
+export type SkuNames = Record<string, string>;
+
+const nameOf = (names: SkuNames, skuId: string) => names[skuId] || skuId;
+
+export function pickListsCsv(lists: PickList[], names: SkuNames = {}): string {
+  const rows: (string | number)[][] = [['pickup_point_id', 'pickup_point_name', 'bag_label', 'bag_id', 'order_id', 'product', 'sku_id', 'qty', 'status']];
+  for (const l of lists) for (const b of l.bags) rows.push([l.pickupPointId, l.pickupPointName, b.label, b.id, b.orderId, nameOf(names, b.skuId), b.skuId, b.qty, b.status]);
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function pickListsHtml(wave: { id: string; warehouseId: string; deliveryDate: string }, lists: PickList[]): string {
+export function pickListsHtml(wave: { id: string; warehouseId: string; deliveryDate: string }, lists: PickList[], names: SkuNames = {}): string {
+  const sku = (skuId: string) => `${esc(nameOf(names, skuId))}${names[skuId] ? ` <small>${esc(skuId.slice(0, 8))}</small>` : ''}`;
   const sections = lists
     .map(
       (l) => `<section class="point">
 <h2>${esc(l.pickupPointName)} <small>${esc(l.pickupPointId)} · 团长 Leader ${esc(l.leaderId)}</small></h2>
 <p class="address">${esc(l.address)}</p>
 <h3>商品汇总 SKU totals</h3>
-<table><thead><tr><th>SKU</th><th>数量 Qty</th><th>袋数 Bags</th></tr></thead><tbody>
-${l.skuTotals.map((t) => `<tr><td>${esc(t.skuId)}</td><td>${t.qty}</td><td>${t.bagCount}</td></tr>`).join('\n')}
+<table><thead><tr><th>商品 Product</th><th>数量 Qty</th><th>袋数 Bags</th></tr></thead><tbody>
+${l.skuTotals.map((t) => `<tr><td>${sku(t.skuId)}</td><td>${t.qty}</td><td>${t.bagCount}</td></tr>`).join('\n')}
 </tbody></table>
 <h3>分袋明细 Bags</h3>
-<table><thead><tr><th>✓</th><th>标签 Label</th><th>订单 Order</th><th>SKU</th><th>数量 Qty</th><th>状态 Status</th></tr></thead><tbody>
-${l.bags.map((b) => `<tr class="${b.status === 'CANCELLED' ? 'cancelled' : ''}"><td>☐</td><td>${esc(b.label)}</td><td>${esc(b.orderId)}</td><td>${esc(b.skuId)}</td><td>${b.qty}</td><td>${esc(b.status)}</td></tr>`).join('\n')}
+<table><thead><tr><th>✓</th><th>标签 Label</th><th>订单 Order</th><th>商品 Product</th><th>数量 Qty</th><th>状态 Status</th></tr></thead><tbody>
+${l.bags.map((b) => `<tr class="${b.status === 'CANCELLED' ? 'cancelled' : ''}"><td>☐</td><td>${esc(b.label)}</td><td>${esc(b.orderId)}</td><td>${sku(b.skuId)}</td><td>${b.qty}</td><td>${esc(b.status)}</td></tr>`).join('\n')}
 </tbody></table>
 </section>`,
     )

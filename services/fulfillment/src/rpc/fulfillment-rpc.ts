@@ -3,7 +3,7 @@ import { DomainError, unaryService, type Logger } from '@lc/kit';
 import type { Actor, FulfillmentServiceServer } from '@lc/contracts';
 import type { Deliveries } from '../deliveries.js';
 import type { RoutePlanner } from '../route-plans.js';
-import { checkWarehouse, staffActor, type StaffScope } from '../staff-scope.js';
+import { staffActor, type StaffScope } from '../staff-scope.js';
 import type { Warehouses } from '../warehouses.js';
 import type { Waves } from '../waves.js';
 
@@ -23,21 +23,21 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
         return { warehouse };
       },
       async getWarehouse(req) {
-        checkWarehouse(staffActor(req.actor), req.warehouseId);
+        await scope.check(staffActor(req.actor), { warehouse: req.warehouseId });
         return { warehouse: await warehouses.get(req.warehouseId) };
       },
       async createPickupPoint(req) {
         if (!req.pickupPoint) throw new DomainError('INVALID_ARGUMENT', 'pickupPoint is required');
-        if (req.actor?.role === 'warehouse') checkWarehouse(staffActor(req.actor), req.pickupPoint.warehouseId);
+        if (req.actor?.role === 'warehouse') await scope.check(staffActor(req.actor), { warehouse: req.pickupPoint.warehouseId });
         return { pickupPoint: await warehouses.createPickupPoint(actorOf(req.actor), req.pickupPoint) };
       },
       async listWaves(req) {
-        checkWarehouse(staffActor(req.actor), req.warehouseId);
+        await scope.check(staffActor(req.actor), { warehouse: req.warehouseId });
         await warehouses.get(req.warehouseId);
         return { waves: await waves.list(req.warehouseId) };
       },
       async closeWave(req) {
-        checkWarehouse(staffActor(req.actor), req.warehouseId);
+        await scope.check(staffActor(req.actor), { warehouse: req.warehouseId });
         return { wave: await waves.close(req.warehouseId, req.deliveryDate) };
       },
       async getPickLists(req) {
@@ -46,7 +46,7 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
       },
       async renderPickLists(req) {
         await scope.check(staffActor(req.actor), { wave: req.waveId });
-        return waves.render(req.waveId, req.format);
+        return waves.render(req.waveId, req.format, req.skuNames);
       },
       async markBagPacked(req) {
         await scope.check(staffActor(req.actor), { bag: req.bagId });
@@ -59,6 +59,12 @@ export function fulfillmentRpc(m: { warehouses: Warehouses; waves: Waves; planne
       async getRoutePlan(req) {
         await scope.check(staffActor(req.actor), { plan: req.planId });
         return { plan: await planner.get(req.planId) };
+      },
+      async getWaveRoutePlan(req) {
+        await scope.check(staffActor(req.actor), { wave: req.waveId });
+        const wave = await waves.get(req.waveId);
+        const plan = await planner.ofWave(wave.id);
+        return plan ? { wave, plan } : { wave };
       },
       async finishRoutePlan(req) {
         await scope.check(staffActor(req.actor), { plan: req.planId });

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isDomainError, type RpcClient } from '@lc/kit';
-import { qty, type FulfillmentServiceClient } from '@lc/contracts';
+import { qty, type FulfillmentServiceClient, type InventoryServiceClient } from '@lc/contracts';
 import { currentUser, type Auth } from '../adapters/auth.js';
 import { actingWarehouse, actorOf } from './ownership.js';
 import { registerRoutes } from './route-table.js';
@@ -72,8 +72,8 @@ const codeBody = z.object({ code: z.string({ error: 'code must be 6 digits' }).r
 
 const actor = (request: FastifyRequest) => actorOf(currentUser(request));
 
-export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulfillment: RpcClient<FulfillmentServiceClient> }) {
-  const { auth, fulfillment: f } = deps;
+export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulfillment: RpcClient<FulfillmentServiceClient>; inventory: RpcClient<InventoryServiceClient> }) {
+  const { auth, fulfillment: f, inventory } = deps;
   const staff = ['warehouse', 'admin'] as const;
   const read = { idempotent: true };
 
@@ -112,9 +112,22 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     return f.call((c) => c.getPickLists, { waveId, actor: actor(request) }, read);
   }
 
+  /**
+   * What pickers read for the wave's SKUs: bags carry SKU ids only, and every SKU a wave holds is
+   * stocked at its warehouse, so the warehouse's stock levels name them all in one call.
+   */
+  async function skuNamesOf(waveId: string, request: FastifyRequest): Promise<Record<string, string>> {
+    const { wave, pickLists } = await f.call((c) => c.getPickLists, { waveId, actor: actor(request) }, read);
+    const wanted = new Set(pickLists.flatMap((l) => l.bags.map((b) => b.skuId)));
+    if (!wave || !wanted.size) return {};
+    const { levels } = await inventory.call((c) => c.listStock, { warehouseId: wave.warehouseId, ownerLeaderId: '' }, read);
+    return Object.fromEntries(levels.filter((l) => wanted.has(l.skuId)).map((l) => [l.skuId, `${l.productName} · ${l.skuName}`]));
+  }
+
   async function rendered(format: 'csv' | 'html', request: FastifyRequest, reply: FastifyReply) {
     const { id: waveId } = parse(byId, request.params);
-    const { contentType, body } = await f.call((c) => c.renderPickLists, { waveId, format, actor: actor(request) }, read);
+    const skuNames = await skuNamesOf(waveId, request);
+    const { contentType, body } = await f.call((c) => c.renderPickLists, { waveId, format, actor: actor(request), skuNames }, read);
     if (format === 'csv') void reply.header('content-disposition', `attachment; filename="pick-lists-${waveId}.csv"`);
     return reply.type(contentType).send(body);
   }
@@ -136,6 +149,13 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
   async function getRoutePlanHandler(request: FastifyRequest) {
     const { id: planId } = parse(byId, request.params);
     return (await f.call((c) => c.getRoutePlan, { planId, actor: actor(request) }, read)).plan;
+  }
+
+  /** The wave's current plan, so the console shows (or resumes following) it after a reload. */
+  async function waveRoutePlanHandler(request: FastifyRequest) {
+    const { id: waveId } = parse(byId, request.params);
+    const { wave, plan } = await f.call((c) => c.getWaveRoutePlan, { waveId, actor: actor(request) }, read);
+    return { wave, plan: plan ?? null };
   }
 
   async function finishRoutePlanHandler(request: FastifyRequest) {
@@ -205,6 +225,7 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: { auth: Auth; fulf
     { method: 'GET', url: '/api/v1/waves/:id/pick-lists/print', roles: staff, handler: pickListsPrintHandler },
     { method: 'POST', url: '/api/v1/bags/:id/packed', roles: staff, handler: markBagPackedHandler },
     { method: 'POST', url: '/api/v1/waves/:id/routes', roles: staff, handler: planRoutesHandler },
+    { method: 'GET', url: '/api/v1/waves/:id/route-plan', roles: staff, handler: waveRoutePlanHandler },
     { method: 'GET', url: '/api/v1/route-plans/:id', roles: staff, handler: getRoutePlanHandler },
     { method: 'POST', url: '/api/v1/route-plans/:id/finish', roles: staff, handler: finishRoutePlanHandler },
     { method: 'GET', url: '/api/v1/routes/:id', roles: ['warehouse', 'admin', 'driver'], handler: getRouteHandler },
