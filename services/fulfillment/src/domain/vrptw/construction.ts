@@ -27,7 +27,9 @@ const found = { cost: Infinity, route: -1, pos: -1 };
 /**
  * Inserts each customer of `order` (in that order) at its cheapest feasible position.
  * Returns how many could not be placed; those stay unassigned. `vehicleCost` (distance units)
- * lets an empty vehicle win over a feasible insertion that costs more than it.
+ * lets an empty vehicle win over a feasible insertion that costs more than it. With `maxRoutes`,
+ * gives up (returning -1, the rest of `order` left unassigned) as soon as placing a customer
+ * would take more routes than that: the caller would throw such a plan away anyway.
  */
 export function insertCustomers(
   sol: Solution,
@@ -37,6 +39,7 @@ export function insertCustomers(
   blinkRate: number,
   allowNewRoutes: boolean,
   vehicleCost = Infinity,
+  maxRoutes = Infinity,
 ): number {
   const m = sol.model;
   const routes = sol.routes;
@@ -50,6 +53,7 @@ export function insertCustomers(
     markStamp = 0;
   }
   const blinks = new Blinks(rng, blinkRate);
+  let used = maxRoutes === Infinity ? 0 : sol.usedVehicles();
   for (let idx = 0; idx < count; idx++) {
     const u = order[idx]!;
     found.cost = Infinity;
@@ -76,6 +80,7 @@ export function insertCustomers(
     let bestK = found.pos;
     const opensCheaper = allowNewRoutes && vehicleCost !== Infinity && dist[u]! + dist[u * size]! + vehicleCost < found.cost;
     if ((bestR < 0 || opensCheaper) && allowNewRoutes) {
+      if (++used > maxRoutes) return -1;
       for (const v of m.vehicleOrder) {
         const route = routes[v]!;
         if (route.len === 0 && route.canInsert(m, u, 0)) {
