@@ -311,6 +311,23 @@ describe('determinism', () => {
     assert.equal(a.iterations, 4000);
     assert.deepEqual(strip(a), strip(b));
   });
+
+  it('gives the same plan for a seed and maxIterations however slow the machine', { skip: !existsSync(solomonDir) }, () => {
+    const p = loadSolomon('rc106');
+    const strip = (plan: RoutePlan): unknown => ({ ...plan, elapsedMs: 0 });
+    const limit = 60_000;
+    const budget = { seed: 7, timeLimitMs: limit, maxIterations: 3000 };
+    const idle = solveVrptw(p, budget);
+    // A clock running fast plays a loaded machine: this run seems to take about half the limit,
+    // far past any wall-clock share a phase might have, yet well short of the cap.
+    const speed = (limit * 0.5) / Math.max(1, idle.elapsedMs);
+    const origin = performance.now();
+    const busy = solveVrptw(p, { ...budget, clock: () => origin + (performance.now() - origin) * speed });
+    assertFeasible(p, busy);
+    assert.equal(busy.iterations, 3000);
+    assert.ok(busy.elapsedMs > limit * 0.2 && busy.elapsedMs < limit * 0.9, `busy run took ${busy.elapsedMs} ms on its clock`);
+    assert.deepEqual(strip(busy), strip(idle));
+  });
 });
 
 describe('objective and anytime', () => {

@@ -54,6 +54,11 @@ export interface SolveOptions {
    * by vehicleCost × vehicles + distance, so a vehicle is kept when it saves more than that.
    */
   vehicleCost?: number;
+  /**
+   * Milliseconds on a monotonic clock; performance.now by default. Lets a test play a machine
+   * under load (a clock that runs fast) to show that an iteration budget alone decides the plan.
+   */
+  clock?: () => number;
 }
 
 export interface PlannedVisit {
