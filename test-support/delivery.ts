@@ -5,6 +5,30 @@ import assert from 'node:assert/strict';
 import { Api, STAFF_OF } from './api.js';
 import { poll } from './poll.js';
 
+/** Shanghai's wh-1 as the console tests stage it: two vans of four, two drivers. */
+export const SHANGHAI_DC = {
+  id: 'wh-1', name: '上海仓 Shanghai DC', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', shiftStart: '06:00', shiftEnd: '20:00', cutoff: '22:00',
+  driverIds: ['driver-1', 'driver-2'], vehicles: [{ id: 'van-1', capacity: 4 }, { id: 'van-2', capacity: 4 }],
+};
+
+/** Three leaders' pickup points around it: [leaderId, pickup point id, lat, lng]. */
+export const SHANGHAI_POINTS = [
+  ['leader-1', 'pp-1', 31.2397, 121.4998],
+  ['leader-2', 'pp-2', 31.2204, 121.4465],
+  ['leader-3', 'pp-3', 31.195, 121.437],
+] as const;
+
+/** Creates SHANGHAI_DC (as warehouse-1) and each leader's pickup point (as that leader). */
+export async function openShanghaiDc(base: string): Promise<void> {
+  const warehouse = await (await Api.login(base, 'warehouse-1')).post('/api/v1/warehouses', SHANGHAI_DC);
+  assert.equal(warehouse.status, 201, JSON.stringify(warehouse.body));
+  for (const [leaderId, id, lat, lng] of SHANGHAI_POINTS) {
+    const leader = await Api.login(base, leaderId);
+    const r = await leader.post('/api/v1/pickup-points', { id, warehouseId: 'wh-1', name: `${leaderId} 自提点`, address: `${id} 弄`, lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5 });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+}
+
 /** The open wave of the warehouse holding `orderId`'s day, once the order has joined it. */
 export async function waveWithOrders(base: string, warehouseId: string, count: (wave: { orderCount: number; status: string }) => boolean) {
   const staff = await Api.login(base, STAFF_OF[warehouseId]!);

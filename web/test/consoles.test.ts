@@ -12,6 +12,7 @@ import { poll } from '../../test-support/poll.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, createFlashSale, shareToken } from '../../test-support/api.js';
+import { openShanghaiDc } from '../../test-support/delivery.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
@@ -70,21 +71,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
 
     // A warehouse with two vans of four, three leaders' pickup points, six paid orders.
     const staff = await Api.login(core.url, 'warehouse-1');
-    const warehouse = await staff.post('/api/v1/warehouses', {
-      id: 'wh-1', name: '上海仓 Shanghai DC', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', shiftStart: '06:00', shiftEnd: '20:00', cutoff: '22:00',
-      driverIds: ['driver-1', 'driver-2'], vehicles: [{ id: 'van-1', capacity: 4 }, { id: 'van-2', capacity: 4 }],
-    });
-    assert.equal(warehouse.status, 201, JSON.stringify(warehouse.body));
-    const points = [
-      ['leader-1', 'pp-1', 31.2397, 121.4998],
-      ['leader-2', 'pp-2', 31.2204, 121.4465],
-      ['leader-3', 'pp-3', 31.195, 121.437],
-    ] as const;
-    for (const [leaderId, id, lat, lng] of points) {
-      const leader = await Api.login(core.url, leaderId);
-      const r = await leader.post('/api/v1/pickup-points', { id, warehouseId: 'wh-1', name: `${leaderId} 自提点`, address: `${id} 弄`, lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5 });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
+    await openShanghaiDc(core.url);
     const sale = await createFlashSale(await Api.login(core.url, 'leader-1'), { quantity: 30, perBuyerLimit: 5 });
     const { flashSaleId } = sale;
     skuId = sale.skuId;

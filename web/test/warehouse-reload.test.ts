@@ -13,6 +13,7 @@ import { poll } from '../../test-support/poll.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, createFlashSale, shareToken } from '../../test-support/api.js';
+import { openShanghaiDc } from '../../test-support/delivery.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const CONTEXT = { viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
@@ -43,20 +44,7 @@ describe('web warehouse console - reloads keep the wave, its plan and its routes
 
     // Two vans of four, three leaders' pickup points, six paid orders: two routes.
     const staff = await Api.login(core.url, 'warehouse-1');
-    const warehouse = await staff.post('/api/v1/warehouses', {
-      id: 'wh-1', name: '上海仓 Shanghai DC', lat: 31.2304, lng: 121.4737, timeZone: 'Asia/Shanghai', shiftStart: '06:00', shiftEnd: '20:00', cutoff: '22:00',
-      driverIds: ['driver-1', 'driver-2'], vehicles: [{ id: 'van-1', capacity: 4 }, { id: 'van-2', capacity: 4 }],
-    });
-    assert.equal(warehouse.status, 201, JSON.stringify(warehouse.body));
-    const points = [
-      ['leader-1', 'pp-1', 31.2397, 121.4998],
-      ['leader-2', 'pp-2', 31.2204, 121.4465],
-      ['leader-3', 'pp-3', 31.195, 121.437],
-    ] as const;
-    for (const [leaderId, id, lat, lng] of points) {
-      const r = await (await Api.login(core.url, leaderId)).post('/api/v1/pickup-points', { id, warehouseId: 'wh-1', name: `${leaderId} 自提点`, address: `${id} 弄`, lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5 });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-    }
+    await openShanghaiDc(core.url);
     const { flashSaleId } = await createFlashSale(await Api.login(core.url, 'leader-1'), { quantity: 30, perBuyerLimit: 5 });
     for (let i = 0; i < 6; i++) {
       const leaderId = `leader-${(i % 3) + 1}`;
