@@ -2,6 +2,7 @@
 // signal tests), wired to each other and isolated from other tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseConfig, RpcClient } from '@lc/kit';
@@ -20,13 +21,39 @@ import type { Isolation } from './isolation.js';
 
 export const repoRoot = join(import.meta.dirname, '..');
 
+/** Where the kernel picks ports for `listen(0)` (Linux); the fallback is its default. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [32768, 60999];
+}
+
+/**
+ * A port free now, for a service started later (when its address must be known first). Taken from
+ * below the kernel's ephemeral range: a port from `listen(0)` is handed out again by the kernel to
+ * the next `listen(0)`, and the services a test starts meanwhile (all on port 0) took it, with
+ * EADDRINUSE for the one meant to have it.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
+  const [low] = ephemeralRange();
+  const floor = Math.max(1024, low - 12_000);
+  for (let tries = 0; tries < 100; tries++) {
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    const server = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise((r) => server.close(r));
+      return port;
+    }
+  }
+  throw new Error(`no free port found in ${floor}-${low - 1}`);
 }
 
 /**
