@@ -135,13 +135,13 @@ function emptyPool(
   pool: number[],
   penalty: Int32Array,
   search: EjectionSearch,
+  squeeze: TimeWarpSqueeze,
   rng: Random,
   phase: Phase,
   counter: { iterations: number },
   onPoolSize: (size: number) => void,
 ): boolean {
   const routeOrder = sol.routes.map((_, r) => r);
-  const squeeze = new TimeWarpSqueeze(sol.model, sol);
   const scratch = new Int32Array(sol.model.n + 2);
   while (pool.length > 0) {
     if (phase.done()) return false;
@@ -200,6 +200,8 @@ export function minimizeRoutes(
   const m = start.model;
   const penalty = new Int32Array(m.size);
   const search = new EjectionSearch(m, penalty);
+  // One for the whole phase: its segment tables take routes x stops cells (16 MB at 1,000 stops).
+  const squeeze = new TimeWarpSqueeze(m, start);
   const lowerBound = vehicleLowerBound(m);
   const best = start.clone();
   const sol = start.clone();
@@ -210,7 +212,7 @@ export function minimizeRoutes(
   if (pool.length > 0) {
     penalty.fill(1);
     let fewest = pool.length;
-    const done = emptyPool(sol, pool, penalty, search, rng, phase, counter, (size) => {
+    const done = emptyPool(sol, pool, penalty, search, squeeze, rng, phase, counter, (size) => {
       if (size < fewest) {
         fewest = size;
         best.copyFrom(sol);
@@ -236,7 +238,7 @@ export function minimizeRoutes(
     rng.shuffle(pool);
     sol.compactRoute(r);
     penalty.fill(1);
-    if (!emptyPool(sol, pool, penalty, search, rng, phase, counter, () => {})) break;
+    if (!emptyPool(sol, pool, penalty, search, squeeze, rng, phase, counter, () => {})) break;
     best.copyFrom(sol);
     report(best);
   }
