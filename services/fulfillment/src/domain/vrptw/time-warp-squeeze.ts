@@ -341,31 +341,20 @@ export class TimeWarpSqueeze {
     return seg.closeAt(a) + (over > 0 ? over : 0);
   }
 
-  /** Penalty of route b after the same move. */
+  /**
+   * Penalty of route b after the same move. Swap and 2-opt* look the same from b's side (2-opt*
+   * u -> w is, seen from b, 2-opt* joining w's predecessor to u's successor), so they are priceA
+   * with the roles exchanged; only a relocation differs: b takes u.
+   */
   private priceB(a: Route, ra: number, i: number, b: Route, rb: number, j: number, kind: number): number {
-    const m = this.m;
+    if (kind >= 2) return this.priceA(b, rb, j, a, ra, i, kind === 2 ? 2 : 7 - kind);
     const seg = this.seg;
     const u = a.nodes[i]!;
-    let load: number;
-    if (kind <= 1) {
-      const after = kind === 0 ? j : j - 1;
-      seg.fromPrefix(b, rb, after);
-      seg.addNode(u);
-      seg.addSuffix(b, rb, after + 1);
-      load = b.load + m.demand[u]!;
-    } else if (kind === 2) {
-      seg.fromPrefix(b, rb, j - 1);
-      seg.addNode(u);
-      seg.addSuffix(b, rb, j + 1);
-      load = b.load - m.demand[b.nodes[j]!]! + m.demand[u]!;
-    } else {
-      const cutA = kind === 3 ? i : i - 1;
-      const cutB = kind === 3 ? j - 1 : j;
-      seg.fromPrefix(b, rb, cutB);
-      seg.addSuffix(a, ra, cutA + 1);
-      load = b.cumLoad[cutB]! + a.load - a.cumLoad[cutA]!;
-    }
-    const over = load - b.capacity;
+    const after = kind === 0 ? j : j - 1;
+    seg.fromPrefix(b, rb, after);
+    seg.addNode(u);
+    seg.addSuffix(b, rb, after + 1);
+    const over = b.load + this.m.demand[u]! - b.capacity;
     return seg.closeAt(b) + (over > 0 ? over : 0);
   }
 
