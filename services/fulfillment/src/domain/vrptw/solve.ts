@@ -36,9 +36,10 @@ function routePhaseShare(customers: number): number {
 /**
  * Part of that share for ejection chains; the rest goes to the absence-driven squeeze, which gets
  * the last route out where the ejection search stalls (r204, r207, r211) and hands its time to
- * distance once it stalls itself. On the 56 Solomon instances (10 s each, seed 7) 0.7 left 406
- * vehicles and a +0.93% gap where 0.25 left 409 and +1.07% (r110 and rc106 reached their
- * best-known fleets); 1.0 lost r204, r207 and r211, which only the squeeze empties.
+ * distance once it stalls itself. On the 56 Solomon instances (10 s each) 0.7 left 406, 407 and
+ * 409 vehicles at seeds 7, 11 and 3 (gaps +0.70% to +1.10%) where 0.25 left 409 and 408 at
+ * seeds 7 and 3 (+1.04%, +0.87%): about a vehicle fewer at the same gap, within the noise between
+ * seeds. 1.0 lost r204, r207 and r211, which only the squeeze empties.
  */
 const EJECTION_SHARE = 0.7;
 const ROUTE_PHASE_ITERATION_SHARE = 0.4;
