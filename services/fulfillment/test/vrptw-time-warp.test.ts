@@ -1,9 +1,12 @@
 // Tests of Nagata & Bräysy's squeeze on its own: a stop no route can take directly goes in once a
-// move between routes absorbs the overload, and the plan is left as it was when nothing can.
+// move between routes absorbs the overload, and the plan is left as it was when nothing can. Also
+// the capped insertion whose left-out stops the distance phase hands to the squeeze.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { constructInitial, insertCustomers } from '../src/domain/vrptw/construction.js';
 import { buildModel } from '../src/domain/vrptw/model.js';
+import { Random } from '../src/domain/vrptw/random.js';
 import { Solution } from '../src/domain/vrptw/route-state.js';
 import { TimeWarpSqueeze } from '../src/domain/vrptw/time-warp-squeeze.js';
 import type { VrptwProblem } from '../src/domain/vrptw/index.js';
@@ -57,4 +60,100 @@ describe('TimeWarpSqueeze', () => {
     assert.equal(sol.routeOf[4], -1);
     for (const route of sol.routes) assert.ok(route.isFeasible());
   });
+
+  it('after a failed run every route, cache and index is as before; after a success the plan is feasible and indexed', () => {
+    // The squeeze copies only the routes it changes, so a restore that missed one (or a stop's
+    // position) would show here: many runs on a tight random plan, some failing, some not.
+    const sol = tightPlan(11);
+    const m = sol.model;
+    const squeeze = new TimeWarpSqueeze(m, sol);
+    const rng = new Random(5);
+    let failed = 0;
+    let succeeded = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      // Empty a route, as route elimination does, and squeeze its stops into the others.
+      const used = sol.routes.flatMap((route, r) => (route.len > 0 ? [r] : []));
+      const route = sol.routes[used[rng.int(used.length)]!]!;
+      const stops = Array.from(route.nodes.subarray(1, route.len + 1));
+      for (const u of stops) sol.remove(u);
+      for (const u of stops) {
+        const before = snapshot(sol);
+        if (squeeze.run(sol, u)) {
+          succeeded++;
+          assertIndexed(sol, u);
+        } else {
+          failed++;
+          assert.deepEqual(snapshot(sol), before);
+        }
+      }
+      insertCustomers(sol, stops.filter((u) => sol.routeOf[u] === -1), stops.length, rng, 0, true);
+      assertIndexed(sol);
+    }
+    assert.ok(failed > 20 && succeeded > 20, `both outcomes exercised (${failed} failed, ${succeeded} succeeded)`);
+  });
 });
+
+describe('insertCustomers with a route cap', () => {
+  it('leaves out a stop that would need a route more and still places the ones after it', () => {
+    const sol = plan([5, 4, 6, 6]);
+    // Both vans stay in use (5 and 6 after stop 2 leaves): stop 4 (6) fits neither, stop 2 (4) still fits van 0.
+    sol.remove(2);
+    const out = insertCustomers(sol, [4, 2], 2, new Random(1), 0, true, Infinity, 2);
+    assert.equal(out, 1);
+    assert.equal(sol.routeOf[4], -1);
+    assert.equal(sol.routeOf[2], 0);
+    assert.equal(sol.usedVehicles(), 2);
+  });
+});
+
+/** 60 stops with narrow windows and tight vans, built greedily: few routes have room to spare. */
+function tightPlan(seed: number): Solution {
+  const rng = new Random(seed);
+  const pts = Array.from({ length: 61 }, () => [rng.next() * 100, rng.next() * 100] as const);
+  const d = pts.map((a) => pts.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1])));
+  const p: VrptwProblem = {
+    depot: { id: 'depot' },
+    stops: pts.slice(1).map((_, i) => {
+      const ready = rng.next() * 400;
+      return { id: `s${i + 1}`, demand: 1 + rng.int(9), serviceTime: 5, readyTime: ready, dueTime: ready + 20 + rng.next() * 40 };
+    }),
+    vehicles: Array.from({ length: 30 }, (_, k) => ({ id: `v${k}`, capacity: 30, shiftStart: 0, shiftEnd: 600 })),
+    travelTime: d,
+    distance: d,
+  };
+  const sol = new Solution(buildModel(p, new Set()));
+  constructInitial(sol, sol.model, rng);
+  assert.equal(sol.unassignedCount(), 0);
+  return sol;
+}
+
+function snapshot(sol: Solution): unknown {
+  return {
+    routes: sol.routes.map((r) => ({
+      nodes: Array.from(r.nodes.subarray(0, r.len + 2)),
+      est: Array.from(r.est.subarray(0, r.len + 2)),
+      lst: Array.from(r.lst.subarray(0, r.len + 2)),
+      load: r.load,
+      distance: r.distance,
+    })),
+    routeOf: Array.from(sol.routeOf),
+    posOf: sol.model.customers.map((c) => (sol.routeOf[c] === -1 ? 0 : sol.posOf[c])),
+  };
+}
+
+/** Every route feasible, each stop once and where the index says; all served, or all but those still to squeeze. */
+function assertIndexed(sol: Solution, upTo?: number): void {
+  const seen = new Set<number>();
+  sol.routes.forEach((route, r) => {
+    assert.ok(route.len === 0 || route.isFeasible(), `route ${r} feasible`);
+    for (let k = 1; k <= route.len; k++) {
+      const c = route.nodes[k]!;
+      assert.ok(!seen.has(c), `stop ${c} once`);
+      seen.add(c);
+      assert.equal(sol.routeOf[c], r);
+      assert.equal(sol.posOf[c], k);
+    }
+  });
+  if (upTo === undefined) assert.equal(seen.size, sol.model.customers.length);
+  else assert.ok(seen.has(upTo));
+}
