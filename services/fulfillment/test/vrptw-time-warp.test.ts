@@ -1,6 +1,6 @@
 // Tests of Nagata & Bräysy's squeeze on its own: a stop no route can take directly goes in once a
 // move between routes absorbs the overload, and the plan is left as it was when nothing can. Also
-// the capped insertion whose left-out stops the distance phase hands to the squeeze.
+// the route cap of the insertion the distance phase rebuilds candidates with.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,15 +94,17 @@ describe('TimeWarpSqueeze', () => {
 });
 
 describe('insertCustomers with a route cap', () => {
-  it('leaves out a stop that would need a route more and still places the ones after it', () => {
-    const sol = plan([5, 4, 6, 6]);
-    // Both vans stay in use (5 and 6 after stop 2 leaves): stop 4 (6) fits neither, stop 2 (4) still fits van 0.
-    sol.remove(2);
-    const out = insertCustomers(sol, [4, 2], 2, new Random(1), 0, true, Infinity, 2);
-    assert.equal(out, 1);
-    assert.equal(sol.routeOf[4], -1);
-    assert.equal(sol.routeOf[2], 0);
-    assert.equal(sol.usedVehicles(), 2);
+  it('gives up as soon as a stop would need a route more than the cap, and places stops freely without one', () => {
+    const capped = plan([5, 4, 6, 6]);
+    // Both vans stay in use (5 and 6 after stop 2 leaves): stop 4 (6) fits neither, so with the
+    // cap at 2 the candidate is given up on; the distance phase would reject it anyway.
+    capped.remove(2);
+    assert.equal(insertCustomers(capped, [4, 2], 2, new Random(1), 0, true, Infinity, 2), -1);
+    assert.equal(capped.routeOf[4], -1);
+    const free = plan([5, 4, 6, 6]);
+    free.remove(2);
+    assert.equal(insertCustomers(free, [4, 2], 2, new Random(1), 0, false), 1, 'no new routes: stop 4 stays out, stop 2 goes in');
+    assert.equal(free.routeOf[2], 0);
   });
 });
 

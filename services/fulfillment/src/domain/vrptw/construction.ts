@@ -28,7 +28,8 @@ const found = { cost: Infinity, route: -1, pos: -1 };
  * Inserts each customer of `order` (in that order) at its cheapest feasible position.
  * Returns how many could not be placed; those stay unassigned. `vehicleCost` (distance units)
  * lets an empty vehicle win over a feasible insertion that costs more than it. With `maxRoutes`,
- * a customer that would need more routes than that is left out too, for the caller to repair.
+ * gives up (returning -1, the rest of `order` left unassigned) as soon as placing a customer
+ * would take more routes than that: the caller would throw such a plan away anyway.
  */
 export function insertCustomers(
   sol: Solution,
@@ -78,13 +79,13 @@ export function insertCustomers(
     let bestR = found.route;
     let bestK = found.pos;
     const opensCheaper = allowNewRoutes && vehicleCost !== Infinity && dist[u]! + dist[u * size]! + vehicleCost < found.cost;
-    if ((bestR < 0 || opensCheaper) && allowNewRoutes && used < maxRoutes) {
+    if ((bestR < 0 || opensCheaper) && allowNewRoutes) {
+      if (++used > maxRoutes) return -1;
       for (const v of m.vehicleOrder) {
         const route = routes[v]!;
         if (route.len === 0 && route.canInsert(m, u, 0)) {
           bestR = v;
           bestK = 0;
-          used++;
           break;
         }
       }

@@ -8,7 +8,6 @@ import { descend } from './local-search.js';
 import type { Model } from './model.js';
 import type { Random } from './random.js';
 import type { Solution } from './route-state.js';
-import { TimeWarpSqueeze } from './time-warp-squeeze.js';
 
 const AVG_REMOVED = 10;
 const MAX_STRING = 10;
@@ -170,7 +169,6 @@ export function minimizeDistance(
   const list: number[] = [];
   let changed = candidate.takeTouched();
   current.takeTouched();
-  const squeeze = weighted ? undefined : new TimeWarpSqueeze(m, start);
 
   while (!phase.done()) {
     counter.iterations++;
@@ -183,16 +181,11 @@ export function minimizeDistance(
     }
     sortForInsertion(m, list, rng);
     // Everything unassigned was in the list, so what insertion could not place is all that is out.
-    // A complete plan may not take a route more under the hierarchical order, and on tight fleets
-    // most candidates wanted one (two in three on rc102 at 12 routes), so the search could hardly
-    // leave the structure route elimination handed it. What insertion leaves out goes through
-    // the squeeze instead, which makes room by moving others. On the 56 Solomon instances
-    // (10 s, seeds 7, 11, 3) the mean gap went from 1.31%, 0.79%, 1.10% to 0.91%, 0.78%, 0.87%
-    // for 3-5x fewer iterations; rc102, r202 and rc202 at seed 7 from 9.4%, 5.1%, 7.2% to 5.0%, 0.3%, 1.5%.
-    const capped = squeeze !== undefined && curScore.unassigned === 0;
-    let out = insertCustomers(candidate, list, list.length, rng, BLINK_RATE, true, vehicleCost, capped ? curScore.vehicles : Infinity);
-    if (capped && out > 0) out = squeezeLeftOut(candidate, list, out, squeeze);
-    if (capped && out > 0) {
+    // A candidate with more routes than a complete current plan is rejected whatever its distance,
+    // so its insertion stops there (on capacity-tight rc1 plans 40% of candidates wanted a route more).
+    const routeCap = !weighted && curScore.unassigned === 0 ? curScore.vehicles : Infinity;
+    const out = insertCustomers(candidate, list, list.length, rng, BLINK_RATE, true, vehicleCost, routeCap);
+    if (out < 0) {
       changed = candidate.takeTouched();
       continue;
     }
@@ -225,14 +218,4 @@ export function minimizeDistance(
     }
   }
   return best;
-}
-
-/** Squeezes the customers of `list` that are still out into the plan; returns how many stay out (stops at the first failure). */
-function squeezeLeftOut(sol: Solution, list: readonly number[], out: number, squeeze: TimeWarpSqueeze): number {
-  for (const c of list) {
-    if (sol.routeOf[c] !== -1) continue;
-    if (!squeeze.run(sol, c)) return out;
-    out--;
-  }
-  return out;
 }

@@ -181,10 +181,7 @@ export class TimeWarpSqueeze {
   private lenB = 0;
   /** Penalty of each route, valid for routes of the solution being squeezed. */
   private readonly routePenalty: Float64Array;
-  /** Routes as they were before this run changed them, copied on first write (see save). */
   private readonly backup: Solution;
-  private readonly savedIn: Int32Array;
-  private readonly saved: number[] = [];
   private readonly seg: RouteSegments;
   /** Routes already priced for the current insertion (several neighbours share a route). */
   private readonly seen: Int32Array;
@@ -196,7 +193,6 @@ export class TimeWarpSqueeze {
     this.bufB = new Int32Array(cap);
     this.routePenalty = new Float64Array(sol.routes.length);
     this.backup = sol.clone();
-    this.savedIn = new Int32Array(sol.routes.length);
     this.seg = new RouteSegments(m, sol.routes.length);
     this.seen = new Int32Array(sol.routes.length);
   }
@@ -231,8 +227,7 @@ export class TimeWarpSqueeze {
       }
     }
     if (bestR < 0) return false;
-    this.saved.length = 0;
-    this.save(sol, bestR);
+    this.backup.copyFrom(sol);
     sol.insert(bestR, v, bestK);
     seg.invalidate(bestR);
     const inserted = sol.routes[bestR]!;
@@ -245,36 +240,10 @@ export class TimeWarpSqueeze {
       total -= gain;
     }
     if (total > EPS || !this.allFeasible(sol)) {
-      this.restore(sol, v);
+      sol.copyFrom(this.backup);
       return false;
     }
     return true;
-  }
-
-  /**
-   * Keeps route r as it is before the run first changes it. A run touches a few routes, and in
-   * the distance phase it runs on every candidate that lost a stop: copying the whole plan each
-   * time would cost as much as the squeeze on 1,000 stops.
-   */
-  private save(sol: Solution, r: number): void {
-    if (this.savedIn[r] === this.visit) return;
-    this.savedIn[r] = this.visit;
-    this.saved.push(r);
-    this.backup.routes[r]!.copyFrom(sol.routes[r]!);
-  }
-
-  /** Puts the saved routes back; v, which the run inserted, is left out again. */
-  private restore(sol: Solution, v: number): void {
-    for (const r of this.saved) {
-      const route = sol.routes[r]!;
-      route.copyFrom(this.backup.routes[r]!);
-      for (let k = 1; k <= route.len; k++) {
-        const c = route.nodes[k]!;
-        sol.routeOf[c] = r;
-        sol.posOf[c] = k;
-      }
-    }
-    sol.routeOf[v] = -1;
   }
 
   private allFeasible(sol: Solution): boolean {
@@ -332,8 +301,6 @@ export class TimeWarpSqueeze {
     const b = sol.routes[bestRb]!;
     this.buildA(a, bestI, b, bestJ, bestKind);
     this.buildB(a, bestI, b, bestJ, bestKind);
-    this.save(sol, bestRa);
-    this.save(sol, bestRb);
     this.write(sol, bestRa, this.bufA, this.lenA);
     this.write(sol, bestRb, this.bufB, this.lenB);
     seg.invalidate(bestRa);
