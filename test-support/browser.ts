@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from './platform.js';
 
 /**
@@ -15,6 +15,14 @@ export function buildWeb(id: string): { dir: string; remove: () => void } {
   const dir = join(tmpdir(), `livecommerce-web-${id}`);
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], { cwd: join(repoRoot, 'web'), stdio: 'inherit' });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Debian's Chromium as every browser suite runs it: no sandbox (CI runs as root) and no
+ * background traffic (the machine has no internet), plus `extraArgs` (a fake camera, say).
+ */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', ...extraArgs] });
 }
 
 /** Page errors, console errors and failed requests (4xx/5xx) of `page`, appended to `into`. */

@@ -12,9 +12,8 @@ import { collectErrors, waitForOrExplain } from './browser.js';
 import type { Isolation } from './isolation.js';
 import { freePort, repoRoot, startCore } from './platform.js';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
+/** Chromium flags of a live-room page beyond launchChromium's: a fake camera, and video that plays unprompted. */
+export const MEDIA_ARGS = [
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',

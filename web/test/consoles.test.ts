@@ -5,9 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium } from '../../test-support/browser.js';
 import { poll } from '../../test-support/poll.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
@@ -15,7 +15,6 @@ import { Api, createFlashSale, shareToken } from '../../test-support/api.js';
 import { openShanghaiDc } from '../../test-support/delivery.js';
 
 const artifacts = join(repoRoot, 'test-artifacts');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking'];
 // The consoles show clock times in the browser's zone; staff sit in the warehouse's zone.
 const CONTEXT = { viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
 
@@ -65,7 +64,7 @@ describe('web fulfillment consoles', { timeout: 120_000 }, () => {
     web = buildWeb(iso.id);
     // Every console carries the inbox bell, served by live-room (pages reach it through `rt=`).
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { fulfillment: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext(CONTEXT);
     await reportErrorToasts(context);
 

@@ -5,9 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium, waitForOrExplain } from '../../test-support/browser.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, shopper, stockProduct } from '../../test-support/api.js';
@@ -26,7 +26,7 @@ describe('web group buys', { timeout: 240_000 }, () => {
     web = buildWeb(iso.id);
     // The leader console reads the leader's customers from the leader service.
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { leader: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
     const product = await stockProduct(core.url, 'leader-1', { name: '车厘子 Cherries', skus: [{ name: '1 kg', listPriceFen: 9900, perBuyerLimit: 0, initialStock: 200 }] });
     skuId = product.skus[0]!.id;
   });

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium, waitForOrExplain } from '../../test-support/browser.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { repoRoot } from '../../test-support/platform.js';
 
@@ -24,7 +24,7 @@ describe('web inbox', { timeout: 180_000 }, () => {
     mkdirSync(artifacts, { recursive: true });
     web = buildWeb(iso.id);
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium } from '../../test-support/browser.js';
 import { repoRoot, startCore } from '../../test-support/platform.js';
 import { stockProduct } from '../../test-support/api.js';
 import { OrderEvents, shanghai, shanghaiDate, type EventOrder } from '../../test-support/leader-events.js';
@@ -34,7 +34,7 @@ describe('web leader dashboard', { timeout: 180_000 }, () => {
     web = buildWeb(iso.id);
     core = await startCore(iso, { gateway: { WEB_DIR: web.dir } }, { leader: { clock } });
     events = await OrderEvents.connect(iso);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

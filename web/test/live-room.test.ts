@@ -5,13 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { buildWeb } from '../../test-support/browser.js';
+import { buildWeb, launchChromium } from '../../test-support/browser.js';
 import { freePort, repoRoot, startCore } from '../../test-support/platform.js';
 import { Api, stockProduct } from '../../test-support/api.js';
 import {
-  CHROMIUM_ARGS,
+  MEDIA_ARGS,
   assertWatching,
   liveSession,
   openBuyer,
@@ -55,7 +55,7 @@ describe('web live room', { timeout: 240_000 }, () => {
     core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${roomAGrpcPort}` } }, { leader: true });
     roomA = await startLiveRoomProcess(iso, core, workerBin, roomAGrpcPort);
     roomB = await startLiveRoomProcess(iso, core, workerBin);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium(MEDIA_ARGS);
     const product = await stockProduct(core.url, 'leader-1', {
       name: '赣南脐橙 Gannan navel oranges',
       description: '5斤装 2.5 kg',

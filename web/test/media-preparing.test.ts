@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium, waitForOrExplain } from '../../test-support/browser.js';
 import { freePort, startCore } from '../../test-support/platform.js';
-import { CHROMIUM_ARGS, assertWatching, liveSession, openBuyer, startLiveRoomProcess, workerBinary, type Core } from '../../test-support/live-room-browser.js';
+import { MEDIA_ARGS, assertWatching, liveSession, openBuyer, startLiveRoomProcess, workerBinary, type Core } from '../../test-support/live-room-browser.js';
 
 describe('web live room while the video server is being built', { timeout: 180_000 }, () => {
   let iso: Isolation;
@@ -31,7 +31,7 @@ describe('web live room while the video server is being built', { timeout: 180_0
     // The leader console reads the leader's customers from the leader service.
     core = await startCore(iso, { gateway: { WEB_DIR: web.dir, LIVE_ROOM_ADDR: `127.0.0.1:${grpcPort}` } }, { leader: true });
     room = await startLiveRoomProcess(iso, core, join(lateDir, 'mediasoup-worker'), grpcPort, { MEDIASOUP_WORKER_WAIT: 'true' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium(MEDIA_ARGS);
   });
 
   after(async () => {

@@ -8,9 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium, waitForOrExplain } from '../../test-support/browser.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
@@ -32,7 +32,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
     web = buildWeb(iso.id);
     // Every page carries the inbox bell, served by live-room (reached through `rt=`).
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
     const product = await stockProduct(core.url, 'leader-1', { name: '土鸡蛋 Farm eggs', skus: [{ name: '30 pcs', listPriceFen: 2590, perBuyerLimit: 3, initialStock: 10 }] });
     eggs = product.skus[0]!.id;
     const staff = await Api.login(core.url, 'warehouse-1');
@@ -112,10 +112,7 @@ describe('web my orders', { timeout: 240_000 }, () => {
     await framePage.close();
     const camera = join(artifacts, 'my-orders-camera.mjpeg');
     writeFileSync(camera, Buffer.concat(Array.from({ length: 10 }, () => frame)));
-    cameraBrowser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
-    });
+    cameraBrowser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`]);
 
     // The leader's pickup page: a wrong typed code is refused; the camera reads the QR and the
     // parcel is handed over; the same QR from a photo is then refused as already used.

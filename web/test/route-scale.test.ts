@@ -6,12 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { connect } from 'nats';
 import { RpcClient } from '@lc/kit';
 import { FulfillmentServiceClient } from '@lc/contracts';
 import { NATS_URL, isolate, type Isolation } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium, waitForOrExplain } from '../../test-support/browser.js';
 import { poll } from '../../test-support/poll.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
@@ -51,7 +51,7 @@ describe('web warehouse console - a wave of 1,000 pickup points', { timeout: 300
     // The page's notification bell talks to the live room's inbox, as it does in production.
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { fulfillment: true });
     rpc = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${core.fulfillment!.runtime.grpcPort}`);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
 
     const staff = await Api.login(core.url, 'warehouse-1');
     const created = await staff.post('/api/v1/warehouses', {

@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { isolate } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium } from '../../test-support/browser.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
@@ -27,7 +27,7 @@ describe('web buyer shop', { timeout: 120_000 }, () => {
     web = buildWeb(iso.id);
     // The shop carries the inbox bell, served by live-room (the page reaches it through `rt=`).
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
     const product = await stockProduct(core.url, 'leader-1', {
       name: '农家早餐 Farm breakfast',
       skus: [

@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { parseConfig } from '@lc/kit';
 import { isolate } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors, waitForOrExplain } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium, waitForOrExplain } from '../../test-support/browser.js';
 import { freePort, repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
@@ -52,7 +52,7 @@ describe('web sign-in', { timeout: 180_000 }, () => {
         ACCESS_TOKEN_TTL_SECONDS: '62',
       }),
     );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
     const product = await stockProduct(core.url, 'leader-1', { name: '农家早餐 Farm breakfast', skus: [{ name: '土鸡蛋 30 eggs', listPriceFen: 2590, perBuyerLimit: 2, initialStock: 5 }] });
     eggs = product.skus[0]!.id;
   });

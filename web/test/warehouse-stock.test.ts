@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { isolate, type Isolation } from '../../test-support/isolation.js';
-import { buildWeb, collectErrors } from '../../test-support/browser.js';
+import { buildWeb, collectErrors, launchChromium } from '../../test-support/browser.js';
 import { repoRoot } from '../../test-support/platform.js';
 import { startCoreWithInbox } from '../../test-support/live-room-browser.js';
 import { Api, stockProduct } from '../../test-support/api.js';
@@ -29,7 +29,7 @@ describe('web warehouse stock ledger', { timeout: 180_000 }, () => {
     iso = isolate();
     web = buildWeb(iso.id);
     core = await startCoreWithInbox(iso, { WEB_DIR: web.dir }, { fulfillment: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
