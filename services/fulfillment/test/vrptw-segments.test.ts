@@ -5,27 +5,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel } from '../src/domain/vrptw/model.js';
-import { Random } from '../src/domain/vrptw/random.js';
 import { Solution } from '../src/domain/vrptw/route-state.js';
 import { RouteSegments, timeWarpPenalty } from '../src/domain/vrptw/time-warp-squeeze.js';
 import type { Route } from '../src/domain/vrptw/route-state.js';
-import type { VrptwProblem } from '../src/domain/vrptw/index.js';
+import { randomProblem } from './random-vrptw.js';
 
 /** 40 stops with tight, random windows on 4 vans of different shifts, dealt out blindly so routes carry time warp. */
 function warpedPlan(seed: number): Solution {
-  const rng = new Random(seed);
-  const pts = Array.from({ length: 41 }, () => [rng.next() * 100, rng.next() * 100] as const);
-  const m = pts.map((a) => pts.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1])));
-  const p: VrptwProblem = {
-    depot: { id: 'depot' },
-    stops: pts.slice(1).map((_, i) => {
-      const ready = rng.next() * 300;
-      return { id: `s${i + 1}`, demand: 1 + rng.int(9), serviceTime: rng.int(10), readyTime: ready, dueTime: ready + 5 + rng.next() * 60 };
-    }),
+  const p = randomProblem(seed, {
+    stops: 40,
+    opensWithin: 300,
+    minWidth: 5,
+    extraWidth: 60,
+    serviceTime: (rng) => rng.int(10),
     vehicles: [0, 1, 2, 3].map((k) => ({ id: `v${k}`, capacity: 40, shiftStart: 10 * k, shiftEnd: 350 - 20 * k })),
-    travelTime: m,
-    distance: m,
-  };
+  });
   const sol = new Solution(buildModel(p, new Set()));
   for (let c = 1; c <= 40; c++) sol.insert(c % 4, c, sol.routes[c % 4]!.len);
   return sol;

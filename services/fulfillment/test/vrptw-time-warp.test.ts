@@ -10,6 +10,7 @@ import { Random } from '../src/domain/vrptw/random.js';
 import { Solution } from '../src/domain/vrptw/route-state.js';
 import { TimeWarpSqueeze } from '../src/domain/vrptw/time-warp-squeeze.js';
 import type { VrptwProblem } from '../src/domain/vrptw/index.js';
+import { randomProblem } from './random-vrptw.js';
 
 /** Stops 1 and 2 on route 0, stop 3 on route 1, stop 4 left out; vans of capacity 10. */
 function plan(demands: [number, number, number, number], windows: [number, number][] = []): Solution {
@@ -110,21 +111,16 @@ describe('insertCustomers with a route cap', () => {
 
 /** 60 stops with narrow windows and tight vans, built greedily: few routes have room to spare. */
 function tightPlan(seed: number): Solution {
-  const rng = new Random(seed);
-  const pts = Array.from({ length: 61 }, () => [rng.next() * 100, rng.next() * 100] as const);
-  const d = pts.map((a) => pts.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1])));
-  const p: VrptwProblem = {
-    depot: { id: 'depot' },
-    stops: pts.slice(1).map((_, i) => {
-      const ready = rng.next() * 400;
-      return { id: `s${i + 1}`, demand: 1 + rng.int(9), serviceTime: 5, readyTime: ready, dueTime: ready + 20 + rng.next() * 40 };
-    }),
+  const p = randomProblem(seed, {
+    stops: 60,
+    opensWithin: 400,
+    minWidth: 20,
+    extraWidth: 40,
+    serviceTime: () => 5,
     vehicles: Array.from({ length: 30 }, (_, k) => ({ id: `v${k}`, capacity: 30, shiftStart: 0, shiftEnd: 600 })),
-    travelTime: d,
-    distance: d,
-  };
+  });
   const sol = new Solution(buildModel(p, new Set()));
-  constructInitial(sol, sol.model, rng);
+  constructInitial(sol, sol.model, new Random(seed));
   assert.equal(sol.unassignedCount(), 0);
   return sol;
 }
