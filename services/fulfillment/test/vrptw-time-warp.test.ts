@@ -63,8 +63,8 @@ describe('TimeWarpSqueeze', () => {
   });
 
   it('after a failed run every route, cache and index is as before; after a success the plan is feasible and indexed', () => {
-    // The squeeze copies only the routes it changes, so a restore that missed one (or a stop's
-    // position) would show here: many runs on a tight random plan, some failing, some not.
+    // A failed run must put back every route it moved stops between, with their caches and the
+    // stops' index: many runs on a tight random plan, some failing and some not, show a miss.
     const sol = tightPlan(11);
     const m = sol.model;
     const squeeze = new TimeWarpSqueeze(m, sol);
@@ -87,7 +87,8 @@ describe('TimeWarpSqueeze', () => {
           assert.deepEqual(snapshot(sol), before);
         }
       }
-      insertCustomers(sol, stops.filter((u) => sol.routeOf[u] === -1), stops.length, rng, 0, true);
+      const left = stops.filter((u) => sol.routeOf[u] === -1);
+      assert.equal(insertCustomers(sol, left, left.length, rng, 0, true), 0, 'spare vans take what the squeeze could not place');
       assertIndexed(sol);
     }
     assert.ok(failed > 20 && succeeded > 20, `both outcomes exercised (${failed} failed, ${succeeded} succeeded)`);
