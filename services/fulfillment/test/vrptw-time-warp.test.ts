@@ -136,7 +136,7 @@ function snapshot(sol: Solution): unknown {
       distance: r.distance,
     })),
     routeOf: Array.from(sol.routeOf),
-    posOf: sol.model.customers.map((c) => (sol.routeOf[c] === -1 ? 0 : sol.posOf[c])),
+    posOf: sol.model.customers.map((c) => (sol.routeOf[c] === -1 ? 0 : sol.posOf[c]!)),
   };
 }
 
