@@ -87,6 +87,7 @@ describe('batched writes', () => {
         idempotencyKey: key,
         requestHash: 'h',
         pickupPointId: 'pp-leader-1',
+        groupBuyId: '',
       })) !== undefined;
     const answers = await crossedBatches(
       pool,

@@ -62,7 +62,8 @@ describe('hostile requests during a flash sale', () => {
     core = p.core;
     roomUrl = p.pods[0]!.url;
     secret = parseConfig(gatewayShape, p.iso.env('gateway')).JWT_SECRET;
-    [leader1, leader2, victim, attacker] = await Promise.all(['leader-1', 'leader-2', 'buyer-701', 'buyer-666'].map((u) => Api.login(core.url, u)));
+    const login = (u: string) => Api.login(core.url, u);
+    [leader1, leader2, victim, attacker] = await Promise.all([login('leader-1'), login('leader-2'), login('buyer-701'), login('buyer-666')]);
     sessionId = await p.liveSession('leader-1');
     ({ flashSaleId, skuId } = await createFlashSale(leader1, { quantity: 40, perBuyerLimit: 2 }));
     await servedLeader(core.url, 'leader-2');

@@ -28,7 +28,7 @@ async function closedWave(a: RpcClient<FulfillmentServiceClient>, prefix: string
   const points = [[31.2397, 121.4998], [31.2204, 121.4465], [31.195, 121.437], [31.25, 121.46]] as const;
   for (const [i, [lat, lng]] of points.entries()) {
     await a.call((c) => c.createPickupPoint, {
-      actor: { userId: `leader-${i + 1}`, role: 'leader' },
+      actor: { userId: `leader-${i + 1}`, role: 'leader', warehouseId: '' },
       pickupPoint: { id: `pp-${i + 1}`, warehouseId: 'wh-1', leaderId: '', name: `point ${i + 1}`, address: '', lat, lng, opensAt: '08:00', closesAt: '20:00', serviceMinutes: 5, dailyCapacity: 200 },
     });
   }
@@ -66,7 +66,7 @@ async function stopPods(procs: ServiceProcess[], clients: RpcClient<FulfillmentS
 
 describe('route plan lease', () => {
   const iso = isolate();
-  const env = { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ROUTE_PLAN_LEASE_MS: String(LEASE_MS) };
+  const env: Record<string, string> = { ...iso.env('fulfillment'), WAVE_CLOSE_INTERVAL_MS: '0', ROUTE_PLAN_LEASE_MS: String(LEASE_MS) };
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   const schema = env.DB_SCHEMA;
   const procs: ServiceProcess[] = [];

@@ -37,7 +37,7 @@ const newIp = () => `203.0.113.${++ipSeq}`;
 
 describe('sign-in by phone', { timeout: 240_000 }, () => {
   const iso = isolate();
-  const env = { ...iso.env('gateway'), ...LIMITS };
+  const env: Record<string, string> = { ...iso.env('gateway'), ...LIMITS };
   let gw: Gateway;
   let other: ServiceProcess;
   let a = '';
@@ -84,7 +84,7 @@ describe('sign-in by phone', { timeout: 240_000 }, () => {
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     const r = await from(base, ip).post('/api/v1/auth/sign-in', { phone, code: await inboxCode(base, phone) });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body as { token: string; refreshToken: string; accessExpiresAt: string; user: { id: string; role: string } };
+    return r.body as { token: string; refreshToken: string; accessExpiresAt: string; user: { id: string; role: string; name: string; warehouseId?: string } };
   }
 
   const me = (base: string, token: string) => new Api(base, token).get('/api/v1/me');

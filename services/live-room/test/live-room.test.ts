@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RpcClient } from '@lc/kit';
-import { LiveRoomServiceClient } from '@lc/contracts';
+import { LiveRoomServiceClient, type ChatMessage, type Stock } from '@lc/contracts';
 import { connect as natsConnect } from 'nats';
 import { Api, createFlashSale } from '../../../test-support/api.js';
 import { NATS_URL } from '../../../test-support/isolation.js';
@@ -43,11 +43,11 @@ describe('live room (one pod)', () => {
     assert.equal(joined.data.session.status, 'LIVE');
     assert.equal((await counted).count, 2);
 
-    const atLeader = next(leader, 'chat:message', (m: { userId: string }) => m.userId === 'buyer-1');
+    const atLeader = next(leader, 'chat:message', (m: ChatMessage) => m.userId === 'buyer-1');
     const sent = await ask(buyer, 'chat:send', { text: '  有优惠吗？ any discount?  ' });
     assert.ok(sent.ok);
     assert.equal((await atLeader).text, '有优惠吗？ any discount?');
-    const atBuyer = next(buyer, 'chat:message', (m: { userId: string }) => m.userId === 'leader-1');
+    const atBuyer = next(buyer, 'chat:message', (m: ChatMessage) => m.userId === 'leader-1');
     assert.ok((await ask(leader, 'chat:send', { text: '马上开抢 starting soon' })).ok);
     assert.equal((await atBuyer).text, '马上开抢 starting soon');
 
@@ -126,7 +126,7 @@ describe('live room (one pod)', () => {
       assert.equal(r.ok ? 'sent' : r.code, 'BLOCKED_WORD', JSON.stringify(text));
     }
     const sent = 'ＡＢＣ 好货\u200B！ Ｆｕｎ';
-    const seen = next(watcher, 'chat:message', (m: { userId: string }) => m.userId === 'buyer-41');
+    const seen = next(watcher, 'chat:message', (m: ChatMessage) => m.userId === 'buyer-41');
     const r = await ask(buyer, 'chat:send', { text: sent });
     assert.ok(r.ok, JSON.stringify(r));
     assert.equal(r.data.message.text, sent);
@@ -282,7 +282,7 @@ describe('live room (two pods sharing Redis)', () => {
     const atBuyer = next(buyer, 'chat:message');
     assert.ok((await ask(leader, 'chat:send', { text: '大家好 hello from pod A' })).ok);
     assert.equal((await atBuyer).text, '大家好 hello from pod A');
-    const atLeader = next(leader, 'chat:message', (m: { userId: string }) => m.userId === 'buyer-31');
+    const atLeader = next(leader, 'chat:message', (m: ChatMessage) => m.userId === 'buyer-31');
     assert.ok((await ask(buyer, 'chat:send', { text: 'hi from pod B' })).ok);
     assert.equal((await atLeader).text, 'hi from pod B');
 
@@ -297,7 +297,7 @@ describe('live room (two pods sharing Redis)', () => {
     const started = await ask(leader, 'sale:start', { skuId, warehouseId: 'wh-1', salePriceFen: 500, quantity: 3, countdownSeconds: 0 });
     assert.ok(started.ok, JSON.stringify(started));
     const { sale } = await announced;
-    const stockAtB = next(buyer, 'sale:stock', (s: { available: number }) => s.available === 2);
+    const stockAtB = next(buyer, 'sale:stock', (s: Stock) => s.available === 2);
     await sleep(100);
     const order = await ask(buyer, 'order:place', { flashSaleId: sale.id, qty: 1, idempotencyKey: 'pod-b-1' });
     assert.ok(order.ok, JSON.stringify(order));

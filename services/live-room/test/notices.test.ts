@@ -39,8 +39,8 @@ describe('notification inbox', { timeout: 240_000 }, () => {
   it('inbox - every kind becomes one notice per user and source event; redeliveries and replays add nothing', async () => {
     const a = await login('buyer-9101');
     const b = await login('buyer-9102');
-    const o1 = randomUUID();
-    const o2 = randomUUID();
+    const o1: string = randomUUID();
+    const o2: string = randomUUID();
     const events: [string, unknown][] = [
       ['order.paid', orderEvent(o1, 'buyer-9101', 'PAID')],
       ['order.status.packed', orderEvent(o1, 'buyer-9101', 'PACKED')],
