@@ -2,7 +2,7 @@
 // move ETAs), the leader's receipt and pickup counter, and the buyer's notifications and codes.
 // Drivers reach only their own routes, leaders only their own pickup point.
 import { DomainError, enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
-import type { Actor, Bag, PickupCode, PickupPoint, Route, Shortage, Stop } from '@lc/contracts';
+import type { Actor, ArrivedEvent, Bag, DispatchedEvent, HandoverShortageEvent, PickedUpEvent, PickupCode, PickupPoint, Route, Shortage, Stop } from '@lc/contracts';
 import type { BagStore } from './adapters/bag-store.js';
 import type { DeliveryStore, LockedStop } from './adapters/delivery-store.js';
 import type { PickupAttemptLimit } from './adapters/pickup-attempt-limit.js';
@@ -12,7 +12,7 @@ import { isUuid } from './domain/ids.js';
 import { derivePickupCode, isPickupCode, pickupCodeHash } from './domain/pickup-code.js';
 import { etasFrom } from './domain/route-planning.js';
 import type { TravelTimeProvider } from './domain/travel-times.js';
-import { FULFILLMENT_EVENTS, fulfillmentMsgId, type ArrivedEvent, type DispatchedEvent, type HandoverShortageEvent, type PickedUpEvent } from './events.js';
+import { FULFILLMENT_EVENTS, fulfillmentMsgId } from './events.js';
 import { bagById } from './waves.js';
 
 const isStaff = (a: Actor) => a.role === 'warehouse' || a.role === 'admin';

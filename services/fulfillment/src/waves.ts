@@ -8,11 +8,11 @@ import type { DeliveryStore } from './adapters/delivery-store.js';
 import type { WarehouseStore } from './adapters/warehouse-store.js';
 import type { OrderToBag, WaveStore } from './adapters/wave-store.js';
 import { isUuid } from './domain/ids.js';
-import { addDays, isLocalDate, type Bag, type PickupPoint, type Wave } from '@lc/contracts';
+import { addDays, isLocalDate, type Bag, type DeferredEvent, type PackedEvent, type PickupPoint, type Wave } from '@lc/contracts';
 import { cutoffInstant, deliveryDateFor } from './domain/local-time.js';
 import { bagLabel, buildPickLists, pickListsCsv, pickListsHtml, type PickList, type SkuNames } from './domain/pick-list.js';
 import { derivePickupCode, pickupCodeHash } from './domain/pickup-code.js';
-import { FULFILLMENT_EVENTS, fulfillmentMsgId, type DeferredEvent, type OrderEvent, type PackedEvent } from './events.js';
+import { FULFILLMENT_EVENTS, fulfillmentMsgId, type OrderEvent } from './events.js';
 
 export interface WaveStores {
   waves: WaveStore;

@@ -180,7 +180,7 @@ describe('share links', () => {
 
     // Replaying a paid order's event changes nothing.
     const [b, e] = [...expected][0]!;
-    const replayed = { orderId: 'none', buyerId: b, leaderId: 'leader-1', skuId: eggs, warehouseId: 'wh-1', qty: 1, totalFen: 1290, status: 'PAID', atMs: Date.now() };
+    const replayed = { orderId: 'none', buyerId: b, leaderId: 'leader-1', skuId: eggs, warehouseId: 'wh-1', qty: 1, totalFen: 1290, status: 'PAID' as const, atMs: Date.now() };
     const anOrder = (await apis.get(b)!.get('/api/v1/orders')).body.orders.find((o: { status: string }) => o.status === 'PAID');
     await core.leader!.customers.onOrderEvent({ ...replayed, orderId: anOrder.id, totalFen: anOrder.totalFen }, 'order.paid');
     const again = (await leader1.get('/api/v1/leader/customers?pageSize=100')).body.customers.find((c: { buyerId: string }) => c.buyerId === b);

@@ -4,13 +4,13 @@
 // the leader's sign-in from it) in one transaction with the decision.
 import { randomUUID } from 'node:crypto';
 import { DomainError, enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
-import type { Actor } from '@lc/contracts';
+import type { Actor, LeaderApplicationApproved } from '@lc/contracts';
 import { isUniqueViolation, type ApplicationRow, type ApplicationStore } from './adapters/application-store.js';
 import type { LeaderStore } from './adapters/leader-store.js';
 import type { PickupPointOpener } from './adapters/pickup-points.js';
 import { formProblems, reasonProblems, type ApplicationForm, type ApplicationStatus, type FieldProblem } from './domain/application.js';
 import type { Clock } from './domain/clock.js';
-import { LEADER_APPLICATION_APPROVED, type LeaderApplicationApproved } from './events.js';
+import { LEADER_APPLICATION_APPROVED } from './events.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -3,7 +3,7 @@
 // refund; shortages reported at handover open a case refunded at once; missed SLAs are escalated.
 import { randomUUID } from 'node:crypto';
 import { DomainError, type Logger, type PoolClient } from '@lc/kit';
-import type { AfterSalesCase } from '@lc/contracts';
+import type { AfterSalesCase, HandoverShortageEvent } from '@lc/contracts';
 import { AfterSalesStore, type CaseRow } from './adapters/after-sales-store.js';
 import type { OrderRow, OrderStore } from './adapters/order-store.js';
 import type { PaymentStore } from './adapters/payment-store.js';
@@ -11,17 +11,6 @@ import type { PhotoStorage } from './adapters/photo-storage.js';
 import { buyerMayOpen, checkText, deadlines, isKind, mayAnswer, mayHandle, mayRead, shortageRefundFen, type Actor, type Refusal, type Verdict } from './domain/after-sales.js';
 import { checkPhotos } from './domain/photo-check.js';
 import type { Payments } from './payments.js';
-
-/** `fulfillment.handover.shortage`: units of an order missing when its parcel changed hands. */
-export interface ShortageReport {
-  orderId: string;
-  buyerId: string;
-  leaderId: string;
-  skuId: string;
-  missingQty: number;
-  reportedBy: string;
-  atMs: number;
-}
 
 function refuse(v: Refusal): never {
   throw new DomainError(v.code, v.message);
@@ -142,7 +131,7 @@ export class AfterSales {
    * units at the order's unit price. The order's one shortage case and its refund cause make a
    * redelivered or repeated report change nothing.
    */
-  async shortage(report: ShortageReport): Promise<CaseRow | undefined> {
+  async shortage(report: HandoverShortageEvent): Promise<CaseRow | undefined> {
     const source = `shortage:${report.orderId}`;
     const known = await this.store.bySource(source);
     if (known) return known;

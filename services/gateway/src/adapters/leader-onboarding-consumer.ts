@@ -1,20 +1,13 @@
 // Approved leaders become users who sign in by phone with the leader role (id = leaderId, so their
 // tokens name the leader the pickup point and commission ledger know). Redelivery changes nothing.
 import { DomainError, type EventBus, type Logger, type TokenRevocations } from '@lc/kit';
+import type { LeaderApplicationApproved } from '@lc/contracts';
 import { normalizePhone } from '../domain/phone.js';
 import type { IdentityStore } from './identity-store.js';
 
-/** `leader.application.approved`, as the leader service publishes it. */
-export interface LeaderApproved {
-  applicationId: string;
-  leaderId: string;
-  name: string;
-  phone: string;
-  community?: string;
-  pickupPointId?: string;
-  warehouseId?: string;
-  zone?: string;
-}
+/** `leader.application.approved`, as the leader service publishes it; the gateway does without the point's fields. */
+export type LeaderApproved = Pick<LeaderApplicationApproved, 'applicationId' | 'leaderId' | 'name' | 'phone'> &
+  Partial<Pick<LeaderApplicationApproved, 'community' | 'pickupPointId' | 'warehouseId' | 'zone'>>;
 
 export function consumeLeaderApprovals(bus: EventBus, store: IdentityStore, revocations: TokenRevocations, logger: Logger) {
   return bus.consume<LeaderApproved>({

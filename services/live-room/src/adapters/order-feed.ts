@@ -5,20 +5,10 @@
 import type { Server } from 'socket.io';
 import type { EventBus, Logger } from '@lc/kit';
 import { rooms } from '../socket/room-names.js';
-import type { OrderStatusName, OrderStatusPush } from '@lc/contracts';
+import type { OrderEvent as OrderEventPayload, OrderStatusPush } from '@lc/contracts';
 
-interface OrderEvent {
-  orderId: string;
-  buyerId: string;
-  leaderId: string;
-  liveSessionId: string;
-  flashSaleId: string;
-  skuId: string;
-  qty: number;
-  totalFen: number;
-  status: OrderStatusName;
-  atMs: number;
-}
+/** What the feed reads from an order event. */
+type OrderEvent = Pick<OrderEventPayload, 'orderId' | 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'qty' | 'totalFen' | 'status' | 'atMs'>;
 
 export function startOrderFeed(io: Server, bus: EventBus, logger: Logger): () => void {
   const decoder = new TextDecoder();

@@ -3,7 +3,7 @@
 // republishes under a new message id) maps to the same key and adds nothing.
 import { z } from 'zod';
 import { DomainError } from '@lc/kit';
-import type { NoticeKind } from '@lc/contracts';
+import type { AfterSalesEvent, DeferredEvent, GroupBuyFailedEvent, GroupBuyReminderEvent, NoticeKind, OrderEvent, OrderRefund } from '@lc/contracts';
 
 export interface NoticeDraft {
   userId: string;
@@ -16,18 +16,21 @@ export interface NoticeDraft {
   refundFen?: number;
 }
 
+/** A schema reads only fields its event's payload (@lc/contracts) declares, by the same names. */
+type FieldsOf<Event> = Partial<Record<keyof Event, z.ZodType>>;
+
 const userId = z.string().min(1).max(128);
-const orderEvent = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, totalFen: z.number().int().nonnegative().optional(), groupBuyId: z.string().max(64).optional() });
-const fullRefund = orderEvent.extend({ refundFen: z.number().int().positive().optional() });
-const partialRefund = orderEvent.extend({ refundId: z.string().min(1).max(64), refundFen: z.number().int().positive() });
-const afterSales = z.object({ caseId: z.string().min(1).max(64), orderId: z.string().min(1).max(64), buyerId: userId, status: z.string().max(40).optional() });
-const deferred = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, fromDate: z.string().max(10), deliveryDate: z.string().max(10) });
+const orderEvent = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, totalFen: z.number().int().nonnegative().optional(), groupBuyId: z.string().max(64).optional() } satisfies FieldsOf<OrderEvent>);
+const fullRefund = orderEvent.extend({ refundFen: z.number().int().positive().optional() } satisfies FieldsOf<OrderRefund>);
+const partialRefund = orderEvent.extend({ refundId: z.string().min(1).max(64), refundFen: z.number().int().positive() } satisfies FieldsOf<OrderRefund>);
+const afterSales = z.object({ caseId: z.string().min(1).max(64), orderId: z.string().min(1).max(64), buyerId: userId, status: z.string().max(40).optional() } satisfies FieldsOf<AfterSalesEvent>);
+const deferred = z.object({ orderId: z.string().min(1).max(64), buyerId: userId, fromDate: z.string().max(10), deliveryDate: z.string().max(10) } satisfies FieldsOf<DeferredEvent>);
 const groupBuyFailed = z.object({
   groupBuyId: z.string().min(1).max(64),
   title: z.string().max(200),
   orderIds: z.array(z.string().max(64)).max(10_000),
   buyerIds: z.array(userId).max(10_000),
-});
+} satisfies FieldsOf<GroupBuyFailedEvent>);
 const groupBuyReminder = z.object({
   groupBuyId: z.string().min(1).max(64),
   leaderId: userId,
@@ -36,7 +39,7 @@ const groupBuyReminder = z.object({
   joinedQty: z.number().int().nonnegative(),
   minQty: z.number().int().positive(),
   atMs: z.number().int(),
-});
+} satisfies FieldsOf<GroupBuyReminderEvent>);
 
 // Integer arithmetic, so no float rounding shows (as the web's `yuan`).
 export const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;

@@ -1,7 +1,7 @@
 // Postgres access for after-sales cases, their photos' metadata and answers, the SLA escalation
 // pass and the admin report. Changes that publish an event take the transaction's client.
 import { enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
-import type { AfterSalesKind, AfterSalesStatus } from '@lc/contracts';
+import type { AfterSalesEvent, AfterSalesKind, AfterSalesStatus } from '@lc/contracts';
 import type { Sla } from '../domain/after-sales.js';
 
 export interface CaseRow {
@@ -34,18 +34,6 @@ export type NewCase = Pick<CaseRow, 'id' | 'orderId' | 'buyerId' | 'leaderId' | 
   /** RESOLVED for a case settled as it opens (a shortage), so it never blocks the buyer's own. */
   status?: AfterSalesStatus;
 };
-
-/** The payload of every order.after_sales.* event. */
-export interface AfterSalesEvent {
-  caseId: string;
-  orderId: string;
-  buyerId: string;
-  leaderId: string;
-  status: AfterSalesStatus;
-  refundFen?: number;
-  overdue?: Sla;
-  atMs: number;
-}
 
 const ms = (col: string) => `COALESCE((extract(epoch from c.${col}) * 1000)::bigint, 0) AS ${col}_ms`;
 const SELECT = `SELECT c.*, ${['opened_at', 'respond_by', 'resolve_by', 'answered_at', 'resolved_at'].map(ms).join(', ')},

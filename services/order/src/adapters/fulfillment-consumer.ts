@@ -1,6 +1,7 @@
 // Moves orders along the delivery timeline as fulfillment reports each step. Redelivered events
 // change nothing; a step that arrives before the one it follows is retried later.
 import type { EventBus, Logger } from '@lc/kit';
+import type { ArrivedEvent, DispatchedEvent, PackedEvent } from '@lc/contracts';
 import type { OrderStore } from './order-store.js';
 import { deliveryStepVerdict, type Transition } from '../domain/order-status.js';
 
@@ -11,13 +12,8 @@ const STEPS: Record<string, { transition: Transition; note: (e: DeliveryEvent) =
   'fulfillment.picked_up': { transition: 'pickUp', note: () => 'picked up' },
 };
 
-interface DeliveryEvent {
-  orderId: string;
-  atMs: number;
-  bagId?: string;
-  routeId?: string;
-  pickupPointId?: string;
-}
+/** What the steps read: each subject's payload carries its own of the optional fields. */
+type DeliveryEvent = Pick<PackedEvent, 'orderId' | 'atMs'> & Partial<Pick<PackedEvent, 'bagId'> & Pick<DispatchedEvent, 'routeId'> & Pick<ArrivedEvent, 'pickupPointId'>>;
 
 class StepNotYetApplicable extends Error {}
 

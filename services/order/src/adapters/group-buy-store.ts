@@ -2,7 +2,7 @@
 // cut-off's one decision, and the once-per-order release to fulfillment. Each decision, reminder
 // and release commits with its event (outbox), so a replica dying between the two leaves neither.
 import { enqueueEvent, inTransaction, type Pool, type PoolClient } from '@lc/kit';
-import type { GroupBuyStatus } from '@lc/contracts';
+import type { GroupBuyDecidedEvent, GroupBuyFailedEvent, GroupBuyReminderEvent, GroupBuyStatus } from '@lc/contracts';
 import { verdictAtCutoff, type GroupBuyTerms, type GroupBuyVerdict } from '../domain/group-buy.js';
 import { toEvent, type OrderRow } from './order-store.js';
 
@@ -79,7 +79,7 @@ export class GroupBuyStore {
       const group = toGroupBuy((await client.query(`${SELECT} WHERE g.id = $1`, [id])).rows[0]);
       const verdict = verdictAtCutoff(group.joinedQty, group.minQty);
       await client.query(`UPDATE group_buys SET status = $2, decided_qty = $3, decided_at = to_timestamp($4 / 1000.0) WHERE id = $1`, [id, verdict, group.joinedQty, nowMs]);
-      const summary = { groupBuyId: id, leaderId: group.leaderId, skuId: group.skuId, title: group.title, joinedQty: group.joinedQty, minQty: group.minQty, atMs: nowMs };
+      const summary: GroupBuyDecidedEvent = { groupBuyId: id, leaderId: group.leaderId, skuId: group.skuId, title: group.title, joinedQty: group.joinedQty, minQty: group.minQty, atMs: nowMs };
       if (verdict === 'SUCCEEDED') {
         await enqueueEvent(client, GROUP_BUY_EVENTS.succeeded, summary, `group_buy:${id}:SUCCEEDED`);
       } else {
@@ -88,7 +88,7 @@ export class GroupBuyStore {
           `SELECT id, buyer_id FROM orders WHERE group_buy_id = $1 AND status IN ${PAID_OR_UNPAID} ORDER BY created_at`,
           [id],
         );
-        await enqueueEvent(client, GROUP_BUY_EVENTS.failed, { ...summary, orderIds: rows.map((r) => r.id), buyerIds: rows.map((r) => r.buyer_id) }, `group_buy:${id}:FAILED`);
+        await enqueueEvent(client, GROUP_BUY_EVENTS.failed, { ...summary, orderIds: rows.map((r) => r.id), buyerIds: rows.map((r) => r.buyer_id) } satisfies GroupBuyFailedEvent, `group_buy:${id}:FAILED`);
       }
       return { verdict, group: { ...group, status: verdict, decidedAtMs: nowMs } };
     });
@@ -160,7 +160,7 @@ export class GroupBuyStore {
         await enqueueEvent(
           client,
           GROUP_BUY_EVENTS.reminder,
-          { groupBuyId: g.id, leaderId: g.leaderId, title: g.title, cutoffAtMs: g.cutoffAtMs, joinedQty: g.joinedQty, minQty: g.minQty, atMs: nowMs },
+          { groupBuyId: g.id, leaderId: g.leaderId, title: g.title, cutoffAtMs: g.cutoffAtMs, joinedQty: g.joinedQty, minQty: g.minQty, atMs: nowMs } satisfies GroupBuyReminderEvent,
           `group_buy:${g.id}:REMINDER`,
         );
       }

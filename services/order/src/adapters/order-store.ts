@@ -2,7 +2,7 @@
 // change writes its event to the outbox in the same transaction.
 import { createHash } from 'node:crypto';
 import { Batcher, enqueueEvent, inTransaction, outboxValues, type Pool, type PoolClient } from '@lc/kit';
-import type { OrderCore } from '@lc/contracts';
+import type { OrderCore, OrderEvent, OrderRefund, OrderRefundedEvent } from '@lc/contracts';
 import { allowedFrom, targetOf, type OrderStatus, type Transition } from '../domain/order-status.js';
 
 export interface OrderRow extends OrderCore {
@@ -14,14 +14,6 @@ export interface OrderRow extends OrderCore {
   createdAtMs: number;
   timeline: { status: OrderStatus; atMs: number; note: string }[];
 }
-
-/** The payload of every order.* event: the order's public fields when it changed. */
-export type OrderEvent = Pick<OrderRow, 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'warehouseId' | 'qty' | 'totalFen' | 'status' | 'pickupPointId'> & {
-  orderId: string;
-  atMs: number;
-  /** Only on an order of a group buy: fulfillment waits for its `order.released`. */
-  groupBuyId?: string;
-};
 
 const SUBJECT: Partial<Record<OrderStatus, string>> = {
   PENDING_PAYMENT: 'order.created',
@@ -231,7 +223,7 @@ export class OrderStore {
     note = '',
     extra?: (client: PoolClient) => Promise<boolean>,
     atMs?: number,
-    eventFields: Record<string, unknown> = {},
+    eventFields: Partial<OrderRefund> = {},
   ): Promise<OrderRow | undefined> {
     const changed = await inTransaction(this.pool, async (client) => {
       const row = await this.applyWithin(client, orderId, t, note, atMs, eventFields, extra);
@@ -250,7 +242,7 @@ export class OrderStore {
    * in a source state, or `w.gate` empty) nothing is written. `order` is the order as read: only
    * its status ever changes, so its event is built from it. Undefined if refused.
    */
-  async move(order: OrderRow, t: Transition, note: string, w: MoveWith = {}, opts: { atMs?: number; eventFields?: Record<string, unknown> } = {}): Promise<OrderRow | undefined> {
+  async move(order: OrderRow, t: Transition, note: string, w: MoveWith = {}, opts: { atMs?: number; eventFields?: Partial<OrderRefund> } = {}): Promise<OrderRow | undefined> {
     const to = targetOf(t);
     const values: unknown[] = [];
     const param: Param = (value) => `$${values.push(value)}`;
@@ -292,7 +284,7 @@ export class OrderStore {
     t: Transition,
     note: string,
     atMs: number | undefined,
-    eventFields: Record<string, unknown>,
+    eventFields: Partial<OrderRefund>,
     extra?: (client: PoolClient) => Promise<boolean>,
   ): Promise<OrderRow | undefined | 'aborted'> {
     const to = targetOf(t);
@@ -313,8 +305,8 @@ export class OrderStore {
    * `order.partially_refunded`: part of a paid order's money went back; the order keeps its
    * status and its delivery (fulfillment does not consume this subject). One event per refund.
    */
-  async enqueuePartialRefund(client: PoolClient, order: OrderRow, fields: { refundId: string; refundFen: number; cause: string; caseId?: string; paymentId: string }): Promise<void> {
-    await enqueueEvent(client, 'order.partially_refunded', { ...toEvent(order, this.clock()), ...fields }, `order:${order.id}:partially_refunded:${fields.refundId}`);
+  async enqueuePartialRefund(client: PoolClient, order: OrderRow, fields: OrderRefund & { refundId: string; cause: string }): Promise<void> {
+    await enqueueEvent(client, 'order.partially_refunded', { ...toEvent(order, this.clock()), ...fields } satisfies OrderRefundedEvent, `order:${order.id}:partially_refunded:${fields.refundId}`);
   }
 
   /** A timeline entry; `atMs` is when the step happened, if it was reported by another service. */

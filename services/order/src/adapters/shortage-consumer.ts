@@ -1,10 +1,11 @@
 // Shortages reported at handover (fulfillment.handover.shortage) become after-sales cases refunded
 // at once; a redelivered report finds its case and changes nothing.
 import type { EventBus, Logger } from '@lc/kit';
-import type { AfterSales, ShortageReport } from '../after-sales.js';
+import type { HandoverShortageEvent } from '@lc/contracts';
+import type { AfterSales } from '../after-sales.js';
 
 export function consumeShortages(bus: EventBus, afterSales: AfterSales, logger: Logger) {
-  return bus.consume<ShortageReport>({
+  return bus.consume<HandoverShortageEvent>({
     stream: 'FULFILLMENT',
     durable: 'order-handover-shortages',
     subjects: ['fulfillment.handover.shortage'],
