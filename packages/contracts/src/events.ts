@@ -2,7 +2,7 @@
 // writes with them, each consumer reads them (or a `Pick<>` of what it needs), so a field renamed
 // or dropped on one side fails to compile on the other. Subjects stay with their publishers.
 import type { AfterSalesStatus } from './views/after-sales.js';
-import type { OrderStatusName } from './views/order.js';
+import type { OrderCore, OrderStatusName } from './views/order.js';
 
 /**
  * The payload of every order event (stream ORDER): the order's public fields when it changed.
@@ -10,27 +10,17 @@ import type { OrderStatusName } from './views/order.js';
  * order.released, order.status.packed, order.status.out_for_delivery,
  * order.status.ready_for_pickup, order.status.picked_up. The refunds add `OrderRefund`.
  */
-export interface OrderEvent {
+export type OrderEvent = Pick<OrderCore, 'buyerId' | 'leaderId' | 'liveSessionId' | 'flashSaleId' | 'skuId' | 'warehouseId' | 'qty' | 'totalFen' | 'pickupPointId'> & {
   orderId: string;
-  buyerId: string;
-  leaderId: string;
-  liveSessionId: string;
-  flashSaleId: string;
-  skuId: string;
-  warehouseId: string;
-  qty: number;
-  totalFen: number;
   status: OrderStatusName;
   /** When it changed; on order.released, the release (its delivery day follows the release). */
   atMs: number;
-  /** Where the parcel goes (the buyer's choice or their leader's point), fixed at placement. */
-  pickupPointId: string;
   /**
    * Only on an order of a group buy (开团): its order.paid is not a parcel yet; `order.released`
    * (same payload) says its group buy succeeded and it ships.
    */
   groupBuyId?: string;
-}
+};
 
 /** What order.refunded and order.partially_refunded add to `OrderEvent`. */
 export interface OrderRefund {
