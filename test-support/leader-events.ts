@@ -1,6 +1,7 @@
 // For tests of the leader service fed by hand: order events published as the order service
 // publishes them (Shanghai local times), and waiting until its consumer has taken them all.
 import { EventBus, createLogger } from '@lc/kit';
+import type { OrderEvent, OrderRefund, OrderStatusName } from '@lc/contracts';
 import { NATS_URL, type Isolation } from './isolation.js';
 import { poll } from './poll.js';
 
@@ -21,7 +22,7 @@ export interface EventOrder {
 
 export class OrderEvents {
   /** Everything published, for replays. */
-  readonly sent: { subject: string; payload: Record<string, unknown>; msgId: string }[] = [];
+  readonly sent: { subject: string; payload: OrderEvent & Partial<OrderRefund>; msgId: string }[] = [];
 
   private constructor(
     readonly bus: EventBus,
@@ -32,8 +33,11 @@ export class OrderEvents {
     return new OrderEvents(await EventBus.connect(NATS_URL, iso.id, createLogger('test', 'silent'), 'test'), iso);
   }
 
-  async publish(subject: string, o: EventOrder, status: string, atMs: number, msgId: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const payload = { orderId: o.orderId, buyerId: o.buyerId, leaderId: o.leaderId, liveSessionId: '', flashSaleId: '', skuId: o.skuId, warehouseId: 'wh-1', qty: o.qty, totalFen: o.totalFen, status, atMs, ...extra };
+  async publish(subject: string, o: EventOrder, status: OrderStatusName, atMs: number, msgId: string, extra: Partial<OrderRefund> = {}): Promise<void> {
+    const payload: OrderEvent & Partial<OrderRefund> = {
+      orderId: o.orderId, buyerId: o.buyerId, leaderId: o.leaderId, liveSessionId: '', flashSaleId: '', skuId: o.skuId, warehouseId: 'wh-1',
+      qty: o.qty, totalFen: o.totalFen, pickupPointId: `pp-${o.leaderId}`, status, atMs, ...extra,
+    };
     this.sent.push({ subject, payload, msgId });
     await this.bus.publish(subject, payload, msgId);
   }

@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { OrderRefund, OrderStatusName } from '@lc/contracts';
 import { Api, stockProduct } from '../../../test-support/api.js';
 import { isolate } from '../../../test-support/isolation.js';
 import { OrderEvents, shanghai as at, shanghaiDate as localDateOf } from '../../../test-support/leader-events.js';
@@ -49,7 +50,7 @@ describe('leader dashboard - figures from the event-fed read model', { timeout: 
     await iso.cleanup();
   });
 
-  const publish = (subject: string, o: Planned, status: string, atMs: number, msgId: string, extra: Record<string, unknown> = {}) =>
+  const publish = (subject: string, o: Planned, status: OrderStatusName, atMs: number, msgId: string, extra: Partial<OrderRefund> = {}) =>
     bus.publish(subject, { ...o, leaderId: 'leader-1' }, status, atMs, msgId, extra);
   const drained = () => bus.drained();
 

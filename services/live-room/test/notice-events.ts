@@ -1,12 +1,13 @@
 // What the inbox tests share: order events as the order service publishes them, and waiting for
 // the inbox consumers to have handled everything published so far.
 import type { EventBus, Pool } from '@lc/kit';
-import type { NoticeView } from '@lc/contracts';
+import type { NoticeView, OrderEvent, OrderRefund, OrderStatusName } from '@lc/contracts';
 import { poll } from '../../../test-support/poll.js';
 import { NOTICE_CONSUMERS } from '../src/adapters/notice-consumer.js';
 
-export const orderEvent = (orderId: string, buyerId: string, status: string, extra: Record<string, unknown> = {}) => ({
-  orderId, buyerId, leaderId: 'leader-1', liveSessionId: '', flashSaleId: '', skuId: 'sku-x', warehouseId: 'wh-1', qty: 1, totalFen: 2990, status, atMs: Date.now(), ...extra,
+export const orderEvent = (orderId: string, buyerId: string, status: OrderStatusName, extra: Partial<OrderEvent & OrderRefund> = {}): OrderEvent & Partial<OrderRefund> => ({
+  orderId, buyerId, leaderId: 'leader-1', liveSessionId: '', flashSaleId: '', skuId: 'sku-x', warehouseId: 'wh-1', qty: 1, totalFen: 2990,
+  pickupPointId: 'pp-leader-1', status, atMs: Date.now(), ...extra,
 });
 
 /** Waits until every inbox consumer has handled (and acked) everything published so far. */

@@ -2,6 +2,7 @@
 // made at the same moment travel to the order service in one PlaceOrders call.
 import { BatchedRpc, BoundedMap, RedisTokenBuckets, type Redis, type RpcClient } from '@lc/kit';
 import type { OrderServiceClient, PlaceOrderRequest, PlaceOrderResponse } from '../gen/livecommerce/v1/order.js';
+import type { Stock } from '../views/flash-sale.js';
 
 export type PlaceOrder = (request: PlaceOrderRequest) => Promise<PlaceOrderResponse>;
 
@@ -49,12 +50,8 @@ export function orderRateLimit(redis: Redis, redisPrefix: string, perSecond: num
   return new RedisTokenBuckets(redis, `${redisPrefix}order-rate:`, perSecond, burst);
 }
 
-/** A pool's counts as inventory's `inventory.stock.changed` events tell them. */
-export interface StockChange {
-  flashSaleId: string;
-  available: number;
-  atMs: number;
-}
+/** What the board reads of inventory's `inventory.stock.changed` events (their payload is the `Stock` view). */
+export type StockChange = Pick<Stock, 'flashSaleId' | 'available' | 'atMs'>;
 
 /** Pools remembered at once; the oldest-told beyond this are forgotten (ended pools drift out). */
 export const SOLD_OUT_BOARD_MAX_POOLS = 10_000;

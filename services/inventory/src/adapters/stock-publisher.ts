@@ -5,15 +5,13 @@
 // counts of recently active pools are repeated every few seconds for subscribers that were
 // away (a gateway reconnecting after a NATS restart, a live-room pod that just started).
 import { captureTraceContext, type EventBus, type Logger, type TraceCarrier } from '@lc/kit';
+import type { Stock } from '@lc/contracts';
 import { available, type PoolCounts } from '../domain/flash-sale.js';
 
 export const STOCK_CHANGED = 'inventory.stock.changed';
 
-export interface StockChanged extends PoolCounts {
-  flashSaleId: string;
-  available: number;
-  atMs: number;
-}
+/** The payload is the `Stock` view itself: the gateway and the live room pass it on to buyers as it is. */
+export type StockChanged = Stock & PoolCounts;
 
 export class StockPublisher {
   private readonly pending = new Map<string, { event: StockChanged; trace: TraceCarrier }>();
