@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseConfig, RpcClient } from '@lc/kit';
-import { FulfillmentServiceClient, LeaderServiceClient } from '@lc/contracts';
+import { FulfillmentServiceClient } from '@lc/contracts';
 import { configShape as inventoryShape } from '../services/inventory/src/config.js';
 import { startInventory } from '../services/inventory/src/service.js';
 import { configShape as orderShape } from '../services/order/src/config.js';
@@ -164,20 +164,6 @@ export async function spawnService(name: string, env: Record<string, string>, ti
 export async function startFulfillmentAlone(iso: Isolation, env: Record<string, string>) {
   const service = await startFulfillment(parseConfig(fulfillmentShape, { ...iso.env('fulfillment'), ...env }));
   const client = new RpcClient(FulfillmentServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
-  return {
-    service,
-    client,
-    async stop() {
-      client.close();
-      await service.runtime.stop();
-    },
-  };
-}
-
-/** The leader service alone in this process with a gRPC client to it, as its own tests drive it. */
-export async function startLeaderAlone(iso: Isolation, env: Record<string, string> = {}, options: LeaderOptions = {}) {
-  const service = await startLeader(parseConfig(leaderShape, { ...iso.env('leader'), JOBS_INTERVAL_MS: '0', ...env }), options);
-  const client = new RpcClient(LeaderServiceClient, `127.0.0.1:${service.runtime.grpcPort}`);
   return {
     service,
     client,
