@@ -1,7 +1,7 @@
 // The payloads of the NATS events that cross services, declared once: the publisher types what it
 // writes with them, each consumer reads them (or a `Pick<>` of what it needs), so a field renamed
 // or dropped on one side fails to compile on the other. Subjects stay with their publishers.
-import type { AfterSalesStatus } from './views/after-sales.js';
+import type { AfterSalesSla, AfterSalesStatus } from './views/after-sales.js';
 import type { OrderCore, OrderStatusName } from './views/order.js';
 
 /**
@@ -82,7 +82,7 @@ export interface AfterSalesEvent {
   /** order.after_sales.resolved: the amount refunded (0 for none). */
   refundFen?: number;
   /** order.after_sales.escalated: the SLA missed. */
-  overdue?: 'RESPONSE' | 'RESOLUTION';
+  overdue?: AfterSalesSla;
   atMs: number;
 }
 

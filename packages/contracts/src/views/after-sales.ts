@@ -17,6 +17,9 @@ export const AFTER_SALES_RULES = {
   resolveWithinMs: 48 * 3600_000,
 } as const;
 
+/** The promise a case missed (no first answer within 24 h, not resolved within 48 h). */
+export type AfterSalesSla = 'RESPONSE' | 'RESOLUTION';
+
 export interface AfterSalesView {
   id: string;
   orderId: string;

@@ -1,6 +1,6 @@
 // After-sales rules without I/O: who may open, read and handle a case, which order statuses admit
 // one, how a resolution's refund compares with what is left, and which SLAs a case has missed.
-import { AFTER_SALES_KINDS, AFTER_SALES_RULES, type AfterSalesKind, type AfterSalesStatus } from '@lc/contracts';
+import { AFTER_SALES_KINDS, AFTER_SALES_RULES, type AfterSalesKind, type AfterSalesSla, type AfterSalesStatus } from '@lc/contracts';
 import type { OrderStatus } from './order-status.js';
 
 export interface Actor {
@@ -81,7 +81,7 @@ export function deadlines(openedAtMs: number): { respondByMs: number; resolveByM
   return { respondByMs: openedAtMs + AFTER_SALES_RULES.respondWithinMs, resolveByMs: openedAtMs + AFTER_SALES_RULES.resolveWithinMs };
 }
 
-export type Sla = 'RESPONSE' | 'RESOLUTION';
+export type Sla = AfterSalesSla;
 
 /** The SLAs a case has missed at `nowMs`: no first answer in time, not resolved in time. */
 export function overdue(c: Pick<CaseFacts, 'status' | 'respondByMs' | 'resolveByMs'>, nowMs: number): Sla[] {
